@@ -1,0 +1,71 @@
+# Moisinno — entry points. `make run` and `make test` are the README's quick start.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development runs with DEBUG on; production sets DEBUG, SECRET_KEY, … in its environment.
+export DEBUG ?= true
+
+PYTHON := $(shell for c in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$c; break; fi; done)
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/uv:
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ is required (python3.13 or python3.12 not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.PHONY: install
+install: $(BIN)/uv ## Install the locked runtime and development dependencies
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --inexact
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(BIN)/python manage.py migrate --no-input -v 0
+
+.PHONY: demo-data
+demo-data: migrate ## Load the 2022 edition and ~350 generated events when the database is empty
+	$(BIN)/python manage.py load_demo_data
+
+.PHONY: run
+run: demo-data ## Set everything up and serve http://127.0.0.1:8000 with demo data (and the email worker)
+	@echo "Moisinno: http://$(HOST):$(PORT)/ — emails are written to var/mail/"
+	@trap 'kill 0' EXIT; \
+	  $(BIN)/python manage.py db_worker --no-reload & \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+.PHONY: moderator
+moderator: migrate ## Create a DITP moderator account (asks for the email and password)
+	$(BIN)/python manage.py create_moderator
+
+.PHONY: test
+test: install ## Run the whole test suite (browser tests are skipped where Chromium is missing)
+	@test -x /usr/bin/chromium || echo "Chromium is not installed (apt-get install chromium): browser tests will be skipped."
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## Lint Python and templates
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+.PHONY: fmt
+fmt: install ## Format Python and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || true
+
+.PHONY: benchmark
+benchmark: install ## Time the programme page for 100, 1,000 and 10,000 events on the configured database
+	$(BIN)/python manage.py benchmark_programme
+
+.PHONY: clean
+clean: ## Remove the virtualenv, the SQLite database and collected files
+	rm -rf $(VENV) db.sqlite3* staticfiles var

@@ -1,0 +1,338 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
+
+from .enums import (
+    ACCESSIBILITY_FEATURES,
+    PUBLIC_STATUSES,
+    AttendanceMode,
+    Audience,
+    EventStatus,
+    RegistrationMode,
+)
+
+
+class Edition(models.Model):
+    year = models.PositiveSmallIntegerField("année", unique=True)
+    number = models.PositiveSmallIntegerField("numéro d'édition")
+    name = models.CharField("nom", max_length=120, default="Mois de l'innovation publique")
+    theme = models.CharField("thème", max_length=200)
+    start_date = models.DateField("premier jour")
+    end_date = models.DateField("dernier jour")
+    referencing_opens_on = models.DateField("ouverture du référencement", null=True, blank=True)
+    referencing_closes_on = models.DateField("clôture du référencement")
+    is_current = models.BooleanField("édition en cours", default=False)
+
+    class Meta:
+        verbose_name = "édition"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="edition_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(referencing_opens_on__isnull=True)
+                | Q(referencing_opens_on__lte=models.F("referencing_closes_on")),
+                name="edition_referencing_window_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="edition_single_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:edition", kwargs={"year": self.year})
+
+    @property
+    def ordinal(self) -> str:
+        return "1re" if self.number == 1 else f"{self.number}e"
+
+
+class Format(models.Model):
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "format"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "thématique"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+
+class Event(models.Model):
+    edition = models.ForeignKey(
+        Edition, verbose_name="édition", on_delete=models.PROTECT, related_name="events"
+    )
+    organization = models.ForeignKey(
+        "organizers.Organization",
+        verbose_name="organisation",
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    co_organizers = models.ManyToManyField(
+        "organizers.Organization",
+        verbose_name="co-organisateurs",
+        blank=True,
+        related_name="co_organized_events",
+    )
+    labs = models.ManyToManyField(
+        "labs.Lab", verbose_name="laboratoires impliqués", blank=True, related_name="events"
+    )
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField("identifiant d'URL", max_length=220, unique=True)
+    summary = models.CharField("résumé", max_length=200, blank=True)
+    description = models.TextField("description", blank=True)
+    format = models.ForeignKey(
+        Format,
+        verbose_name="format",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name="thématiques", blank=True, related_name="events"
+    )
+    attendance_mode = models.CharField(
+        "modalité", max_length=16, choices=AttendanceMode.choices, default=AttendanceMode.IN_PERSON
+    )
+    venue_name = models.CharField("lieu", max_length=200, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=120, blank=True)
+    department = models.CharField(
+        "département", max_length=3, choices=DEPARTMENT_CHOICES, blank=True
+    )
+    region = models.CharField("région", max_length=3, choices=REGION_CHOICES, blank=True)
+    online_url = models.URLField("lien de connexion ou de diffusion", blank=True)
+    audience = models.CharField(
+        "public visé", max_length=20, choices=Audience.choices, default=Audience.PUBLIC_AGENTS
+    )
+    registration_mode = models.CharField(
+        "inscription",
+        max_length=10,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.NONE,
+    )
+    registration_url = models.URLField("lien d'inscription", blank=True)
+    registration_email = models.EmailField("courriel d'inscription", blank=True)
+    capacity = models.PositiveIntegerField("nombre de places", null=True, blank=True)
+    is_full = models.BooleanField("complet", default=False)
+    is_free = models.BooleanField("gratuit", default=True)
+    accessible_wheelchair = models.BooleanField(
+        ACCESSIBILITY_FEATURES["accessible_wheelchair"], default=False
+    )
+    accessible_sign_language = models.BooleanField(
+        ACCESSIBILITY_FEATURES["accessible_sign_language"], default=False
+    )
+    accessible_captions = models.BooleanField(
+        ACCESSIBILITY_FEATURES["accessible_captions"], default=False
+    )
+    accessible_easy_read = models.BooleanField(
+        ACCESSIBILITY_FEATURES["accessible_easy_read"], default=False
+    )
+    accessible_hearing_loop = models.BooleanField(
+        ACCESSIBILITY_FEATURES["accessible_hearing_loop"], default=False
+    )
+    public_contact_name = models.CharField("contact public — nom", max_length=200, blank=True)
+    public_contact_email = models.EmailField("contact public — courriel", blank=True)
+    private_contact_name = models.CharField(
+        "contact pour la DITP — nom", max_length=200, blank=True
+    )
+    private_contact_email = models.EmailField("contact pour la DITP — courriel", blank=True)
+    private_contact_phone = models.CharField(
+        "contact pour la DITP — téléphone", max_length=30, blank=True
+    )
+    derogation_requested = models.BooleanField("dérogation demandée", default=False)
+    derogation_justification = models.TextField("justification de la dérogation", blank=True)
+
+    # Dates of the first and last session, kept by the services for ordering and filtering.
+    starts_on = models.DateField("premier jour", null=True, blank=True, editable=False)
+    ends_on = models.DateField("dernier jour", null=True, blank=True, editable=False)
+
+    # Moderation.
+    status = models.CharField(
+        "statut", max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
+    )
+    status_changed_at = models.DateTimeField(
+        "statut modifié le", null=True, blank=True, editable=False
+    )
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="statut modifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    moderation_message = models.TextField(
+        "dernier message de modération", blank=True, editable=False
+    )
+    submitted_at = models.DateTimeField("soumis le", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField("publié le", null=True, blank=True, editable=False)
+    changed_since_validation = models.BooleanField("modifié depuis la validation", default=False)
+    changed_fields = models.JSONField("champs modifiés", default=list, blank=True, editable=False)
+    # Incremented at every transition: two moderators deciding at once cannot both win.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    is_generated = models.BooleanField("généré (démo)", default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement"
+        ordering = ["starts_on", "title"]
+        permissions = [("moderate_event", "Peut modérer les événements")]
+        indexes = [
+            models.Index(fields=["edition", "status", "starts_on"], name="event_programme_idx"),
+            models.Index(fields=["status", "submitted_at"], name="event_queue_idx"),
+            models.Index(fields=["region"], name="event_region_idx"),
+            models.Index(fields=["department"], name="event_department_idx"),
+            models.Index(fields=["attendance_mode"], name="event_mode_idx"),
+            models.Index(fields=["audience"], name="event_audience_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EventStatus.values), name="event_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_mode__in=AttendanceMode.values), name="event_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="event_capacity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_online(self) -> bool:
+        return self.attendance_mode in {AttendanceMode.ONLINE, AttendanceMode.HYBRID}
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.attendance_mode in {AttendanceMode.IN_PERSON, AttendanceMode.HYBRID}
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+    @property
+    def department_name(self) -> str:
+        return department_name(self.department)
+
+    @property
+    def is_outside_edition(self) -> bool:
+        """Held (at least partly) outside the edition's official dates: a derogation."""
+        if self.starts_on is None:
+            return False
+        return self.starts_on < self.edition.start_date or self.ends_on > self.edition.end_date
+
+    @property
+    def accessibility_features(self) -> list[str]:
+        return [label for field, label in ACCESSIBILITY_FEATURES.items() if getattr(self, field)]
+
+
+class EventSession(models.Model):
+    """One dated occurrence of an event, in Paris local time; times may be unknown yet."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField("date")
+    start_time = models.TimeField("heure de début", null=True, blank=True)
+    end_time = models.TimeField("heure de fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "séance"
+        ordering = ["date", "start_time"]
+        indexes = [models.Index(fields=["date"], name="session_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | (Q(start_time__isnull=False) & Q(end_time__gt=models.F("start_time"))),
+                name="session_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.date:%d/%m/%Y}"
+
+
+class ModerationLogEntry(models.Model):
+    """One row per status change, written by the transition service only."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="moderation_log")
+    from_status = models.CharField("de", max_length=20, choices=EventStatus.choices)
+    to_status = models.CharField("vers", max_length=20, choices=EventStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="par",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    actor_role = models.CharField("en tant que", max_length=16)
+    message = models.TextField("message", blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "entrée du journal de modération"
+        verbose_name_plural = "journal de modération"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("programme/", views.programme, name="programme"),
+    path("evenements/<slug:slug>/", views.event_detail, name="detail"),
+    path("editions/<int:year>/", views.edition_detail, name="edition"),
+]

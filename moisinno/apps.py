@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MoisinnoConfig(AppConfig):
+    name = "moisinno"
+    verbose_name = "Moisinno"

@@ -1,0 +1,21 @@
+"""Small text helpers shared by the apps."""
+
+from django.db import models
+from django.utils.text import slugify
+
+
+def unique_slug(
+    model: type[models.Model], text: str, *, max_length: int = 200, exclude_pk=None
+) -> str:
+    """A slug for `text` that no other row of `model` uses yet ("atelier", "atelier-2", …)."""
+    base = slugify(text)[:max_length].strip("-") or "sans-titre"
+    taken = model._default_manager.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    existing = set(taken.values_list("slug", flat=True))
+    if base not in existing:
+        return base
+    n = 2
+    while f"{base}-{n}" in existing:
+        n += 1
+    return f"{base}-{n}"

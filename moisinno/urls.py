@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibilite/", views.static_page, {"page": "accessibilite"}, name="accessibility"),
+    path("mentions-legales/", views.static_page, {"page": "mentions_legales"}, name="legal"),
+    path(
+        "donnees-personnelles/", views.static_page, {"page": "donnees_personnelles"}, name="privacy"
+    ),
+    path("plan-du-site/", views.static_page, {"page": "plan_du_site"}, name="sitemap_page"),
+    path("organiser-un-evenement/", views.static_page, {"page": "organiser"}, name="organise"),
+    path("compte/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("events.urls")),
+    path("labs/", include("labs.urls")),
+    path("organisateurs/", include("organizers.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizersConfig(AppConfig):
+    name = "organizers"
+    verbose_name = "Organisations"

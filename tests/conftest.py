@@ -1,0 +1,37 @@
+import pytest
+
+from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def edition(db):
+    return EditionFactory()
+
+
+@pytest.fixture
+def organizer(db):
+    """An organiser: active admin member of an organisation."""
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(moderator=True)
+
+
+@pytest.fixture
+def event_of(edition):
+    """Build an event owned by the organisation of the given organiser."""
+
+    def make(user, **kwargs):
+        return EventFactory(
+            edition=edition, organization=user.memberships.get().organization, **kwargs
+        )
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,150 @@
+"""factory_boy factories for the whole test suite."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from events.enums import AttendanceMode, EventStatus
+from events.models import Edition, Event, EventSession, Format, Theme
+from labs.enums import LabKind
+from labs.models import Lab
+from organizers.enums import MembershipRole, MembershipStatus, OrganizationKind
+from organizers.models import Membership, Organization
+
+PASSWORD = "Mot-de-passe-de-test-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"agent{n}@example.gouv.fr")
+    username = factory.SelfAttribute("email")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    class Params:
+        moderator = factory.Trait(is_staff=True)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if self.is_staff and not self.is_superuser:
+            self.groups.add(Group.objects.get(name="Modérateur DITP"))
+        self.save()
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        django_get_or_create = ["year"]
+
+    year = 2022
+    number = factory.LazyAttribute(lambda o: o.year - 2013)
+    theme = "Co-production"
+    start_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 11, 2))
+    end_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 11, 30))
+    referencing_opens_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 9, 1))
+    referencing_closes_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 10, 29))
+    is_current = True
+
+
+class FormatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Format
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Format {n}")
+    slug = factory.Sequence(lambda n: f"format-{n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Thématique {n}")
+    slug = factory.Sequence(lambda n: f"thematique-{n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Préfecture numéro {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = OrganizationKind.STATE_DECONCENTRATED
+    region = "53"
+    department = "35"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = MembershipRole.ADMIN
+    status = MembershipStatus.ACTIVE
+
+
+class LabFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lab
+
+    name = factory.Sequence(lambda n: f"Lab d'innovation {n}")
+    slug = factory.Sequence(lambda n: f"lab-{n}")
+    kind = LabKind.TERRITORIAL
+    region = "53"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Atelier de co-production n° {n}")
+    slug = factory.Sequence(lambda n: f"atelier-{n}")
+    summary = "Un atelier pour concevoir un service public avec ses usagers."
+    format = factory.SubFactory(FormatFactory, name="Atelier", slug="atelier")
+    attendance_mode = AttendanceMode.IN_PERSON
+    city = "Rennes"
+    department = "35"
+    region = "53"
+    status = EventStatus.DRAFT
+    starts_on = factory.LazyAttribute(lambda o: o.edition.start_date + datetime.timedelta(days=7))
+    ends_on = factory.SelfAttribute("starts_on")
+
+    class Params:
+        published = factory.Trait(status=EventStatus.PUBLISHED)
+        submitted = factory.Trait(status=EventStatus.SUBMITTED)
+        online = factory.Trait(
+            attendance_mode=AttendanceMode.ONLINE,
+            city="",
+            department="",
+            region="",
+            online_url="https://webinaire.example.gouv.fr/salle",
+        )
+
+    @factory.post_generation
+    def with_session(self, create, extracted, **kwargs):
+        """One session on `starts_on`, unless `with_session=False`."""
+        if create and extracted is not False and self.starts_on:
+            EventSession.objects.create(
+                event=self,
+                date=self.starts_on,
+                start_time=datetime.time(10),
+                end_time=datetime.time(12),
+            )
+
+
+class EventSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventSession
+
+    event = factory.SubFactory(EventFactory)
+    date = factory.LazyAttribute(lambda o: o.event.starts_on)

@@ -1,0 +1,64 @@
+import pytest
+
+from tests.factories import EventFactory, LabFactory
+
+
+def test_home_shows_edition_dates_theme_and_figures(client, edition):
+    lab = LabFactory()
+    first = EventFactory(edition=edition, published=True, region="53")
+    first.labs.add(lab)
+    EventFactory(edition=edition, published=True, region="44", department="57")
+    EventFactory(edition=edition, submitted=True, region="11", department="75")  # not public
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (figures.events, figures.labs, figures.regions) == (2, 1, 2)
+    assert figures.lab_share_percent == 50
+    html = response.content.decode()
+    assert "Du 2 novembre au 30 novembre 2022" in html
+    assert "Co-production" in html
+
+
+def test_home_without_edition_says_programme_is_coming(client, db):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "pas encore publié" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/accessibilite/", "Déclaration d’accessibilité"),
+        ("/mentions-legales/", "Mentions légales"),
+        ("/donnees-personnelles/", "Données personnelles"),
+        ("/plan-du-site/", "Plan du site"),
+        ("/organiser-un-evenement/", "Organiser un événement"),
+    ],
+)
+def test_mandatory_pages_exist(client, db, url, heading):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def test_every_link_of_the_shell_leads_to_a_real_page(client, edition):
+    import re
+
+    html = client.get("/").content.decode()
+    internal_links = set(re.findall(r'href="(/[^"#]*)"', html)) - {"/"}
+
+    assert {
+        "/programme/",
+        "/labs/",
+        "/organiser-un-evenement/",
+        "/accessibilite/",
+    } <= internal_links
+    for url in sorted(internal_links):
+        if url.startswith("/static/"):
+            continue
+        assert client.get(url).status_code == 200, url
+    assert 'href="#"' not in html
