@@ -9,6 +9,7 @@ from organizers.selectors import user_is_active_member
 
 from .enums import MESSAGE_REQUIRED, TRANSITIONS, Actor, EventStatus
 from .models import Event, ModerationLogEntry
+from .notifications import notify_event_transition
 
 
 class TransitionError(Exception):
@@ -45,7 +46,7 @@ def event_transition(
     """Move `event` to `to_status` on behalf of `user`, or raise a TransitionError.
 
     Checks that the transition exists and that the user may make it, stamps who and when,
-    writes the moderation log row, all in one transaction. `expected_version` is the version
+    writes the moderation log row and queues the emails, all in one transaction. `expected_version` is the version
     the user saw: if someone else changed the status meanwhile, TransitionConflict is raised.
     """
     message = (message or "").strip()
@@ -104,7 +105,7 @@ def event_transition(
                 "moderation_message",
             ]
         locked.save(update_fields=update_fields)
-        ModerationLogEntry.objects.create(
+        entry = ModerationLogEntry.objects.create(
             event=locked,
             from_status=from_status,
             to_status=to_status,
@@ -112,6 +113,7 @@ def event_transition(
             actor_role=actor,
             message=message,
         )
+        notify_event_transition(event=locked, entry=entry)
     for field in update_fields:
         setattr(event, field, getattr(locked, field))
     return event

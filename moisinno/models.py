@@ -1,0 +1,31 @@
+from django.db import models
+
+from .enums import EmailStatus
+
+
+class OutgoingEmail(models.Model):
+    """An email written in the same transaction as the change that causes it.
+
+    The task worker sends it and retries with a growing delay: an SMTP outage loses nothing.
+    """
+
+    to = models.JSONField("destinataires", default=list)
+    subject = models.CharField("objet", max_length=300)
+    body_text = models.TextField("texte")
+    body_html = models.TextField("HTML", blank=True)
+    template = models.CharField("modèle", max_length=100, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "courriel"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="email_status_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
