@@ -46,8 +46,9 @@ def event_transition(
     """Move `event` to `to_status` on behalf of `user`, or raise a TransitionError.
 
     Checks that the transition exists and that the user may make it, stamps who and when,
-    writes the moderation log row and queues the emails, all in one transaction. `expected_version` is the version
-    the user saw: if someone else changed the status meanwhile, TransitionConflict is raised.
+    writes the moderation log row and queues the emails, all in one transaction.
+    `expected_version` is the version the user saw: if someone else changed the status
+    meanwhile, TransitionConflict is raised.
     """
     message = (message or "").strip()
     with transaction.atomic():
