@@ -8,4 +8,5 @@ urlpatterns = [
     path("programme/", views.programme, name="programme"),
     path("evenements/<slug:slug>/", views.event_detail, name="detail"),
     path("editions/<int:year>/", views.edition_detail, name="edition"),
+    path("organisateurs/<slug:slug>/", views.organization_detail, name="organization"),
 ]

@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .enums import PUBLIC_STATUSES
+from organizers.models import Organization
+
 from .models import Edition, Event
 from .selectors import current_edition, published_events
 
@@ -41,3 +43,14 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
         .prefetch_related("sessions", "labs")
     )
     return render(request, "events/programme.html", {"edition": edition, "events": events})
+
+
+@require_GET
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    events = organization.events.filter(status__in=PUBLIC_STATUSES).select_related("format")
+    return render(
+        request,
+        "organizers/organization_detail.html",
+        {"organization": organization, "events": events},
+    )

@@ -17,5 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("events.urls")),
     path("labs/", include("labs.urls")),
-    path("organisateurs/", include("organizers.urls")),
+    path("espace-organisateur/", include("organizers.urls")),
 ]

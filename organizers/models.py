@@ -35,7 +35,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organizers:detail", kwargs={"slug": self.slug})
+        return reverse("events:organization", kwargs={"slug": self.slug})
 
     @property
     def region_name(self) -> str:
