@@ -10,7 +10,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets DEBUG, SECRET_KEY, … in its environment.
 export DEBUG ?= true
 
-PYTHON := $(shell for c in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
+PYTHON := $(shell for c in python3.13 $$(ls -d /root/.pyenv/versions/3.13*/bin/python3 2>/dev/null) python3.12 $$(ls -d /root/.pyenv/versions/3.12*/bin/python3 2>/dev/null) python3; do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$c; break; fi; done)
 
 .PHONY: help

@@ -13,6 +13,12 @@ from moisinno.models import OutgoingEmail
 from tests.factories import EventFactory, MembershipFactory, UserFactory
 
 
+# The worker closes the connection when it is not in autocommit mode, as inside a test
+# transaction: tests that run it use real transactions (serialized_rollback restores the
+# data migrations, such as the moderator group, after each flush).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 def run_worker():
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
@@ -25,7 +31,7 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def submitted_scene(db):
+def submitted_scene(transactional_db):
     organizer = MembershipFactory(user__email="agent@bretagne.gouv.fr").user
     moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
     event = EventFactory(
