@@ -1,0 +1,109 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+The browser is Debian's `chromium` package, not Playwright's own download: install it with
+`apt-get install chromium`. Without it the e2e tests are skipped; the rest of the suite runs.
+Every e2e test module sets
+`pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]`:
+the live server runs in another thread, so the test data must be committed for it to see it,
+and each test starts from the migrated data (the moderator group of a data migration).
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # containers and CI runners run as root, where the sandbox cannot start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # No calls home: the tests must not depend on, or talk to, anything but the live server.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only after the test database exists.
+
+    pytest sets up session fixtures first. Without this, the server starts before
+    `django_db_setup` switches SQLite to its in-memory test database, so it cannot share the
+    test's connection (pytest-django#1197). Each request thread then opens its own connection
+    to the in-memory database and never closes it: with warnings as errors, Python 3.13's
+    "unclosed database" ResourceWarning fails the run.
+    """
+    return live_server
+
+
+@pytest.fixture
+def browser(transactional_db, django_db_serialized_rollback, live_server) -> Iterator[Browser]:
+    """A Chromium for one test, started after the test database is ready, closed before flush.
+
+    Every browser test is transactional with serialized rollback, even if its module forgets
+    the marker. A plain transactional flush re-creates content types with new ids, and the
+    next `serialized_rollback` test of the suite then fails to restore its data.
+
+    While Playwright's sync API runs, asyncio sees an event loop running in this thread. Django
+    then keeps separate database connections for that "async" context (asgiref.Local). The
+    browser must start after `transactional_db` has set up the test database and stop before
+    it flushes it. Otherwise set-up and flush use a connection that has not loaded the
+    serialized data, so `serialized_rollback` silently does nothing.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    # The same running loop makes Django raise SynchronousOnlyOperation on any ORM call from
+    # the test thread (creating data, assertions), although the tests are synchronous. This is
+    # the known pytest-django + Playwright interaction. The variable switches Django's check
+    # off, only while the browser is up.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) with its base URL on the live server.
+
+    `page.goto("/programme/")` opens the live server's programme page. The site's strict CSP
+    is enforced as in a real browser, and any CSP violation fails the test at teardown.
+    """
+    # No bypass_csp: the CSP does not block the axe-core scan. axe-playwright-python injects
+    # axe with page.evaluate, which goes through the DevTools protocol, not through a <script>
+    # element. Keeping the CSP on is what lets these tests catch an inline script or style.
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    csp_violations: list[str] = []
+
+    def record_csp_violation(message: ConsoleMessage) -> None:
+        # Chromium reports "Refused to … because it violates the following Content Security
+        # Policy directive: …" as a console error.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", record_csp_violation)
+    yield page
+    context.close()
+    if csp_violations:
+        pytest.fail(
+            "Content Security Policy violation(s):\n" + "\n".join(csp_violations), pytrace=False
+        )
