@@ -2,7 +2,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from events.selectors import current_edition, edition_key_figures
 
@@ -15,14 +15,14 @@ STATIC_PAGES = {
 }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     figures = edition_key_figures(edition=edition) if edition else None
     return render(request, "home.html", {"edition": edition, "figures": figures})
 
 
-@require_GET
+@require_safe
 def static_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in STATIC_PAGES:
         raise Http404
@@ -32,7 +32,7 @@ def static_page(request: HttpRequest, page: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
