@@ -12,7 +12,6 @@ from moisinno.enums import EmailStatus
 from moisinno.models import OutgoingEmail
 from tests.factories import EventFactory, MembershipFactory, UserFactory
 
-
 # The worker closes the connection when it is not in autocommit mode, as inside a test
 # transaction: tests that run it use real transactions (serialized_rollback restores the
 # data migrations, such as the moderator group, after each flush).
