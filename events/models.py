@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -176,6 +177,11 @@ class Event(models.Model):
     starts_on = models.DateField("premier jour", null=True, blank=True, editable=False)
     ends_on = models.DateField("dernier jour", null=True, blank=True, editable=False)
 
+    # Text search, kept by `services.event_refresh_search` (see events/search.py): the searchable
+    # text without accents nor capitals (all databases) and its weighted vector (PostgreSQL).
+    search_text = models.TextField("texte de recherche", blank=True, default="", editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
     # Moderation.
     status = models.CharField(
         "statut", max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
@@ -228,6 +234,31 @@ class Event(models.Model):
             models.Index(fields=["department"], name="event_department_idx"),
             models.Index(fields=["attendance_mode"], name="event_mode_idx"),
             models.Index(fields=["audience"], name="event_audience_idx"),
+            # The public programme's default order, read from the index without sorting.
+            models.Index(
+                fields=["edition", "starts_on", "title", "id"],
+                condition=Q(status__in=["published", "cancelled"]),
+                name="event_public_order_idx",
+            ),
+            models.Index(fields=["edition", "status", "published_at"], name="event_recent_idx"),
+            models.Index(fields=["edition", "status", "ends_on"], name="event_ends_idx"),
+            # Accessibility filters: only the rare features are selective enough for an index.
+            models.Index(
+                fields=["edition"], condition=Q(accessible_sign_language=True), name="event_lsf_idx"
+            ),
+            models.Index(
+                fields=["edition"], condition=Q(accessible_captions=True), name="event_captions_idx"
+            ),
+            models.Index(
+                fields=["edition"], condition=Q(accessible_easy_read=True), name="event_falc_idx"
+            ),
+            models.Index(
+                fields=["edition"],
+                condition=Q(accessible_hearing_loop=True),
+                name="event_hearing_loop_idx",
+            ),
+            # On PostgreSQL, migration 0003 adds the GIN indexes of the search and a covering
+            # index of the public programme (counts and facets read it without the table).
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,21 +1,50 @@
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from events.enums import EventStatus
+from events.pagination import with_page_numbers
+from events.selectors import current_edition, paginate, prefetch_cards, public_events_of_lab
 
 from .models import Lab
+from .selectors import lab_atlas
 
 
 @require_GET
 def lab_list(request: HttpRequest) -> HttpResponse:
-    labs = Lab.objects.annotate(event_count=Count("events")).order_by("name")
-    return render(request, "labs/lab_list.html", {"labs": labs})
+    edition = current_edition()
+    atlas = lab_atlas(edition=edition, params=request.GET)
+    return render(
+        request,
+        "labs/lab_list.html",
+        {
+            "title": "Laboratoires d’innovation publique",
+            "atlas": atlas,
+            "edition": edition,
+            "form": atlas.filterset.form,
+            "filter_errors": atlas.filterset.error_messages(),
+            "breadcrumb_data": {"current": "Laboratoires"},
+        },
+    )
 
 
 @require_GET
 def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    lab = get_object_or_404(Lab, slug=slug)
-    events = lab.events.filter(status=EventStatus.PUBLISHED).select_related("organization")
-    return render(request, "labs/lab_detail.html", {"lab": lab, "events": events})
+    lab = get_object_or_404(Lab.objects.select_related("host_organization"), slug=slug)
+    page = paginate(public_events_of_lab(lab=lab), page=request.GET.get("page"))
+    page.object_list = prefetch_cards(list(page.object_list))
+    with_page_numbers(page)
+    return render(
+        request,
+        "labs/lab_detail.html",
+        {
+            "title": lab.name,
+            "lab": lab,
+            "page_obj": page,
+            "edition": current_edition(),
+            "breadcrumb_data": {
+                "links": [{"url": reverse("labs:list"), "title": "Laboratoires"}],
+                "current": lab.name,
+            },
+        },
+    )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,8 +71,14 @@ def browser(transactional_db, django_db_serialized_rollback, live_server) -> Ite
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
-            yield browser
-            browser.close()
+            try:
+                yield browser
+            finally:
+                # ORM calls made by the test body while the loop ran opened connections that
+                # belong to this "async" context: close them while it still exists, else
+                # PostgreSQL cannot drop the test database at the end of the run.
+                connections.close_all()
+                browser.close()
     finally:
         if previous is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

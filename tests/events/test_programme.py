@@ -1,0 +1,528 @@
+"""The public programme: /programme/ and /editions/<year>/."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode
+from events.models import EventSession
+from events.selectors import programme_events
+from events.services import events_refresh_search
+from labs.enums import LabKind
+from organizers.enums import OrganizationKind
+from tests.factories import (
+    EditionFactory,
+    EventFactory,
+    FormatFactory,
+    LabFactory,
+    OrganizationFactory,
+    ThemeFactory,
+)
+
+NOV = datetime.date(2022, 11, 1)
+
+
+def day(n: int) -> datetime.date:
+    return NOV.replace(day=n)
+
+
+def publish(edition, **kwargs):
+    return EventFactory(edition=edition, published=True, **kwargs)
+
+
+def titles(response) -> list[str]:
+    return [event.title for event in response.context["page_obj"].object_list]
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# Listing ----------------------------------------------------------------------------------------
+
+
+def test_programme_lists_public_events_of_the_current_edition_in_date_order(client, edition):
+    later = publish(edition, title="Plus tard", starts_on=day(20))
+    earlier = publish(edition, title="Plus tôt", starts_on=day(3))
+    cancelled = publish(edition, title="Annulé", status=EventStatus.CANCELLED, starts_on=day(10))
+    for status in [EventStatus.DRAFT, EventStatus.SUBMITTED, EventStatus.REJECTED]:
+        EventFactory(edition=edition, status=status, title=f"Pas public {status}")
+    past = EditionFactory(year=2021, is_current=False)
+    publish(past, title="Édition passée", slug="passee")
+
+    response = client.get("/programme/")
+
+    assert response.status_code == 200
+    assert titles(response) == [earlier.title, cancelled.title, later.title]
+    assert "3 événements" in html(response)
+    assert "fr-badge--error" in html(response)  # the cancelled event is marked
+
+
+def test_programme_card_shows_dates_format_mode_place_organiser_and_lab(client, edition):
+    lab = LabFactory(name="Ti Lab")
+    event = publish(
+        edition,
+        title="Atelier de co-conception",
+        organization=OrganizationFactory(name="Préfecture de Bretagne"),
+        starts_on=day(15),
+        city="Rennes",
+        department="35",
+    )
+    event.labs.add(lab)
+    online = publish(edition, online=True, title="Webinaire", starts_on=day(16))
+
+    page = html(client.get("/programme/"))
+
+    assert "mardi 15 novembre 2022, de 10\xa0h à 12\xa0h" in page
+    assert "Atelier" in page and "En présentiel" in page
+    assert "Rennes (Ille-et-Vilaine)" in page
+    assert "Préfecture de Bretagne" in page and "Ti Lab" in page
+    assert f'href="{event.get_absolute_url()}"' in page
+    assert f'href="{online.get_absolute_url()}"' in page
+    assert "En ligne" in page
+
+
+def test_programme_without_edition_says_it_is_coming(client, db):
+    response = client.get("/programme/")
+
+    assert response.status_code == 200
+    assert "pas encore publié" in html(response)
+
+
+def test_programme_has_one_h1_labelled_fields_and_fieldsets(client, edition):
+    publish(edition)
+
+    page = html(client.get("/programme/"))
+
+    assert page.count("<h1") == 1
+    ids = set(re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', page))
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', page))
+    assert ids and ids <= labelled, ids - labelled
+    assert page.count("<fieldset") >= 6
+    assert "style=" not in page
+    assert "<script>" not in page
+
+
+# Filters ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def variety(edition):
+    """A small programme where every filter selects something different."""
+    atelier = FormatFactory(name="Atelier", slug="atelier")
+    webinaire = FormatFactory(name="Webinaire", slug="webinaire")
+    design = ThemeFactory(name="Design de services", slug="design")
+    data = ThemeFactory(name="Données", slug="donnees")
+    town = OrganizationFactory(
+        name="Ville de Lyon", slug="ville-de-lyon", kind=OrganizationKind.LOCAL_AUTHORITY
+    )
+    lab = LabFactory(name="Lab Lyon", slug="lab-lyon", kind=LabKind.LOCAL_AUTHORITY)
+    events = {
+        "rennes": publish(
+            edition, title="Rennes", format=atelier, region="53", department="35", starts_on=day(7)
+        ),
+        "lyon": publish(
+            edition,
+            title="Lyon",
+            format=atelier,
+            region="84",
+            department="69",
+            city="Lyon",
+            organization=town,
+            starts_on=day(14),
+            audience=Audience.CITIZENS,
+            accessible_sign_language=True,
+            accessible_wheelchair=True,
+        ),
+        "online": publish(
+            edition, title="En ligne", format=webinaire, online=True, starts_on=day(21)
+        ),
+        "hybrid": publish(
+            edition,
+            title="Hybride",
+            format=webinaire,
+            attendance_mode=AttendanceMode.HYBRID,
+            region="11",
+            department="75",
+            starts_on=day(28),
+            is_full=True,
+            registration_mode=RegistrationMode.LINK,
+            capacity=20,
+        ),
+    }
+    events["rennes"].themes.add(design)
+    events["lyon"].themes.add(design, data)
+    events["online"].themes.add(data)
+    events["lyon"].labs.add(lab)
+    events_refresh_search()
+    return events
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("region=53", ["Rennes"]),
+        ("departement=69", ["Lyon"]),
+        ("format=atelier", ["Rennes", "Lyon"]),
+        ("format=atelier&format=webinaire", ["Rennes", "Lyon", "En ligne", "Hybride"]),
+        ("theme=design", ["Rennes", "Lyon"]),
+        ("theme=design&theme=donnees", ["Rennes", "Lyon", "En ligne"]),
+        ("mode=online", ["En ligne"]),
+        ("mode=in_person&mode=hybrid", ["Rennes", "Lyon", "Hybride"]),
+        ("organisateur=local_authority", ["Lyon"]),
+        ("organisation=ville-de-lyon", ["Lyon"]),
+        ("lab=lab-lyon", ["Lyon"]),
+        ("avec_lab=1", ["Lyon"]),
+        ("public=citizens", ["Lyon"]),
+        ("accessibilite=accessible_sign_language", ["Lyon"]),
+        (
+            "accessibilite=accessible_sign_language&accessibilite=accessible_captions",
+            [],
+        ),
+        ("inscription_ouverte=1", ["Rennes", "Lyon", "En ligne"]),
+        ("du=2022-11-14&au=2022-11-14", ["Lyon"]),
+        ("du=2022-11-15", ["En ligne", "Hybride"]),
+        ("au=2022-11-14", ["Rennes", "Lyon"]),
+        ("du=2022-11-08&au=2022-11-20", ["Lyon"]),
+        ("region=84&format=atelier&theme=donnees&public=citizens", ["Lyon"]),
+        ("q=lyon", ["Lyon"]),
+    ],
+)
+def test_each_filter_selects_its_events(client, variety, query, expected):
+    response = client.get(f"/programme/?{query}")
+
+    assert response.status_code == 200
+    assert sorted(titles(response)) == sorted(expected)
+    assert not response.context["filter_errors"]
+
+
+def test_date_range_counts_events_with_a_session_inside_it(client, edition):
+    spread = publish(edition, title="Deux séances", starts_on=day(3))
+    EventSession.objects.create(event=spread, date=day(25))
+    spread.ends_on = day(25)
+    spread.save()
+
+    assert titles(client.get("/programme/?du=2022-11-10&au=2022-11-20")) == []
+    assert titles(client.get("/programme/?du=2022-11-25&au=2022-11-25")) == ["Deux séances"]
+
+
+def test_active_filters_are_removable_tags(client, variety):
+    response = client.get("/programme/?region=84&format=atelier&format=webinaire&q=lyon")
+
+    tags = {tag.label: tag.query for tag in response.context["active_filters"]}
+    assert tags["Auvergne-Rhône-Alpes"] == "format=atelier&format=webinaire&q=lyon"
+    assert tags["Webinaire"] == "region=84&format=atelier&q=lyon"
+    assert tags["Recherche\xa0: «\xa0lyon\xa0»"] == "region=84&format=atelier&format=webinaire"
+    assert "fr-tag--dismiss" in html(response)
+
+
+def test_facets_count_each_region_format_and_theme_of_the_selection(client, variety):
+    response = client.get("/programme/?format=atelier")
+
+    page = html(response)
+    # The format facet ignores the format filter; the others count the selection.
+    assert ">Atelier (2)<" in page and ">Webinaire (2)<" in page
+    assert ">Bretagne (1)</option>" in page and ">Île-de-France (0)</option>" in page
+    assert ">Design de services (2)<" in page and ">Données (1)<" in page
+
+
+def test_programme_shows_derogations_in_their_own_section(client, edition):
+    publish(edition, title="Dans le mois", starts_on=day(10))
+    publish(edition, title="Avant le mois", starts_on=datetime.date(2022, 10, 27))
+
+    response = client.get("/programme/")
+
+    assert titles(response) == ["Dans le mois"]
+    assert [e.title for e in response.context["listing"].derogations] == ["Avant le mois"]
+    assert "c’est aussi" in html(response)
+
+    only = client.get("/programme/?hors_dates=1")
+    assert titles(only) == ["Avant le mois"]
+    assert not only.context["listing"].derogations
+
+
+def test_sort_recent_orders_by_publication_newest_first(client, edition):
+    old = publish(edition, title="Ancien", starts_on=day(3))
+    new = publish(edition, title="Nouveau", starts_on=day(20))
+    old.published_at = datetime.datetime(2022, 9, 1, tzinfo=datetime.UTC)
+    new.published_at = datetime.datetime(2022, 10, 1, tzinfo=datetime.UTC)
+    old.save()
+    new.save()
+
+    assert titles(client.get("/programme/?tri=recent")) == ["Nouveau", "Ancien"]
+    assert titles(client.get("/programme/")) == ["Ancien", "Nouveau"]
+
+
+def test_pagination_keeps_the_filters(client, edition):
+    for n in range(25):
+        publish(edition, title=f"Événement {n:02d}", starts_on=day(10), region="53")
+
+    first = client.get("/programme/?region=53")
+    second = client.get("/programme/?region=53&page=2")
+
+    assert len(titles(first)) == 20 and len(titles(second)) == 5
+    assert "region=53&amp;page=2" in html(first)
+    assert "25 événements" in html(first)
+
+
+def test_empty_result_suggests_criteria_to_remove(client, variety):
+    response = client.get("/programme/?region=94&format=atelier")
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "Aucun événement ne correspond à ces critères" in page
+    assert "Retirer «&nbsp;Corse&nbsp;»" in page
+    assert 'href="?format=atelier"' in page
+
+
+# Bad input --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("region=zz", "Région"),
+        ("departement=999", "Département"),
+        ("du=2022-13-45", "Du\xa0: Saisissez une date valide."),
+        ("du=hier&au=demain", "Au\xa0: Saisissez une date valide."),
+        ("du=2022-11-20&au=2022-11-10", "La date de fin doit être postérieure"),
+        ("format=inconnu", "Format"),
+        ("theme=inconnue", "Thématiques"),
+        ("organisation=nulle-part", "Organisation"),
+        ("lab=fantome", "Laboratoire"),
+        ("mode=teleportation", "Modalité"),
+        ("accessibilite=is_staff", "Accessibilité"),
+        ("tri=hasard", "Trier"),
+        ("q=" + "x" * 5000, "au plus 200 caractères"),
+    ],
+)
+def test_invalid_parameter_gives_a_french_message_and_is_ignored(client, variety, query, message):
+    response = client.get(f"/programme/?{query}&format=webinaire")
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["filter_errors"])
+    assert message in errors
+    assert "ont été ignorés" in html(response)
+    if not query.startswith("format="):
+        # The valid filter still applies; the invalid one is ignored.
+        assert sorted(titles(response)) == ["En ligne", "Hybride"]
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [("9999", "La page 9999 n’existe pas"), ("abc", "n’est pas valide"), ("0", "n’est pas")],
+)
+def test_out_of_range_page_gives_the_nearest_page_with_a_message(client, variety, page, message):
+    response = client.get(f"/programme/?page={page}")
+
+    assert response.status_code == 200
+    assert len(titles(response)) == 4
+    assert message in html(response)
+
+
+def test_garbage_parameters_never_fail(client, variety):
+    for query in [
+        "q=%00%ff",
+        "q=<script>alert(1)</script>",
+        "du=0001-01-01&au=9999-12-31",
+        "region=&departement=&format=&theme=&mode=",
+        "page=-1",
+        "page=1e10",
+        "tri=",
+        "inscription_ouverte=peut-etre",
+        "q=%27%3B%20DROP%20TABLE",
+        "q=a%26b%7Cc%21d%3A*",
+    ]:
+        response = client.get(f"/programme/?{query}")
+        assert response.status_code == 200, query
+        assert "<script>alert(1)</script>" not in html(response)
+
+
+# Search -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable(edition):
+    """Events whose words are only in one field each (no format: its name is searchable)."""
+    lab = LabFactory(name="Laboratoire Archipel")
+    events = [
+        publish(edition, title="Ateliers de créativité", summary="", starts_on=day(4)),
+        publish(
+            edition,
+            format=None,
+            title="Conférence",
+            summary="Les données publiques",
+            city="Besançon",
+            department="25",
+            region="27",
+            starts_on=day(5),
+        ),
+        publish(
+            edition,
+            format=None,
+            title="Webinaire",
+            summary="",
+            description="Un temps pour la CRÉATIVITÉ collective.",
+            organization=OrganizationFactory(name="Métropole de Nîmes"),
+            starts_on=day(6),
+        ),
+        publish(edition, format=None, title="Visite", summary="", starts_on=day(7)),
+    ]
+    events[3].labs.add(lab)
+    events_refresh_search()
+    return events
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CREATIVITE", {"Ateliers de créativité", "Webinaire"}),
+        ("créativité", {"Ateliers de créativité", "Webinaire"}),
+        ("besancon", {"Conférence"}),  # city, accents ignored
+        ("nimes", {"Webinaire"}),  # organisation
+        ("archipel", {"Visite"}),  # lab
+        ("données", {"Conférence"}),
+        ("ateliers creativite", {"Ateliers de créativité"}),
+    ],
+)
+def test_search_ignores_case_and_accents_across_fields(client, searchable, query, expected):
+    assert set(titles(client.get(f"/programme/?q={query}"))) == expected
+
+
+def test_search_ranks_title_matches_first(client, searchable):
+    response = client.get("/programme/?q=creativite")
+
+    assert titles(response)[0] == "Ateliers de créativité"
+
+
+def test_search_follows_renamed_labs_once_refreshed(client, searchable):
+    from labs.models import Lab
+
+    Lab.objects.filter(name="Laboratoire Archipel").update(name="La Fabrique")
+    events_refresh_search()
+
+    assert titles(client.get("/programme/?q=fabrique")) == ["Visite"]
+
+
+@pytest.mark.postgres
+def test_search_matches_french_word_forms_on_postgresql(client, searchable):
+    if connection.vendor != "postgresql":
+        pytest.skip("French stemming needs PostgreSQL's full-text search (french_unaccent)")
+
+    assert titles(client.get("/programme/?q=atelier")) == ["Ateliers de créativité"]
+    assert set(titles(client.get("/programme/?q=creativite"))) == {
+        "Ateliers de créativité",
+        "Webinaire",
+    }
+    assert titles(client.get("/programme/?q=conferences")) == ["Conférence"]
+
+
+@pytest.mark.postgres
+def test_search_tolerates_small_typos_on_postgresql(client, searchable):
+    if connection.vendor != "postgresql":
+        pytest.skip("Typo tolerance needs PostgreSQL's pg_trgm")
+
+    assert titles(client.get("/programme/?q=creativitee")) == ["Ateliers de créativité"]
+    assert titles(client.get("/programme/?q=webinnaire")) == ["Webinaire"]
+
+
+def test_search_is_accent_insensitive_without_stemming_on_sqlite(client, searchable):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only degraded behaviour")
+
+    # Substrings: "atelier" is in "ateliers", but no French stemming ("conferences").
+    assert titles(client.get("/programme/?q=atelier")) == ["Ateliers de créativité"]
+    assert titles(client.get("/programme/?q=conferences")) == []
+
+
+def test_publication_makes_an_event_searchable(client, edition, moderator):
+    from events.services import event_approve
+
+    event = EventFactory(edition=edition, submitted=True, title="Hackathon des données")
+    assert event.search_text == ""
+
+    event_approve(event=event, user=moderator)
+
+    assert titles(client.get("/programme/?q=hackathon")) == ["Hackathon des données"]
+
+
+# Selector ---------------------------------------------------------------------------------------
+
+
+def test_programme_events_selector_accepts_plain_dicts(variety, edition):
+    selection = programme_events(edition=edition, params={"format": ["atelier"], "region": "84"})
+
+    assert [e.title for e in selection.events] == ["Lyon"]
+
+
+# Editions ---------------------------------------------------------------------------------------
+
+
+def test_past_edition_has_its_own_programme(client, edition):
+    past = EditionFactory(year=2021, is_current=False)
+    publish(past, title="En 2021", slug="en-2021", starts_on=datetime.date(2021, 11, 10))
+    publish(edition, title="En 2022")
+
+    response = client.get("/editions/2021/?format=atelier")
+
+    assert response.status_code == 200
+    assert titles(response) == ["En 2021"]
+    assert "Programme de l’édition 2021" in html(response)
+
+
+def test_current_edition_page_redirects_to_the_programme(client, edition):
+    response = client.get("/editions/2022/?region=53")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/programme/?region=53"
+
+
+def test_unknown_edition_is_a_404(client, edition):
+    assert client.get("/editions/1999/").status_code == 404
+
+
+# Queries ----------------------------------------------------------------------------------------
+
+
+def _query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _rich_event(edition, n: int):
+    event = publish(edition, title=f"Atelier {n}", starts_on=day(2 + n % 28), region="53")
+    EventSession.objects.create(event=event, date=event.starts_on, start_time=datetime.time(14))
+    event.labs.add(LabFactory())
+    event.themes.add(ThemeFactory())
+    event.co_organizers.add(OrganizationFactory())
+    return event
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/programme/",
+        "/programme/?region=53&format=atelier&theme=x&mode=in_person&du=2022-11-01&au=2022-11-30",
+        "/programme/?q=atelier",
+        "/programme/?tri=recent&avec_lab=1",
+    ],
+)
+def test_programme_runs_as_many_queries_for_1_and_50_events(client, edition, url):
+    _rich_event(edition, 0)
+    publish(edition, title="Hors dates", starts_on=datetime.date(2022, 10, 28))
+    events_refresh_search()
+    one = _query_count(client, url)
+
+    for n in range(1, 50):
+        _rich_event(edition, n)
+    for _ in range(10):
+        publish(edition, title="Hors dates", starts_on=datetime.date(2022, 10, 28))
+    events_refresh_search()
+    fifty = _query_count(client, url)
+
+    assert one == fifty
