@@ -48,9 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    # dsfr before django.forms: its widget and error-list templates (DSFR radio and checkbox
+    # markup) must win over Django's own when forms render with TemplatesSetting.
+    "dsfr",
     "django.forms",
     "django_filters",
-    "dsfr",
     "widget_tweaks",
     "allauth",
     "allauth.account",
@@ -211,6 +213,16 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mois de l'innovation publique] "
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# Email change replaces the single address, after verification of the new one.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Tell the user when their password or email address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Account emails go through the durable outbox, like every other email.
+ACCOUNT_ADAPTER = "moisinno.account_adapter.AccountAdapter"
+# allauth's default rate limits stay on (login failures, sign-ups, password resets, …):
+# ACCOUNT_RATE_LIMITS is deliberately not set to False. They count in the cache (CACHE_URL).
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -1,3 +1,49 @@
+"""The organiser space, mounted at /espace-organisateur/."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "organizers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    # Organisations and memberships.
+    path("organisation/nouvelle/", views.organization_create, name="organization_create"),
+    path("organisation/rejoindre/", views.organization_join, name="organization_join"),
+    path("demandes/<int:pk>/annuler/", views.membership_cancel, name="membership_cancel"),
+    path(
+        "organisations/<slug:slug>/membres/",
+        views.organization_members,
+        name="organization_members",
+    ),
+    path(
+        "organisations/<slug:slug>/membres/<int:membership_pk>/accepter/",
+        views.membership_approve,
+        name="membership_approve",
+    ),
+    path(
+        "organisations/<slug:slug>/membres/<int:membership_pk>/refuser/",
+        views.membership_decline,
+        name="membership_decline",
+    ),
+    path(
+        "organisations/<slug:slug>/membres/<int:membership_pk>/retirer/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path("organisations/<slug:slug>/quitter/", views.organization_leave, name="organization_leave"),
+    # Events.
+    path("evenements/nouveau/", views.event_create, name="event_create"),
+    path("evenements/<int:pk>/modifier/", views.event_update, name="event_update"),
+    path("evenements/<int:pk>/apercu/", views.event_preview, name="event_preview"),
+    path("evenements/<int:pk>/soumettre/", views.event_submit, name="event_submit"),
+    path(
+        "evenements/<int:pk>/soumettre-a-nouveau/",
+        views.event_resubmit,
+        name="event_resubmit",
+    ),
+    path("evenements/<int:pk>/retirer/", views.event_withdraw, name="event_withdraw"),
+    path("evenements/<int:pk>/annuler/", views.event_cancel, name="event_cancel"),
+    path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
+]
