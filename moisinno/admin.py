@@ -3,6 +3,10 @@ from django.contrib import admin, messages
 from .models import OutgoingEmail
 from .notifications import email_requeue
 
+admin.site.site_header = "Mois de l'innovation publique — back-office DITP"
+admin.site.site_title = "Back-office DITP"
+admin.site.index_title = "Modération et pilotage"
+
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):

@@ -1,0 +1,131 @@
+"""A DITP moderator's round in the back-office, in a real browser: log in, approve one event,
+request changes on another. The first appears in the public programme; the organiser reads
+the moderator's message on their dashboard."""
+
+import datetime
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from events.enums import EventStatus
+from events.models import Edition, Event
+from tests.e2e.axe import assert_no_axe_violations
+from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+MESSAGE = "Précisez l’adresse exacte du lieu et l’horaire de fin."
+
+
+def current_edition() -> Edition:
+    today = timezone.localdate()
+    start = today + datetime.timedelta(days=40)
+    Edition.objects.update(is_current=False)
+    return Edition.objects.create(
+        year=start.year + 10,  # never clashes with an edition of the demo data
+        number=19,
+        theme="Co-production",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=28),
+        referencing_opens_on=today - datetime.timedelta(days=30),
+        referencing_closes_on=today + datetime.timedelta(days=20),
+        is_current=True,
+    )
+
+
+def scene():
+    edition = current_edition()
+    organizer = MembershipFactory(
+        user__email="porteuse@finistere.gouv.fr",
+        organization__name="Préfecture du Finistère",
+    ).user
+    EmailAddress.objects.create(user=organizer, email=organizer.email, verified=True, primary=True)
+    day = edition.start_date + datetime.timedelta(days=3)
+    submitted = {
+        "edition": edition,
+        "organization": organizer.memberships.get().organization,
+        "status": EventStatus.SUBMITTED,
+        "submitted_at": timezone.now(),
+        "starts_on": day,
+        "ends_on": day,
+    }
+    approved = EventFactory(title="Fresque de la relation usager", slug="fresque", **submitted)
+    changes = EventFactory(title="Hackathon des données locales", slug="hackathon", **submitted)
+    moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
+    return organizer, moderator, approved, changes
+
+
+def log_in_to_admin(page: Page, email: str) -> None:
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+
+
+def open_in_queue(page: Page, title: str) -> None:
+    page.goto("/admin/events/event/")
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", name="Décision de modération")).to_be_visible()
+
+
+def test_moderator_approves_one_event_and_requests_changes_on_another(page: Page):
+    try:
+        moderation_round(page)
+    finally:
+        # The ORM calls run while Playwright's event loop runs in this thread, on connections
+        # of that context: close them now, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
+
+
+def moderation_round(page: Page) -> None:
+    organizer, moderator, approved, changes = scene()
+
+    # The moderator logs in and finds both events in the queue.
+    log_in_to_admin(page, moderator.email)
+    page.goto("/admin/events/event/")
+    expect(page.locator("#result_list")).to_contain_text(approved.title)
+    expect(page.locator("#result_list")).to_contain_text(changes.title)
+    assert_no_axe_violations(page)
+
+    # Approve the first one in one click from its page.
+    # Not scanned: the event page embeds Django's own widgets (tabular inline cells without a
+    # label per cell, select2's search box, filter_horizontal's tooltip), which axe flags.
+    open_in_queue(page, approved.title)
+    page.get_by_role("button", name="Approuver et publier", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(f"« {approved.title} » est publié.")
+
+    # Request changes on the second one, with a message.
+    open_in_queue(page, changes.title)
+    page.get_by_role("link", name="Demander des modifications…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Demander des modifications")
+    assert_no_axe_violations(page)
+    page.get_by_label("Modifications demandées à l'organisateur").fill(MESSAGE)
+    page.get_by_role("button", name="Demander des modifications").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        f"« {changes.title} » attend les modifications demandées."
+    )
+    page.goto("/admin/events/event/statistiques/?perimetre=submitted")
+    assert_no_axe_violations(page)
+    statuses = dict(Event.objects.values_list("slug", "status"))
+    assert statuses == {"fresque": EventStatus.PUBLISHED, "hackathon": "changes_requested"}
+
+    # A visitor sees the approved event in the programme, not the other one.
+    page.context.clear_cookies()
+    page.goto("/programme/")
+    expect(page.locator("main")).to_contain_text(approved.title)
+    expect(page.locator("main")).not_to_contain_text(changes.title)
+
+    # The organiser logs in and reads the moderator's message on their dashboard.
+    page.goto("/compte/login/")
+    page.locator("#id_login").fill(organizer.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Espace organisateur")
+    expect(page.locator("main")).to_contain_text(MESSAGE)
+    assert_no_axe_violations(page)
