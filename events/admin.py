@@ -34,6 +34,8 @@ from .services import (
     event_approve,
     event_cancel,
     event_mark_reviewed,
+    event_refresh_dates,
+    event_refresh_search,
     event_reject,
     event_request_changes,
     event_unpublish,
@@ -328,6 +330,14 @@ class EventAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "starts_on"
     autocomplete_fields = ["organization", "co_organizers", "labs"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Sessions (inline) and organisers/labs (m2m) are saved now: keep the derived
+        # dates and the search text in step with what the moderator wrote.
+        event_refresh_dates(event=form.instance)
+        event_refresh_search(event=form.instance)
+
     filter_horizontal = ["themes"]
     actions = ["approve_selected", "reject_selected", "export_selection_csv"]
     fieldsets = [

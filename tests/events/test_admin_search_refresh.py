@@ -1,0 +1,77 @@
+"""Edits made in the back-office reach the programme's search at once."""
+
+import datetime
+
+from events.services import events_refresh_search
+from tests.factories import EventFactory, LabFactory, OrganizationFactory
+
+
+def resubmit_data(response, **changes) -> dict:
+    """The admin change form's current values (with its inlines), with `changes` applied."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
+        forms += list(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [str(v) for v in value]
+            elif isinstance(value, datetime.date | datetime.time):
+                data[form.add_prefix(name)] = value.isoformat()
+            else:
+                data[form.add_prefix(name)] = value
+    data.update(changes)
+    return data
+
+
+def programme_titles(client, query: str) -> list[str]:
+    response = client.get("/programme/", {"q": query})
+    return [event.title for event in response.context["page_obj"]]
+
+
+def test_event_edited_in_admin_is_found_by_its_new_title(admin_client, edition):
+    event = EventFactory(edition=edition, published=True, title="Atelier ancien")
+    events_refresh_search()
+    url = f"/admin/events/event/{event.pk}/change/"
+
+    response = admin_client.post(
+        url, resubmit_data(admin_client.get(url), title="Hackathon des données ouvertes")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert programme_titles(admin_client, "hackathon") == ["Hackathon des données ouvertes"]
+
+
+def test_organization_renamed_in_admin_is_found_on_its_events(admin_client, edition):
+    organization = OrganizationFactory(name="Préfecture du Morbihan")
+    EventFactory(edition=edition, organization=organization, published=True, title="Visite")
+    events_refresh_search()
+    url = f"/admin/organizers/organization/{organization.pk}/change/"
+
+    response = admin_client.post(
+        url, resubmit_data(admin_client.get(url), name="Préfecture de Bretagne Sud")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert programme_titles(admin_client, "Bretagne Sud") == ["Visite"]
+
+
+def test_lab_renamed_in_admin_is_found_on_its_events(admin_client, edition):
+    lab = LabFactory(name="Lab ancien")
+    event = EventFactory(edition=edition, published=True, title="Sprint créatif")
+    event.labs.add(lab)
+    events_refresh_search()
+    url = f"/admin/labs/lab/{lab.pk}/change/"
+
+    response = admin_client.post(
+        url, resubmit_data(admin_client.get(url), name="Laboratoire Kerguelen")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert programme_titles(admin_client, "Kerguelen") == ["Sprint créatif"]
