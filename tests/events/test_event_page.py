@@ -237,3 +237,27 @@ def test_event_page_query_count_does_not_grow_with_sessions_and_links(client, ev
         client.get("/evenements/fresque/")
 
     assert len(few) == len(many)
+
+
+def test_private_contact_for_ditp_never_reaches_the_public(client, edition):
+    event = EventFactory(
+        edition=edition,
+        published=True,
+        slug="contact-prive",
+        public_contact_email="contact@ville.fr",
+        private_contact_name="Camille Agent",
+        private_contact_email="camille.agent@interne.gouv.fr",
+        private_contact_phone="01 23 45 67 89",
+    )
+
+    pages = [
+        client.get(event.get_absolute_url()).content.decode(),
+        client.get(f"{event.get_absolute_url()}calendrier.ics").content.decode(),
+        client.get("/programme/").content.decode(),
+    ]
+
+    assert "contact@ville.fr" in pages[0]
+    for page in pages:
+        assert "camille.agent@interne.gouv.fr" not in page
+        assert "Camille Agent" not in page
+        assert "01 23 45 67 89" not in page
