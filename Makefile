@@ -55,6 +55,7 @@ lint: install ## Lint Python and templates
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
 
 .PHONY: fmt
 fmt: install ## Format Python and templates

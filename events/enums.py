@@ -17,37 +17,6 @@ class Actor(models.TextChoices):
     MODERATOR = "moderator", "Modérateur DITP"
 
 
-S = EventStatus
-
-# (from, to) → the actors allowed to make it. Everything absent is refused.
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (S.DRAFT, S.SUBMITTED): frozenset({Actor.ORGANIZER}),
-    (S.SUBMITTED, S.DRAFT): frozenset({Actor.ORGANIZER}),  # withdrawn by the organiser
-    (S.SUBMITTED, S.PUBLISHED): frozenset({Actor.MODERATOR}),
-    (S.SUBMITTED, S.CHANGES_REQUESTED): frozenset({Actor.MODERATOR}),
-    (S.SUBMITTED, S.REJECTED): frozenset({Actor.MODERATOR}),
-    (S.CHANGES_REQUESTED, S.SUBMITTED): frozenset({Actor.ORGANIZER}),
-    (S.PUBLISHED, S.CANCELLED): frozenset({Actor.ORGANIZER, Actor.MODERATOR}),
-    # "Unpublish": DITP takes a published event off the site and asks for changes.
-    (S.PUBLISHED, S.CHANGES_REQUESTED): frozenset({Actor.MODERATOR}),
-}
-
-# Transitions that must carry a message (the organiser must know why).
-MESSAGE_REQUIRED: frozenset[tuple[str, str]] = frozenset(
-    {
-        (S.SUBMITTED, S.CHANGES_REQUESTED),
-        (S.SUBMITTED, S.REJECTED),
-        (S.PUBLISHED, S.CANCELLED),
-        (S.PUBLISHED, S.CHANGES_REQUESTED),
-    }
-)
-
-# Statuses an organiser may still edit freely (published edits are re-reviewed).
-EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.PUBLISHED})
-# Statuses visible to the public.
-PUBLIC_STATUSES = frozenset({S.PUBLISHED, S.CANCELLED})
-
-
 class AttendanceMode(models.TextChoices):
     IN_PERSON = "in_person", "En présentiel"
     ONLINE = "online", "En ligne"

@@ -10,9 +10,10 @@ from dsfr.forms import DsfrBaseForm
 from labs.models import Lab
 from organizers.models import Organization
 
+from .editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
+from .eligibility import session_times_message
 from .enums import ACCESSIBILITY_FEATURES
 from .models import Event, EventSession, Format, Theme
-from .services import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
 
 # (anchor, title, introduction, fields): the sections of the event form, in order. The
 # "dates" section also holds the sessions.
@@ -214,7 +215,21 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
         }
 
 
-class SessionForm(forms.ModelForm, DsfrBaseForm):
+class SessionTimesForm(forms.ModelForm):
+    """A session's date and times, with the one session-time rule (organiser form, admin)."""
+
+    class Meta:
+        model = EventSession
+        fields = ["date", "start_time", "end_time"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if error := session_times_message(data.get("start_time"), data.get("end_time")):
+            self.add_error(*error)
+        return data
+
+
+class SessionForm(SessionTimesForm, DsfrBaseForm):
     class Meta:
         model = EventSession
         fields = ["date", "start_time", "end_time"]
@@ -229,15 +244,6 @@ class SessionForm(forms.ModelForm, DsfrBaseForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if end and not start:
-            self.add_error("start_time", "Indiquez l’heure de début, puisque la fin est indiquée.")
-        elif start and end and end <= start:
-            self.add_error("end_time", "L’heure de fin doit être postérieure à l’heure de début.")
-        return data
 
 
 class BaseSessionFormSet(forms.BaseInlineFormSet):

@@ -6,14 +6,8 @@ from django.urls import reverse
 
 from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
 
-from .enums import (
-    ACCESSIBILITY_FEATURES,
-    PUBLIC_STATUSES,
-    AttendanceMode,
-    Audience,
-    EventStatus,
-    RegistrationMode,
-)
+from . import workflow
+from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus, RegistrationMode
 
 
 class Edition(models.Model):
@@ -83,7 +77,7 @@ class Theme(models.Model):
 
 class EventQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status__in=PUBLIC_STATUSES)
+        return self.filter(status__in=workflow.PUBLIC_STATUSES)
 
 
 class Event(models.Model):
@@ -285,11 +279,31 @@ class Event(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES
+        return workflow.is_public(self)
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == EventStatus.CANCELLED
+        return workflow.is_cancelled(self)
+
+    @property
+    def status_info(self) -> "workflow.StatusInfo":
+        """Badge, dashboard heading, message heading… of the event's status (templates)."""
+        return workflow.status_info(self)
+
+    @property
+    def is_editable(self) -> bool:
+        return workflow.is_editable(self)
+
+    @property
+    def organizer_actions(self) -> list["workflow.Transition"]:
+        """The status changes its organisers may make now (the organiser space's buttons);
+        the views that show them have checked that the viewer is one of its organisers."""
+        return workflow.organizer_actions(self, None, as_roles={workflow.ORGANIZER})
+
+    @property
+    def submission(self) -> "workflow.Transition | None":
+        """How its organisers submit it from its status, if they can (the form's button)."""
+        return workflow.submission(self)
 
     @property
     def is_online(self) -> bool:
@@ -313,6 +327,12 @@ class Event(models.Model):
         if self.starts_on is None:
             return False
         return self.starts_on < self.edition.start_date or self.ends_on > self.edition.end_date
+
+    @property
+    def postal_address(self) -> str:
+        """ "12 rue de la Paix, 35000 Rennes": the address on one line (pages, calendars)."""
+        locality = " ".join(part for part in [self.postal_code, self.city] if part)
+        return ", ".join(part for part in [self.address, locality] if part)
 
     @property
     def accessibility_features(self) -> list[str]:

@@ -16,7 +16,7 @@ organisations and labs, lowercased and without accents (see `services.events_ref
 """
 
 import re
-import unicodedata
+from collections.abc import Iterable
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -25,22 +25,31 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import StrIndex
+
+from labs.models import Lab
+from moisinno.text import fold
+from organizers.models import Organization
+
+from .models import Event, Theme
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: safe inside a raw tsquery
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def normalize(text: str) -> str:
-    """Lowercase, without accents or ligatures, with single spaces: "Créativité" → "creativite"."""
-    text = (text or "").translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.lower().split())
+# Migration 0003 imports `normalize`: it must stay this pure function.
+normalize = fold
 
 
 def search_terms(query: str) -> list[str]:
@@ -49,8 +58,44 @@ def search_terms(query: str) -> list[str]:
 
 
 def build_search_text(*parts: str) -> str:
-    """The `search_text` of an event from its searchable parts (title first)."""
+    """Searchable parts joined one per line, folded (title first)."""
     return "\n".join(normalized for part in parts if (normalized := normalize(part)))
+
+
+def event_search_text(
+    *,
+    title: str,
+    summary: str,
+    description: str,
+    organization: str,
+    co_organizers: Iterable[str] = (),
+    labs: Iterable[str] = (),
+    venue_name: str = "",
+    city: str = "",
+    department_name: str = "",
+    region_name: str = "",
+    format_name: str = "",
+    themes: Iterable[str] = (),
+) -> str:
+    """The recipe of `Event.search_text`: what a visitor may type to find an event.
+
+    The first line is the folded title (the trigram index reads it); related names come in
+    their models' default order. Used by `events_refresh_search` and the demo generator.
+    """
+    return build_search_text(
+        title,
+        summary,
+        description,
+        organization,
+        *co_organizers,
+        *labs,
+        venue_name,
+        city,
+        department_name,
+        region_name,
+        format_name,
+        *themes,
+    )
 
 
 def is_postgresql() -> bool:
@@ -128,3 +173,61 @@ def apply_search(queryset: QuerySet, query: str, *, mode: str | None = None) -> 
             -StrIndex("search_text", Value(terms[0])), output_field=FloatField()
         )
     )
+
+
+# Indexing: keep `search_text` and `search_vector` in step with what the event says.
+
+
+def events_refresh_search(*, events: QuerySet[Event] | None = None, batch_size: int = 500) -> int:
+    """Rebuild the search text of `events` (all events when None) and, on PostgreSQL, their
+    search vector. Call it after writing an event's text, place, organisations or labs, and
+    after renaming an organisation or a lab. Returns the number of events refreshed."""
+    ids = list((Event.objects.all() if events is None else events).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        rows = list(
+            Event.objects.filter(pk__in=chunk)
+            .select_related("organization", "format")
+            .prefetch_related(
+                Prefetch("labs", queryset=Lab.objects.only("name")),
+                Prefetch("co_organizers", queryset=Organization.objects.only("name")),
+                Prefetch("themes", queryset=Theme.objects.only("name")),
+            )
+            .only(
+                "title",
+                "summary",
+                "description",
+                "venue_name",
+                "city",
+                "department",
+                "region",
+                "organization__name",
+                "format__name",
+            )
+        )
+        for event in rows:
+            event.search_text = event_search_text(
+                title=event.title,
+                summary=event.summary,
+                description=event.description,
+                organization=event.organization.name,
+                co_organizers=[organization.name for organization in event.co_organizers.all()],
+                labs=[lab.name for lab in event.labs.all()],
+                venue_name=event.venue_name,
+                city=event.city,
+                department_name=event.department_name,
+                region_name=event.region_name,
+                format_name=event.format.name if event.format else "",
+                themes=[theme.name for theme in event.themes.all()],
+            )
+        Event.objects.bulk_update(rows, ["search_text"])
+        if is_postgresql():
+            Event.objects.filter(pk__in=chunk).update(search_vector=search_vector_expression())
+    return len(ids)
+
+
+def event_refresh_search(*, event: Event) -> Event:
+    """Rebuild the search text and vector of one event (see `events_refresh_search`)."""
+    events_refresh_search(events=Event.objects.filter(pk=event.pk))
+    event.search_text = Event.objects.values_list("search_text", flat=True).get(pk=event.pk)
+    return event

@@ -61,7 +61,12 @@ INSTALLED_APPS = [
     "organizers",
     "labs",
     "events",
+    "programme",
 ]
+# The synthetic programme and its benchmark (`generate_programme`, `load_demo_data`,
+# `benchmark_programme`): development and benchmarking only, never imported by the site.
+if DEBUG or env_bool("DEMO_APP"):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

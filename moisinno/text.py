@@ -1,7 +1,23 @@
-"""Small text helpers shared by the apps."""
+"""Small text helpers shared by the apps: accent folding and unique slugs."""
+
+import unicodedata
 
 from django.db import models
 from django.utils.text import slugify
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents or ligatures, with single spaces: "Cœur  Créatif" → "coeur
+    creatif". The one accent folding of the project: search, sorting, duplicate detection."""
+    text = text or ""
+    if text.isascii():  # most of the generated programme: nothing to decompose
+        return " ".join(text.lower().split())
+    text = text.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
 
 
 def unique_slug(

@@ -5,9 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpRequest
 
-from events.models import Event
-from events.services import events_refresh_search
-
 from .enums import MembershipStatus
 from .models import Membership, Organization
 from .services import MembershipError, membership_approve, membership_decline
@@ -59,14 +56,6 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     actions = ["mark_verified", "mark_unverified"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # The organisation's name is part of its events' search text.
-            events_refresh_search(
-                events=Event.objects.filter(Q(organization=obj) | Q(co_organizers=obj)).distinct()
-            )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
         return (

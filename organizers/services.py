@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from moisinno.geography import region_of_department
 from moisinno.notifications import queue_email
+from moisinno.roles import is_moderator, moderator_emails
 from moisinno.text import unique_slug
 
 from .enums import MembershipRole, MembershipStatus
@@ -17,10 +18,6 @@ from .selectors import active_member_emails, user_is_active_member
 
 class MembershipError(Exception):
     """A membership change that cannot be made; the message is shown to the user (French)."""
-
-
-def _is_moderator(user: AbstractBaseUser) -> bool:
-    return user.is_active and user.has_perm("events.moderate_event")
 
 
 def _is_active_admin(*, user: AbstractBaseUser, organization: Organization) -> bool:
@@ -76,7 +73,6 @@ def membership_request(*, user: AbstractBaseUser, organization: Organization) ->
             if existing.status == MembershipStatus.ACTIVE
             else f"Votre demande pour rejoindre « {organization.name} » est déjà en attente."
         )
-    from events.notifications import moderator_emails
 
     try:
         with transaction.atomic():
@@ -124,7 +120,7 @@ def _lock_pending(membership: Membership) -> Membership:
 def _check_can_decide(*, user: AbstractBaseUser, membership: Membership) -> None:
     if not (
         user_is_active_member(user=user, organization_id=membership.organization_id)
-        or _is_moderator(user)
+        or is_moderator(user)
     ):
         raise PermissionDenied
 

@@ -1,11 +1,15 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture
 def edition(db):
-    return EditionFactory()
+    """The 2022 edition, its referencing kept open until next year so organisers may submit."""
+    return EditionFactory(referencing_closes_on=timezone.localdate() + datetime.timedelta(days=365))
 
 
 @pytest.fixture

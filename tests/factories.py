@@ -122,6 +122,12 @@ class EventFactory(factory.django.DjangoModelFactory):
     class Params:
         published = factory.Trait(status=EventStatus.PUBLISHED)
         submitted = factory.Trait(status=EventStatus.SUBMITTED)
+        # Meets every submission rule (events.eligibility) when its edition takes referencing.
+        eligible = factory.Trait(
+            description="Déroulé : accueil, atelier en petits groupes, restitution.",
+            address="3 avenue de la Préfecture",
+            private_contact_email="contact@bretagne.gouv.fr",
+        )
         online = factory.Trait(
             attendance_mode=AttendanceMode.ONLINE,
             city="",

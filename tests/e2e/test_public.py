@@ -10,7 +10,7 @@ from django.db import connections
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
-from events.services import events_refresh_search
+from events.search import events_refresh_search
 from tests.e2e.axe import assert_no_axe_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

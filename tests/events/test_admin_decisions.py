@@ -1,5 +1,6 @@
 """Moderation decisions in the admin: buttons on the event page, bulk actions, history."""
 
+import datetime
 import re
 import threading
 
@@ -22,7 +23,7 @@ from events.services import (
 )
 from moisinno.models import OutgoingEmail
 from organizers.enums import MembershipStatus
-from tests.factories import EventFactory, MembershipFactory, UserFactory
+from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 
 
 def change_url(event: Event) -> str:
@@ -53,7 +54,11 @@ def scene(db, edition):
         status=MembershipStatus.PENDING,
     )
     event = EventFactory(
-        edition=edition, organization=organization, title="Atelier FALC", slug="atelier-falc"
+        edition=edition,
+        organization=organization,
+        title="Atelier FALC",
+        slug="atelier-falc",
+        eligible=True,
     )
     event_submit(event=event, user=organizer)
     OutgoingEmail.objects.all().delete()  # keep only the decision emails in the assertions
@@ -283,7 +288,11 @@ def test_simultaneous_decisions_only_one_wins():
     if connection.vendor != "postgresql":
         pytest.skip("Row locks between concurrent connections need PostgreSQL")
     organizer = MembershipFactory().user
-    event = EventFactory(organization=organizer.memberships.get().organization)
+    event = EventFactory(
+        edition=EditionFactory(referencing_closes_on=datetime.date.today().replace(year=2100)),
+        organization=organizer.memberships.get().organization,
+        eligible=True,
+    )
     event_submit(event=event, user=organizer)
     event.refresh_from_db()
     moderators = [UserFactory(moderator=True), UserFactory(moderator=True)]
@@ -487,3 +496,15 @@ def test_only_moderators_may_mark_changes_reviewed(changed_event):
 
     changed_event.refresh_from_db()
     assert changed_event.changed_since_validation
+
+
+def test_stale_decision_link_says_at_once_that_the_decision_is_no_longer_possible(
+    moderator_client, scene
+):
+    event_approve(event=scene, user=UserFactory(moderator=True))
+
+    response = moderator_client.get(decision_url(scene, "refuser"))
+
+    assert response.status_code == 302
+    assert response["Location"] == change_url(scene)
+    assert messages_of(response) == ["Impossible de passer de « Publié » à « Refusé »."]

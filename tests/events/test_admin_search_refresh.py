@@ -1,33 +1,8 @@
 """Edits made in the back-office reach the programme's search at once."""
 
-import datetime
-
-from events.services import events_refresh_search
+from events.search import events_refresh_search
+from tests.admin_forms import resubmit_data
 from tests.factories import EventFactory, LabFactory, OrganizationFactory
-
-
-def resubmit_data(response, **changes) -> dict:
-    """The admin change form's current values (with its inlines), with `changes` applied."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
-        forms += list(formset.forms)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, list | tuple):
-                data[form.add_prefix(name)] = [str(v) for v in value]
-            elif isinstance(value, datetime.date | datetime.time):
-                data[form.add_prefix(name)] = value.isoformat()
-            else:
-                data[form.add_prefix(name)] = value
-    data.update(changes)
-    return data
 
 
 def programme_titles(client, query: str) -> list[str]:

@@ -110,7 +110,7 @@ def test_cancelled_events_still_appear_in_the_calendar(client, edition):
 
 @pytest.mark.parametrize("url", ["/programme/calendrier/", "/programme/calendrier/?q=atelier"])
 def test_calendar_runs_as_many_queries_for_1_and_50_events(client, edition, url):
-    from events.services import events_refresh_search
+    from events.search import events_refresh_search
 
     publish(edition, starts_on=NOV.replace(day=2))
     events_refresh_search()

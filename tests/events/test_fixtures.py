@@ -10,7 +10,7 @@ from django.db.models import Max, Min
 
 from events.enums import AttendanceMode, EventStatus
 from events.models import Edition, Event, EventSession, Format, Theme
-from events.services import events_refresh_search
+from events.search import events_refresh_search
 from labs.enums import LabKind
 from labs.models import Lab
 from organizers.enums import OrganizationKind

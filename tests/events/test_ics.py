@@ -7,8 +7,8 @@ import pytest
 from icalendar import Calendar
 
 from events.enums import AttendanceMode, EventStatus
-from events.ical import MAX_LINE_OCTETS, escape_text, fold
 from events.models import EventSession
+from programme.ical import MAX_LINE_OCTETS, escape_text, fold
 from tests.factories import EventFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode
 from events.models import EventSession
-from events.selectors import programme_events
-from events.services import events_refresh_search
+from events.search import events_refresh_search
 from labs.enums import LabKind
 from organizers.enums import OrganizationKind
+from programme.selectors import programme_events
 from tests.factories import (
     EditionFactory,
     EventFactory,

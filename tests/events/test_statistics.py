@@ -9,15 +9,15 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from events.enums import AttendanceMode, EventStatus
-from events.models import ModerationLogEntry
-from events.statistics import (
+from events.admin.statistics import (
     BAR_AREA,
     SCOPE_SUBMITTED,
     Row,
     edition_statistics,
     horizontal_bar_chart,
 )
+from events.enums import AttendanceMode, EventStatus
+from events.models import ModerationLogEntry
 from organizers.enums import OrganizationKind
 from tests.factories import (
     EditionFactory,

@@ -2,9 +2,11 @@ import itertools
 
 import pytest
 
+from events import workflow
 from events.enums import EventStatus as S
 from events.models import ModerationLogEntry
 from events.services import (
+    EventNotEligible,
     TransitionConflict,
     TransitionNotAllowed,
     event_approve,
@@ -14,7 +16,7 @@ from events.services import (
 )
 from tests.factories import EventFactory, MembershipFactory, UserFactory
 
-# Written out by hand from DESIGN.md, independently of events.enums.TRANSITIONS.
+# Written out by hand from the design (docs/design.md), independently of events.workflow.
 ALLOWED = {
     (S.DRAFT, S.SUBMITTED): {"organizer"},
     (S.SUBMITTED, S.DRAFT): {"organizer"},
@@ -30,7 +32,7 @@ PAIRS = [(a, b) for a, b in itertools.product(S.values, S.values) if a != b]
 
 
 @pytest.fixture
-def users(db):
+def users(db, edition):
     from django.contrib.auth.models import AnonymousUser
 
     return {
@@ -43,7 +45,7 @@ def users(db):
 
 def make_event(users, status):
     organization = users["organizer"].memberships.get().organization
-    return EventFactory(organization=organization, status=status)
+    return EventFactory(organization=organization, status=status, eligible=True)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -157,3 +159,38 @@ def test_pending_member_cannot_submit(users):
 
     with pytest.raises(TransitionNotAllowed):
         event_submit(event=event, user=pending)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("status", S.values)
+def test_allowed_lists_exactly_what_the_actor_may_do_now(users, actor, status):
+    event = make_event(users, status)
+
+    offered = {t.to_status for t in workflow.allowed(event, users[actor])}
+
+    assert offered == {
+        to for (from_, to), actors in ALLOWED.items() if from_ == status and actor in actors
+    }
+
+
+@pytest.mark.parametrize("from_status", [S.DRAFT, S.CHANGES_REQUESTED])
+def test_the_one_submit_door_checks_eligibility_from_every_submittable_status(users, from_status):
+    event = make_event(users, from_status)
+    event.description = ""
+    event.save()
+
+    with pytest.raises(EventNotEligible, match="Rédigez la description"):
+        event_submit(event=event, user=users["organizer"], message="Voici la description.")
+
+    event.refresh_from_db()
+    assert event.status == from_status
+    assert not ModerationLogEntry.objects.filter(event=event).exists()
+
+
+def test_a_first_submission_after_the_referencing_window_is_refused(users, edition):
+    edition.referencing_closes_on = edition.start_date.replace(month=10, day=29)
+    edition.save()
+    event = make_event(users, S.DRAFT)
+
+    with pytest.raises(EventNotEligible, match="a pris fin"):
+        event_submit(event=event, user=users["organizer"])

@@ -30,11 +30,14 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def submitted_scene(transactional_db):
+def submitted_scene(transactional_db, edition):
     organizer = MembershipFactory(user__email="agent@bretagne.gouv.fr").user
     moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
     event = EventFactory(
-        organization=organizer.memberships.get().organization, title="Atelier FALC"
+        edition=edition,
+        organization=organizer.memberships.get().organization,
+        title="Atelier FALC",
+        eligible=True,
     )
     return organizer, moderator, event
 

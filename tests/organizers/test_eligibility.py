@@ -5,19 +5,18 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from events.enums import AttendanceMode, EventStatus, RegistrationMode
-from events.models import EventSession
-from events.selectors import event_possible_duplicates, title_similarity
-from events.services import (
+from events.editing import (
     EventNotEditable,
-    EventNotEligible,
     ReferencingClosed,
     event_create,
     event_duplicate,
-    event_eligibility_errors,
-    event_submit_if_eligible,
     event_update,
 )
+from events.eligibility import eligibility_errors
+from events.enums import AttendanceMode, EventStatus, RegistrationMode
+from events.models import EventSession
+from events.selectors import event_possible_duplicates, title_similarity
+from events.services import EventNotEligible, event_submit
 from tests.factories import (
     EditionFactory,
     EventFactory,
@@ -51,7 +50,7 @@ def event(open_edition, organization):
 
 
 def test_eligible_event_has_no_errors(event, member):
-    assert event_eligibility_errors(event, user=member) == []
+    assert eligibility_errors(event, user=member) == []
 
 
 @pytest.mark.parametrize(
@@ -74,7 +73,7 @@ def test_eligibility_names_each_missing_piece(event, member, changes, message):
         setattr(event, field, value)
     event.save()
 
-    errors = event_eligibility_errors(event, user=member)
+    errors = eligibility_errors(event, user=member)
 
     assert len(errors) == 1
     assert errors[0].startswith(message) or message in errors[0]
@@ -83,7 +82,7 @@ def test_eligibility_names_each_missing_piece(event, member, changes, message):
 def test_eligibility_requires_at_least_one_session(event, member):
     event.sessions.all().delete()
 
-    assert event_eligibility_errors(event, user=member) == [
+    assert eligibility_errors(event, user=member) == [
         "Ajoutez au moins une séance\u00a0: sa date, et si possible ses horaires."
     ]
 
@@ -94,7 +93,7 @@ def test_eligibility_refuses_a_session_ending_before_it_starts(event, member):
     session.end_time = datetime.time(10)
     event._prefetched_objects_cache = {"sessions": [session]}
 
-    (error,) = event_eligibility_errors(event, user=member)
+    (error,) = eligibility_errors(event, user=member)
 
     assert error.startswith(f"La séance du {session.date.day}")
     assert "l’heure de fin doit suivre l’heure de début" in error
@@ -106,7 +105,7 @@ def test_eligibility_refuses_sessions_outside_the_edition_without_derogation(
     after = open_edition.end_date + datetime.timedelta(days=2)
     EventSession.objects.create(event=event, date=after)
 
-    (error,) = event_eligibility_errors(event, user=member)
+    (error,) = eligibility_errors(event, user=member)
 
     assert "a lieu en dehors des dates de l’édition" in error
     assert "demandez une dérogation en la justifiant" in error
@@ -117,12 +116,12 @@ def test_eligibility_accepts_derogation_with_justification_only(event, member, o
     event.derogation_requested = True
     event.save()
 
-    (error,) = event_eligibility_errors(event, user=member)
+    (error,) = eligibility_errors(event, user=member)
     assert error.startswith("Justifiez la demande de dérogation")
 
     event.derogation_justification = "Le lieu n’est disponible qu’en décembre."
     event.save()
-    assert event_eligibility_errors(event, user=member) == []
+    assert eligibility_errors(event, user=member) == []
 
 
 def test_eligibility_refuses_a_first_submission_after_the_window_closes(
@@ -130,7 +129,7 @@ def test_eligibility_refuses_a_first_submission_after_the_window_closes(
 ):
     event = eligible_event(closed_edition, organization)
 
-    (error,) = event_eligibility_errors(event, user=member)
+    (error,) = eligibility_errors(event, user=member)
 
     assert error.startswith(f"Le référencement de l’édition {closed_edition.year} a pris fin le")
 
@@ -146,7 +145,7 @@ def test_eligibility_refuses_a_submission_before_the_window_opens(organization, 
     )
     event = eligible_event(edition, organization)
 
-    (error,) = event_eligibility_errors(event, user=member)
+    (error,) = eligibility_errors(event, user=member)
 
     assert error.startswith(f"Le référencement de l’édition {edition.year} ouvrira le")
 
@@ -157,26 +156,26 @@ def test_eligibility_window_does_not_block_resubmission_nor_ditp(
     moderator = UserFactory(moderator=True)
     event = eligible_event(closed_edition, organization)
 
-    assert event_eligibility_errors(event, user=moderator) == []
+    assert eligibility_errors(event, user=moderator) == []
     event.status = EventStatus.CHANGES_REQUESTED
-    assert event_eligibility_errors(event, user=member) == []
+    assert eligibility_errors(event, user=member) == []
 
 
-def test_submit_if_eligible_raises_every_error_and_changes_nothing(event, member):
+def test_submit_raises_every_error_and_changes_nothing(event, member):
     event.summary = ""
     event.is_free = False
     event.save()
 
     with pytest.raises(EventNotEligible) as raised:
-        event_submit_if_eligible(event=event, user=member)
+        event_submit(event=event, user=member)
 
     assert len(raised.value.errors) == 2
     event.refresh_from_db()
     assert event.status == EventStatus.DRAFT
 
 
-def test_submit_if_eligible_goes_through_the_transition_service(event, member):
-    event_submit_if_eligible(event=event, user=member)
+def test_submit_goes_through_the_transition_service(event, member):
+    event_submit(event=event, user=member)
 
     event.refresh_from_db()
     assert event.status == EventStatus.SUBMITTED
@@ -306,7 +305,7 @@ def test_eligibility_uses_precise_dates_in_french(event, member, open_edition):
     EventSession.objects.create(event=event, date=first + datetime.timedelta(days=1))
     FormatFactory()
 
-    (error,) = event_eligibility_errors(event, user=member)
+    (error,) = eligibility_errors(event, user=member)
 
     assert error.startswith("Les séances des ")
     assert " et " in error

@@ -133,7 +133,7 @@ def test_session_ending_before_it_starts_is_refused_inline(member_client, open_e
     html = response.content.decode()
     assert 'aria-describedby="id_sessions-0-end_time-desc-error"' in html
     assert "Séance 1 — Heure de fin" in html
-    assert "L’heure de fin doit être postérieure à l’heure de début." in html
+    assert "L’heure de fin doit suivre l’heure de début." in html
     assert not EventSession.objects.exists()
 
 
@@ -313,6 +313,6 @@ def test_event_update_of_published_event_lists_changed_fields(
         "after": "Nouveau résumé",
     }
     assert changes["sessions"]["label"] == "Séances"
-    assert "10\u00a0h\u00a000" in changes["sessions"]["before"]
-    assert "14\u00a0h\u00a000" in changes["sessions"]["after"]
+    assert "de 10\u00a0h à 12\u00a0h" in changes["sessions"]["before"]
+    assert "14\u00a0h" in changes["sessions"]["after"]
     assert "title" not in changes

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-MODERATOR_GROUP = "Modérateur DITP"
+from moisinno.roles import MODERATOR_GROUP
 
 
 class Command(BaseCommand):

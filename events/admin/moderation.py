@@ -1,0 +1,690 @@
+"""DITP back-office for events: moderation queue, decisions, history, exports, statistics.
+
+Every decision goes through the transition service (`events.services`); the admin only binds
+forms, turns refusals into French error messages and redirects.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from moisinno.roles import is_moderator
+
+from .. import workflow
+from ..editing import apply_invariants
+from ..enums import EventStatus
+from ..forms import SessionTimesForm
+from ..models import Edition, Event, EventSession, Format, ModerationLogEntry, Theme
+from ..search import event_refresh_search
+from ..selectors import current_edition, in_moderation_queue, with_possible_duplicates
+from ..services import (
+    TransitionConflict,
+    TransitionError,
+    changes_fingerprint,
+    edition_make_current,
+    event_mark_reviewed,
+    event_refresh_dates,
+    event_transition,
+)
+from ..workflow import Transition
+from .exports import events_csv, events_xlsx
+from .statistics import SCOPES, column_chart, edition_statistics, horizontal_bar_chart
+
+# Editions ----------------------------------------------------------------------------------
+
+
+def _next_year(date):
+    return date.replace(year=date.year + 1) if date else None
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    """Superusers create and switch editions; moderators only see them (view permission)."""
+
+    list_display = [
+        "year",
+        "number",
+        "theme",
+        "start_date",
+        "end_date",
+        "referencing_opens_on",
+        "referencing_closes_on",
+        "is_current",
+    ]
+    list_filter = ["is_current"]
+    search_fields = ["theme", "year"]
+    readonly_fields = ["is_current"]
+    actions = ["make_current"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """A new edition starts as the latest one, a year later."""
+        initial = super().get_changeform_initial_data(request)
+        latest = Edition.objects.order_by("-year").first()
+        if latest is None:
+            return initial
+        return {
+            "year": latest.year + 1,
+            "number": latest.number + 1,
+            "name": latest.name,
+            "start_date": _next_year(latest.start_date),
+            "end_date": _next_year(latest.end_date),
+            "referencing_opens_on": _next_year(latest.referencing_opens_on),
+            "referencing_closes_on": _next_year(latest.referencing_closes_on),
+            **initial,
+        }
+
+    @admin.action(
+        description="Rendre courante (site public et espace organisateur)",
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def make_current(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
+        editions = list(queryset[:2])
+        if len(editions) != 1:
+            messages.error(request, "Sélectionnez une seule édition à rendre courante.")
+            return
+        edition = edition_make_current(edition=editions[0])
+        self.log_change(request, edition, "Édition rendue courante.")
+        messages.success(
+            request,
+            f"L'édition {edition.year} est désormais l'édition courante : le site public et "
+            "l'espace organisateur l'affichent.",
+        )
+
+
+# Reference tables --------------------------------------------------------------------------
+
+
+@admin.register(Format)
+class FormatAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# Events: decisions -------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    message = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        required=False,
+        max_length=5000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, decision: Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].label = decision.message_label
+        self.fields["message"].required = decision.message_required
+        if decision.message_required:
+            self.fields["message"].error_messages["required"] = (
+                "Un message expliquant la décision est obligatoire."
+            )
+
+
+class BulkRejectForm(forms.Form):
+    message = forms.CharField(
+        label="Motif du refus (envoyé à chaque organisateur)",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        max_length=5000,
+        error_messages={"required": "Le motif du refus est obligatoire."},
+    )
+
+
+# Events: list ------------------------------------------------------------------------------
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Status, defaulting to the moderation queue rather than to every event."""
+
+    title = "statut"
+    parameter_name = "status"
+    QUEUE = "a-traiter"
+    ALL = "tous"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.QUEUE, "À traiter (soumis ou modifiés depuis la validation)"),
+            *EventStatus.choices,
+            (self.ALL, "Tous les statuts"),
+        ]
+
+    def value(self):
+        return super().value() or self.QUEUE
+
+    def choices(self, changelist):
+        # SimpleListFilter.choices without its "All" entry (the default is the queue).
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else {}
+        for index, (lookup, title) in enumerate(self.lookup_choices):
+            if changelist.add_facets:
+                title = f"{title} ({counts.get(f'{index}__c', '-')})"
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.QUEUE:
+            return queryset.filter(in_moderation_queue())
+        if value in EventStatus.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class EventSessionInline(admin.TabularInline):
+    model = EventSession
+    form = SessionTimesForm
+    extra = 0
+
+
+class ModerationLogInline(admin.TabularInline):
+    """The history of the event's decisions: written by the transition service only."""
+
+    model = ModerationLogEntry
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "historique de modération"
+    fields = ["created_at", "actor", "actor_role", "from_status", "to_status", "message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "organization",
+        "organization_kind",
+        "region",
+        "dates",
+        "status",
+        "derogation_requested",
+        "duplicate",
+        "changed_since_validation",
+        "submitted_at",
+    ]
+    list_filter = [
+        QueueStatusFilter,
+        "edition",
+        "region",
+        "format",
+        "organization__kind",
+        ("labs", admin.RelatedOnlyFieldListFilter),
+        "attendance_mode",
+        "derogation_requested",
+        "changed_since_validation",
+        "is_generated",
+    ]
+    search_fields = ["title", "organization__name", "city"]
+    list_select_related = ["organization", "format", "edition"]
+    # The queue: oldest submission first.
+    ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
+    list_per_page = 50
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["organization", "co_organizers", "labs"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The same invariants as the organiser's form: region from department, no stale
+        # conditional field (the region field is read-only here for that reason).
+        apply_invariants(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Sessions (inline) and organisers/labs (m2m) are saved now: keep the derived
+        # dates and the search text in step with what the moderator wrote.
+        event_refresh_dates(event=form.instance)
+        event_refresh_search(event=form.instance)
+
+    filter_horizontal = ["themes"]
+    actions = ["approve_selected", "reject_selected", "export_selection_csv"]
+    fieldsets = [
+        (
+            "Événement",
+            {
+                "fields": [
+                    "edition",
+                    "title",
+                    "slug",
+                    "summary",
+                    "description",
+                    "format",
+                    "themes",
+                    "audience",
+                ]
+            },
+        ),
+        ("Organisateurs", {"fields": ["organization", "co_organizers", "labs"]}),
+        (
+            "Dates et lieu",
+            {
+                "fields": [
+                    ("starts_on", "ends_on"),
+                    "attendance_mode",
+                    "venue_name",
+                    "address",
+                    ("postal_code", "city"),
+                    ("department", "region"),
+                    "online_url",
+                ]
+            },
+        ),
+        (
+            "Inscription",
+            {
+                "fields": [
+                    "registration_mode",
+                    "registration_url",
+                    "registration_email",
+                    ("capacity", "is_full"),
+                    "is_free",
+                ]
+            },
+        ),
+        (
+            "Accessibilité",
+            {
+                "fields": [
+                    "accessible_wheelchair",
+                    "accessible_sign_language",
+                    "accessible_captions",
+                    "accessible_easy_read",
+                    "accessible_hearing_loop",
+                ]
+            },
+        ),
+        (
+            "Contacts",
+            {
+                "fields": [
+                    ("public_contact_name", "public_contact_email"),
+                    (
+                        "private_contact_name",
+                        "private_contact_email",
+                        "private_contact_phone",
+                    ),
+                ]
+            },
+        ),
+        ("Dérogation", {"fields": ["derogation_requested", "derogation_justification"]}),
+        (
+            "Suivi de la modération",
+            {
+                "fields": [
+                    "status",
+                    ("status_changed_at", "status_changed_by"),
+                    "moderation_message",
+                    ("submitted_at", "published_at"),
+                    "changed_since_validation",
+                    "version",
+                    ("created_by", "created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "region",
+        "status",
+        "status_changed_at",
+        "status_changed_by",
+        "submitted_at",
+        "published_at",
+        "moderation_message",
+        "changed_since_validation",
+        "starts_on",
+        "ends_on",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [EventSessionInline, ModerationLogInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return with_possible_duplicates(super().get_queryset(request))
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return is_moderator(request.user)
+
+    # Columns
+
+    @admin.display(description="type d'organisation", ordering="organization__kind")
+    def organization_kind(self, event: Event) -> str:
+        return event.organization.get_kind_display()
+
+    @admin.display(description="dates", ordering="starts_on")
+    def dates(self, event: Event) -> str:
+        if event.starts_on is None:
+            return "—"
+        if event.ends_on in (None, event.starts_on):
+            return f"{event.starts_on:%d/%m/%Y}"
+        return f"du {event.starts_on:%d/%m/%Y} au {event.ends_on:%d/%m/%Y}"
+
+    @admin.display(description="doublon possible", ordering="possible_duplicate")
+    def duplicate(self, event: Event) -> str:
+        if not getattr(event, "possible_duplicate", False):
+            return "—"
+        return format_html(
+            '<a href="?organization={}&amp;starts_on={}&amp;status={}" '
+            'title="Événements de la même organisation le même jour">Oui, comparer</a>',
+            event.organization_id,
+            event.starts_on.isoformat(),
+            QueueStatusFilter.ALL,
+        )
+
+    # URLs
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "statistiques/",
+                wrap(self.statistics_view),
+                name="{}_{}_statistics".format(*info),
+            ),
+            path(
+                "export/<str:file_format>/",
+                wrap(self.export_view),
+                name="{}_{}_export".format(*info),
+            ),
+            path(
+                "<path:object_id>/decision/<slug:decision>/",
+                wrap(self.decision_view),
+                name="{}_{}_decision".format(*info),
+            ),
+            path(
+                "<path:object_id>/revue/",
+                wrap(require_POST(self.mark_reviewed_view)),
+                name="{}_{}_mark_reviewed".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _url(self, name: str, request: HttpRequest, *args) -> str:
+        """An admin URL of this model, keeping the changelist filters the moderator came with."""
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+        return add_preserved_filters(
+            {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url
+        )
+
+    # Change page: decision buttons and the changes made since validation
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if event is not None:
+            extra_context.update(self._moderation_context(request, event))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _moderation_context(self, request: HttpRequest, event: Event) -> dict:
+        decisions = []
+        if self.has_moderate_permission(request):
+            for decision in workflow.allowed(event, request.user, as_roles={workflow.MODERATOR}):
+                if not decision.offered_in_admin:
+                    continue
+                url = self._url("decision", request, event.pk, decision.slug)
+                separator = "&" if "?" in url else "?"
+                decisions.append(
+                    {
+                        "decision": decision,
+                        "url": url,
+                        # The decision page keeps the version seen here (conflict detection).
+                        "form_url": f"{url}{separator}version={event.version}",
+                    }
+                )
+        return {
+            "decisions": decisions,
+            "event_version": event.version,
+            "changes_fingerprint": changes_fingerprint(event.changed_fields),
+            "mark_reviewed_url": self._url("mark_reviewed", request, event.pk),
+            "can_moderate": self.has_moderate_permission(request),
+        }
+
+    def decision_view(self, request: HttpRequest, object_id: str, decision: str):
+        spec = workflow.decision(decision)
+        if spec is None:
+            raise Http404
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        change_url = self._url("change", request, event.pk)
+        if request.method == "POST":
+            form = DecisionForm(request.POST, decision=spec)
+            if form.is_valid():
+                try:
+                    event_transition(
+                        event=event,
+                        to_status=spec.to_status,
+                        user=request.user,
+                        message=form.cleaned_data["message"],
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except TransitionError as error:
+                    # Another moderator decided first, or the decision is no longer possible:
+                    # say so and show the event as it is now.
+                    messages.error(request, str(error))
+                    return HttpResponseRedirect(change_url)
+                self.log_change(request, event, f"Décision : {spec.admin_label}.")
+                messages.success(
+                    request,
+                    f"« {event.title} » {spec.done}. L'organisation en est informée par courriel.",
+                )
+                return HttpResponseRedirect(self._url("changelist", request))
+        elif spec not in workflow.allowed(event, request.user, as_roles={workflow.MODERATOR}):
+            # A stale link (the event moved on since the page was opened): say so at once.
+            messages.error(request, workflow.impossible_message(event.status, spec.to_status))
+            return HttpResponseRedirect(change_url)
+        else:
+            version = request.GET.get("version", "")
+            form = DecisionForm(
+                initial={"version": version if version.isdigit() else event.version},
+                decision=spec,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{spec.admin_label} : {event.title}",
+            "subtitle": None,
+            "original": event,
+            "decision": spec,
+            "form": form,
+            "change_url": change_url,
+            "has_view_permission": self.has_view_permission(request, event),
+        }
+        return TemplateResponse(request, "admin/events/event/decision_form.html", context)
+
+    def mark_reviewed_view(self, request: HttpRequest, object_id: str):
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        try:
+            event_mark_reviewed(
+                event=event,
+                user=request.user,
+                expected_fingerprint=request.POST.get("fingerprint") or None,
+            )
+        except TransitionConflict as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(self._url("change", request, event.pk))
+        self.log_change(request, event, "Modifications depuis la validation marquées comme revues.")
+        messages.success(
+            request, f"Les modifications de « {event.title} » sont marquées comme revues."
+        )
+        return HttpResponseRedirect(self._url("changelist", request))
+
+    # Bulk decisions
+
+    def _decide_in_bulk(
+        self, request: HttpRequest, queryset: QuerySet[Event], spec: Transition, message: str = ""
+    ) -> None:
+        done, refused = 0, []
+        for event in queryset.order_by("pk"):
+            try:
+                event_transition(
+                    event=event, to_status=spec.to_status, user=request.user, message=message
+                )
+            except TransitionError as error:
+                refused.append(f"« {event.title} » : {error}")
+                continue
+            self.log_change(request, event, f"Décision groupée : {spec.admin_label}.")
+            done += 1
+        if done:
+            messages.success(
+                request,
+                f"{done} événement(s) {spec.done_bulk}. "
+                "Les organisations en sont informées par courriel.",
+            )
+        if refused:
+            messages.error(
+                request, f"{len(refused)} événement(s) non traité(s). " + " ".join(refused)
+            )
+
+    @admin.action(
+        description="Approuver et publier les événements sélectionnés", permissions=["moderate"]
+    )
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._decide_in_bulk(request, queryset, workflow.decision("approuver"))
+
+    @admin.action(
+        description="Refuser les événements sélectionnés (avec un motif commun)",
+        permissions=["moderate"],
+    )
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Event]):
+        """Intermediate page asking for the reason, then one rejection per event."""
+        form = BulkRejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._decide_in_bulk(
+                request,
+                queryset,
+                workflow.decision("refuser"),
+                message=form.cleaned_data["message"],
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Refuser les événements sélectionnés",
+            "subtitle": None,
+            "events": queryset.select_related("organization").order_by("pk"),
+            "form": form,
+            "action_name": "reject_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "submit_label": "Refuser ces événements",
+        }
+        return TemplateResponse(request, "admin/events/event/bulk_decision.html", context)
+
+    # Exports
+
+    @admin.action(description="Exporter la sélection en CSV", permissions=["view"])
+    def export_selection_csv(self, request: HttpRequest, queryset: QuerySet[Event]):
+        return self._export_response(queryset, "csv")
+
+    def export_view(self, request: HttpRequest, file_format: str):
+        """Export every event the changelist shows with the same GET filters (not one page)."""
+        if file_format not in {"csv", "xlsx"}:
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:events_event_changelist") + "?e=1")
+        return self._export_response(changelist.queryset, file_format)
+
+    def _export_response(self, queryset: QuerySet[Event], file_format: str) -> HttpResponse:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if file_format == "xlsx":
+            response = HttpResponse(
+                events_xlsx(queryset),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = HttpResponse(events_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="evenements-moisinno-{stamp}.{file_format}"'
+        )
+        return response
+
+    # Statistics
+
+    def statistics_view(self, request: HttpRequest):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        editions = list(Edition.objects.order_by("-year"))
+        year = request.GET.get("edition", "")
+        edition = next((e for e in editions if str(e.year) == year), None) or current_edition()
+        stats = None
+        if edition is not None:
+            stats = edition_statistics(edition=edition, scope=request.GET.get("perimetre", ""))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Statistiques" + (f" de l'édition {edition.year}" if edition else ""),
+            "subtitle": None,
+            "editions": editions,
+            "edition": edition,
+            "scopes": SCOPES,
+            "stats": stats,
+        }
+        if stats is not None:
+            context["status_chart"] = horizontal_bar_chart(stats.by_status.rows)
+            context["charts"] = [
+                (breakdown, horizontal_bar_chart(breakdown.rows)) for breakdown in stats.breakdowns
+            ]
+            context["days_chart"] = column_chart(stats.submissions_per_day.rows)
+        return TemplateResponse(request, "admin/events/event/statistics.html", context)
+
+
+@admin.register(ModerationLogEntry)
+class ModerationLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "from_status", "to_status", "actor", "actor_role"]
+    list_filter = ["to_status", "actor_role"]
+    search_fields = ["event__title", "message"]
+    list_select_related = ["event", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

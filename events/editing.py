@@ -1,0 +1,295 @@
+"""The organisers' edits: create, update and duplicate events, with the changes since validation.
+
+`apply_invariants` is the one place where an event's derived fields are set (region from
+department, conditional fields cleared): these services and the admin call it before saving.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import TypedDict
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.text import capfirst
+
+from moisinno.formatting import session_label
+from moisinno.geography import region_of_department
+from moisinno.roles import is_moderator
+from moisinno.text import unique_slug
+from organizers.models import Organization
+from organizers.selectors import user_is_active_member
+
+from . import workflow
+from .eligibility import referencing_closed_message, referencing_open_for
+from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, RegistrationMode
+from .models import Edition, Event, EventSession
+from .search import event_refresh_search
+from .services import event_refresh_dates
+
+#: Event fields that organisers fill in (everything but moderation data), in form order.
+ORGANIZER_FIELDS: tuple[str, ...] = (
+    "title",
+    "summary",
+    "description",
+    "format",
+    "audience",
+    "derogation_requested",
+    "derogation_justification",
+    "attendance_mode",
+    "venue_name",
+    "address",
+    "postal_code",
+    "city",
+    "department",
+    "online_url",
+    "registration_mode",
+    "registration_url",
+    "registration_email",
+    "capacity",
+    "is_full",
+    "is_free",
+    *ACCESSIBILITY_FEATURES,
+    "public_contact_name",
+    "public_contact_email",
+    "private_contact_name",
+    "private_contact_email",
+    "private_contact_phone",
+)
+ORGANIZER_M2M_FIELDS: tuple[str, ...] = ("themes", "co_organizers", "labs")
+
+
+class SessionData(TypedDict, total=False):
+    id: int | None  # an existing session of the event, or None for a new one
+    date: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+
+
+class EventError(Exception):
+    """A change to an event that cannot be made; the message is shown to the user (French)."""
+
+
+class ReferencingClosed(EventError):
+    pass
+
+
+class EventNotEditable(EventError):
+    pass
+
+
+def _can_edit_events_of(*, user: AbstractBaseUser, organization_id: int) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_is_active_member(user=user, organization_id=organization_id) or is_moderator(user)
+
+
+def _display_value(event: Event, name: str) -> str:
+    """A field's value as the moderator reads it in the list of changes."""
+    if name == "sessions":
+        sessions = event.sessions.order_by("date", "start_time")
+        return "\u00a0; ".join(session_label(session) for session in sessions)
+    field = Event._meta.get_field(name)
+    value = getattr(event, name)
+    if field.many_to_many:
+        return ", ".join(sorted(str(obj) for obj in value.all()))
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return "Oui" if value else "Non"
+    return str(value)
+
+
+def _tracked_fields() -> list[tuple[str, str]]:
+    """(name, label) of everything an organiser can change, in form order."""
+    names = [*ORGANIZER_FIELDS[:5], "sessions", *ORGANIZER_FIELDS[5:], *ORGANIZER_M2M_FIELDS]
+    return [
+        (
+            name,
+            "Séances" if name == "sessions" else capfirst(Event._meta.get_field(name).verbose_name),
+        )
+        for name in names
+    ]
+
+
+def _snapshot(event: Event) -> dict[str, str]:
+    return {name: _display_value(event, name) for name, _label in _tracked_fields()}
+
+
+def _merge_changes(existing: list[dict], before: dict[str, str], after: dict[str, str]) -> list:
+    """Changes since the last validation, one dict per field (the back-office shows them).
+
+    `before` keeps the validated value through successive edits; a field edited back to its
+    validated value drops out of the list.
+    """
+    merged = {change["field"]: change for change in existing}
+    for name, label in _tracked_fields():
+        if before[name] == after[name]:
+            continue
+        validated = merged[name]["before"] if name in merged else before[name]
+        if validated == after[name]:
+            merged.pop(name, None)
+        else:
+            merged[name] = {
+                "field": name,
+                "label": label,
+                "before": validated,
+                "after": after[name],
+            }
+    order = [name for name, _label in _tracked_fields()]
+    return sorted(merged.values(), key=lambda change: order.index(change["field"]))
+
+
+def _assign(event: Event, fields: dict) -> None:
+    unknown = set(fields) - set(ORGANIZER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable by organisers: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(event, name, "" if value is None and name not in {"format", "capacity"} else value)
+    apply_invariants(event)
+
+
+def apply_invariants(event: Event) -> Event:
+    """What an event must hold whoever writes it (organiser form, admin, import).
+
+    The region is the department's; what does not apply to the chosen modes is not kept.
+    Call it before saving; the organiser services and the admin both do.
+    """
+    if event.attendance_mode == AttendanceMode.ONLINE:
+        event.venue_name = event.address = event.postal_code = event.city = event.department = ""
+    if event.attendance_mode == AttendanceMode.IN_PERSON:
+        event.online_url = ""
+    if event.registration_mode != RegistrationMode.LINK:
+        event.registration_url = ""
+    if event.registration_mode != RegistrationMode.EMAIL:
+        event.registration_email = ""
+    if not event.derogation_requested:
+        event.derogation_justification = ""
+    event.region = region_of_department(event.department)
+    return event
+
+
+def _sync_sessions(event: Event, sessions: list[SessionData]) -> None:
+    """Make the event's sessions match `sessions`, keeping the ids of those that stay."""
+    existing = {session.pk: session for session in event.sessions.all()}
+    kept = [data["id"] for data in sessions if data.get("id") in existing]
+    event.sessions.exclude(pk__in=kept).delete()
+    for data in sessions:
+        values = {
+            "date": data["date"],
+            "start_time": data.get("start_time"),
+            "end_time": data.get("end_time"),
+        }
+        session = existing.get(data.get("id"))
+        if session is None:
+            EventSession.objects.create(event=event, **values)
+        elif any(getattr(session, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(session, key, value)
+            session.save()
+
+
+def _save_related(
+    event: Event, m2m: dict[str, Iterable] | None, sessions: list[SessionData] | None
+) -> None:
+    for name, values in (m2m or {}).items():
+        if name not in ORGANIZER_M2M_FIELDS:
+            raise ValueError(f"Not editable by organisers: {name}")
+        getattr(event, name).set(values)
+    if sessions is not None:
+        _sync_sessions(event, sessions)
+    event_refresh_dates(event=event)
+    event_refresh_search(event=event)
+
+
+def event_create(
+    *,
+    organization: Organization,
+    edition: Edition,
+    user: AbstractBaseUser,
+    fields: dict,
+    m2m: dict[str, Iterable] | None = None,
+    sessions: list[SessionData] | None = None,
+) -> Event:
+    """Create a draft for `organization`. Never checks eligibility: a draft may be incomplete.
+
+    Raises PermissionDenied for a non-member, ReferencingClosed outside the referencing window
+    (DITP moderators may still add events).
+    """
+    if not _can_edit_events_of(user=user, organization_id=organization.pk):
+        raise PermissionDenied
+    if not referencing_open_for(edition=edition, user=user):
+        raise ReferencingClosed(referencing_closed_message(edition))
+    with transaction.atomic():
+        event = Event(
+            edition=edition, organization=organization, created_by=user, status=workflow.INITIAL
+        )
+        _assign(event, fields)
+        event.slug = unique_slug(Event, event.title, max_length=200)
+        event.save()
+        _save_related(event, m2m, sessions)
+    return event
+
+
+def event_update(
+    *,
+    event: Event,
+    user: AbstractBaseUser,
+    fields: dict,
+    m2m: dict[str, Iterable] | None = None,
+    sessions: list[SessionData] | None = None,
+) -> Event:
+    """Save an organiser's edit of a draft, an event with requested changes or a published one.
+
+    A published event stays public; it enters the DITP queue as "changed since validation",
+    `changed_fields` listing `{"field", "label", "before", "after"}` per changed field
+    (`before` is the validated value). Returns the saved event (a fresh instance).
+    """
+    if not _can_edit_events_of(user=user, organization_id=event.organization_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if not workflow.is_editable(locked):
+            raise EventNotEditable(workflow.status_info(locked).not_editable_message)
+        before = _snapshot(locked) if workflow.is_published(locked) else None
+        _assign(locked, fields)
+        locked.save()
+        _save_related(locked, m2m, sessions)
+        if before is not None:
+            locked.changed_fields = _merge_changes(locked.changed_fields, before, _snapshot(locked))
+            locked.changed_since_validation = bool(locked.changed_fields)
+            locked.save(update_fields=["changed_fields", "changed_since_validation", "updated_at"])
+    return locked
+
+
+def event_duplicate(*, event: Event, user: AbstractBaseUser, edition: Edition) -> Event:
+    """A new draft in `edition` with the content of `event` (of this or a past edition).
+
+    Sessions are copied within the same edition only: a past edition's dates mean nothing now.
+    """
+    same_edition = event.edition_id == edition.pk
+    fields = {name: getattr(event, name) for name in ORGANIZER_FIELDS}
+    if same_edition:
+        fields["title"] = f"{event.title[:190]} (copie)"
+    else:
+        fields["derogation_requested"] = False
+        fields["derogation_justification"] = ""
+    fields["is_full"] = False
+    sessions: list[SessionData] = (
+        [
+            {"date": s.date, "start_time": s.start_time, "end_time": s.end_time}
+            for s in event.sessions.all()
+        ]
+        if same_edition
+        else []
+    )
+    return event_create(
+        organization=event.organization,
+        edition=edition,
+        user=user,
+        fields=fields,
+        m2m={name: list(getattr(event, name).all()) for name in ORGANIZER_M2M_FIELDS},
+        sessions=sessions,
+    )

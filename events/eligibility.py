@@ -1,0 +1,156 @@
+"""What an event needs to be submitted, and when organisers may reference events.
+
+Each rule and its French message is written here once. The organiser form and the submission
+page show these messages, the submission service (`events.services.event_submit`) refuses an
+event that breaks one, and the admin applies the same session-time rule.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from moisinno.formatting import french_date, french_dates
+from moisinno.roles import is_moderator
+
+from . import workflow
+from .enums import RegistrationMode
+from .models import Edition, Event
+
+# The referencing window ------------------------------------------------------------------
+
+
+def referencing_is_open(*, edition: Edition, today: datetime.date | None = None) -> bool:
+    """Inside the edition's referencing window (both days included)."""
+    today = today or timezone.localdate()
+    if edition.referencing_opens_on and today < edition.referencing_opens_on:
+        return False
+    return today <= edition.referencing_closes_on
+
+
+def referencing_open_for(*, edition: Edition, user) -> bool:
+    """Organisers reference events inside the window; DITP moderators at any time."""
+    return referencing_is_open(edition=edition) or is_moderator(user)
+
+
+def referencing_closed_message(edition: Edition | None) -> str:
+    if edition is None:
+        return "Aucune édition n’est ouverte au référencement pour le moment."
+    if edition.referencing_opens_on and timezone.localdate() < edition.referencing_opens_on:
+        return (
+            f"Le référencement de l’édition {edition.year} ouvrira le "
+            f"{french_date(edition.referencing_opens_on)}."
+        )
+    return (
+        f"Le référencement de l’édition {edition.year} a pris fin le "
+        f"{french_date(edition.referencing_closes_on)} : seule l’équipe DITP peut encore "
+        "ajouter des événements."
+    )
+
+
+# Sessions --------------------------------------------------------------------------------
+
+SESSION_END_BEFORE_START = "l’heure de fin doit suivre l’heure de début"
+SESSION_END_WITHOUT_START = "indiquez l’heure de début, puisque la fin est indiquée"
+
+
+def session_times_error(
+    start: datetime.time | None, end: datetime.time | None
+) -> tuple[str, str] | None:
+    """(field, message) when a session's times do not make sense, else None."""
+    if end and not start:
+        return "start_time", SESSION_END_WITHOUT_START
+    if start and end and end <= start:
+        return "end_time", SESSION_END_BEFORE_START
+    return None
+
+
+def _sentence(text: str) -> str:
+    return f"{text[0].upper()}{text[1:]}."
+
+
+def session_times_message(start, end) -> tuple[str, str] | None:
+    """`session_times_error` as a form error: (field, "Sentence.")."""
+    error = session_times_error(start, end)
+    return (error[0], _sentence(error[1])) if error else None
+
+
+# Submission ------------------------------------------------------------------------------
+
+
+def eligibility_errors(event: Event, *, user=None) -> list[str]:
+    """Everything that prevents submitting `event`, one precise French message per problem.
+
+    Drafts are never checked: only submission is. The referencing window applies to a first
+    submission by an organiser (not to a resubmission after requested changes, nor to DITP).
+    """
+    errors: list[str] = []
+    edition = event.edition
+    if (
+        workflow.needs_first_submission(event)
+        and not referencing_is_open(edition=edition)
+        and not is_moderator(user)
+    ):
+        errors.append(referencing_closed_message(edition))
+    if not event.summary.strip():
+        errors.append("Rédigez le résumé : en 200 caractères au plus, il présente l’événement.")
+    if not event.description.strip():
+        errors.append("Rédigez la description : déroulé, intervenants, ce que l’on y apprend.")
+    if event.format_id is None:
+        errors.append("Choisissez le format de l’événement (atelier, conférence, webinaire…).")
+    if event.is_in_person:
+        if not event.address.strip() or not event.city.strip():
+            errors.append(
+                "Indiquez l’adresse et la ville du lieu : l’événement se tient en présentiel."
+            )
+        if not event.department:
+            errors.append("Indiquez le département du lieu : l’événement se tient en présentiel.")
+    if event.is_online and not event.online_url:
+        errors.append(
+            "Indiquez le lien de connexion ou de diffusion : l’événement se tient en ligne."
+        )
+    if event.registration_mode == RegistrationMode.LINK and not event.registration_url:
+        errors.append("Indiquez le lien d’inscription, ou choisissez un autre mode d’inscription.")
+    if event.registration_mode == RegistrationMode.EMAIL and not event.registration_email:
+        errors.append(
+            "Indiquez le courriel d’inscription, ou choisissez un autre mode d’inscription."
+        )
+    if not event.private_contact_email:
+        errors.append(
+            "Indiquez le courriel de la personne que l’équipe DITP peut contacter "
+            "(il n’est pas publié)."
+        )
+    if not event.is_free:
+        errors.append(
+            "L’événement doit être gratuit : le Mois de l’innovation publique ne référence "
+            "que des événements gratuits."
+        )
+    sessions = list(event.sessions.all())
+    if not sessions:
+        errors.append("Ajoutez au moins une séance : sa date, et si possible ses horaires.")
+    for session in sessions:
+        if session_times_error(session.start_time, session.end_time):
+            errors.append(
+                f"La séance du {french_date(session.date)} se termine avant de commencer : "
+                f"{SESSION_END_BEFORE_START}."
+            )
+    outside = [s.date for s in sessions if not edition.start_date <= s.date <= edition.end_date]
+    if outside:
+        edition_dates = (
+            f"du {french_date(edition.start_date, 'j F')} au {french_date(edition.end_date)}"
+        )
+        if not event.derogation_requested:
+            subject = (
+                f"La séance du {french_dates(outside)} a lieu"
+                if len(set(outside)) == 1
+                else f"Les séances des {french_dates(outside)} ont lieu"
+            )
+            errors.append(
+                f"{subject} en dehors des dates de l’édition ({edition_dates}) : choisissez "
+                "des dates dans l’édition, ou demandez une dérogation en la justifiant."
+            )
+        elif not event.derogation_justification.strip():
+            errors.append(
+                "Justifiez la demande de dérogation : expliquez pourquoi l’événement a lieu "
+                f"en dehors des dates de l’édition ({edition_dates})."
+            )
+    return errors

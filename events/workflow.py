@@ -1,0 +1,389 @@
+"""The moderation workflow: the one table of statuses and transitions.
+
+Everything that depends on an event's status reads this module: the transition service
+(`events.services.event_transition`), the admin's decision buttons and bulk actions, the
+organiser space's buttons, pre-checks and dashboard, the status badges and the decision
+e-mails. Templates and views never compare status strings: they ask `allowed(event, user)`,
+`status_info(event)` or `is_editable(event)`.
+
+| from | to | who | message |
+|---|---|---|---|
+| draft | submitted | organiser (eligibility checked) | |
+| submitted | draft (withdrawn) | organiser | |
+| submitted | published | moderator | |
+| submitted | changes_requested | moderator | required |
+| submitted | rejected | moderator | required |
+| changes_requested | submitted | organiser (eligibility checked) | |
+| published | cancelled (stays visible) | organiser or moderator | required |
+| published | changes_requested ("unpublish") | moderator | required |
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from moisinno.roles import is_moderator
+from organizers.selectors import user_is_active_member
+
+from .enums import Actor, EventStatus
+
+S = EventStatus
+ORGANIZER = Actor.ORGANIZER
+MODERATOR = Actor.MODERATOR
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """How a status reads in the organiser space and the admin."""
+
+    badge: str  # DSFR badge modifier: fr-badge--<badge> ("" for the neutral grey badge)
+    dashboard_heading: str  # the dashboard's group, in this table's order
+    editable: bool  # organisers may still edit (a published edit is re-reviewed)
+    public: bool  # on the public site
+    not_editable_message: str = ""  # why an organiser cannot edit it
+    # The moderation message, kept on the event and shown to its organisers with this heading.
+    message_heading: str = ""
+    # The message asks the organisers for something (a callout on the dashboard and the form).
+    message_needs_action: bool = False
+    # A notice at the top of the organiser's form while the event has this status.
+    edit_notice_heading: str = ""
+    edit_notice: str = ""
+    save_label: str = "Enregistrer les modifications"
+    saved_message: str = "Modifications enregistrées à {time}."
+
+
+STATUSES: dict[str, StatusInfo] = {
+    S.CHANGES_REQUESTED: StatusInfo(
+        badge="warning",
+        dashboard_heading="Modifications demandées",
+        editable=True,
+        public=False,
+        message_heading="Modifications demandées par l’équipe DITP",
+        message_needs_action=True,
+    ),
+    S.DRAFT: StatusInfo(
+        badge="",
+        dashboard_heading="Brouillons",
+        editable=True,
+        public=False,
+        save_label="Enregistrer le brouillon",
+        saved_message="Brouillon enregistré à {time}.",
+    ),
+    S.SUBMITTED: StatusInfo(
+        badge="info",
+        dashboard_heading="En cours de validation",
+        editable=False,
+        public=False,
+        not_editable_message=(
+            "Cet événement est en cours de validation : retirez-le de la validation pour le "
+            "modifier."
+        ),
+    ),
+    S.PUBLISHED: StatusInfo(
+        badge="success",
+        dashboard_heading="Publiés",
+        editable=True,
+        public=True,
+        edit_notice_heading="Cet événement est publié",
+        edit_notice=(
+            "Vos modifications seront visibles dans le programme dès leur enregistrement. "
+            "L’équipe DITP les relira ensuite."
+        ),
+        saved_message=(
+            "Modifications enregistrées à {time} : elles sont en ligne, et l’équipe DITP va "
+            "les relire."
+        ),
+    ),
+    S.REJECTED: StatusInfo(
+        badge="error",
+        dashboard_heading="Refusés",
+        editable=False,
+        public=False,
+        not_editable_message=(
+            "Un événement refusé ne peut plus être modifié : dupliquez-le pour en proposer "
+            "une nouvelle version."
+        ),
+        message_heading="Motif du refus",
+    ),
+    S.CANCELLED: StatusInfo(
+        badge="error",
+        dashboard_heading="Annulés",
+        editable=False,
+        public=True,
+        not_editable_message="Un événement annulé ne peut plus être modifié.",
+        message_heading="Motif de l’annulation",
+    ),
+}
+
+#: The status of a new event.
+INITIAL = S.DRAFT
+#: Statuses visible to the public (published, and cancelled events marked as such).
+PUBLIC_STATUSES = frozenset(status for status, info in STATUSES.items() if info.public)
+#: Statuses an organiser may still edit.
+EDITABLE_STATUSES = frozenset(status for status, info in STATUSES.items() if info.editable)
+#: Statuses whose moderation message (reason, requested changes) is kept on the event.
+MESSAGE_STATUSES = frozenset(status for status, info in STATUSES.items() if info.message_heading)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed status change, and how each side of the site offers it."""
+
+    from_status: str
+    to_status: str
+    actors: frozenset[str]
+    message_required: bool = False
+    # Submission: the eligibility rules (events.eligibility) must hold.
+    checks_eligibility: bool = False
+    # Admin: decision slug (its URL), button label, message field label, confirmation texts.
+    slug: str = ""
+    admin_label: str = ""
+    message_label: str = ""
+    done: str = ""  # completes "« Title » …" in the admin's success message
+    done_bulk: str = "traité(s)"  # completes "N événement(s) …" after a bulk action
+    dangerous: bool = False
+    # Organiser space: button label, URL name (takes the event's pk) and DSFR icon.
+    organizer_label: str = ""
+    organizer_url: str = ""
+    organizer_icon: str = ""
+    organizer_button: str = "fr-btn"
+    # The decision e-mail to the organisers, when DITP makes it: subject and first paragraph.
+    email_subject: str = ""
+    email_notice: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.from_status, self.to_status)
+
+    @property
+    def offered_in_admin(self) -> bool:
+        return bool(self.admin_label)
+
+    @property
+    def offered_to_organizers(self) -> bool:
+        return bool(self.organizer_url)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        S.DRAFT,
+        S.SUBMITTED,
+        frozenset({ORGANIZER}),
+        checks_eligibility=True,
+        organizer_label="Soumettre",
+        organizer_url="organizers:event_submit",
+        organizer_icon="fr-icon-send-plane-line",
+    ),
+    Transition(
+        S.SUBMITTED,
+        S.DRAFT,
+        frozenset({ORGANIZER}),
+        organizer_label="Retirer de la validation",
+        organizer_url="organizers:event_withdraw",
+        organizer_icon="fr-icon-arrow-go-back-line",
+        organizer_button="fr-btn fr-btn--secondary",
+    ),
+    Transition(
+        S.SUBMITTED,
+        S.PUBLISHED,
+        frozenset({MODERATOR}),
+        slug="approuver",
+        admin_label="Approuver et publier",
+        message_label="Message à l'organisateur (facultatif)",
+        done="est publié",
+        done_bulk="publié(s)",
+        email_subject="Votre événement « {title} » est publié",
+        email_notice=(
+            "Bonne nouvelle : votre événement « {title} » est validé et publié dans le "
+            "programme du Mois de l’innovation publique."
+        ),
+    ),
+    Transition(
+        S.SUBMITTED,
+        S.CHANGES_REQUESTED,
+        frozenset({MODERATOR}),
+        message_required=True,
+        slug="demander-des-modifications",
+        admin_label="Demander des modifications",
+        message_label="Modifications demandées à l'organisateur",
+        done="attend les modifications demandées",
+        email_subject="Des modifications sont demandées sur « {title} »",
+        email_notice=(
+            "L’équipe de la DITP demande des modifications sur votre événement « {title} » "
+            "avant de le publier."
+        ),
+    ),
+    Transition(
+        S.SUBMITTED,
+        S.REJECTED,
+        frozenset({MODERATOR}),
+        message_required=True,
+        slug="refuser",
+        admin_label="Refuser",
+        message_label="Motif du refus (envoyé à l'organisateur)",
+        done="est refusé",
+        done_bulk="refusé(s)",
+        dangerous=True,
+        email_subject="Votre événement « {title} » n’a pas été retenu",
+        email_notice=(
+            "Votre événement « {title} » n’a pas été retenu pour le programme du Mois de "
+            "l’innovation publique."
+        ),
+    ),
+    Transition(
+        S.CHANGES_REQUESTED,
+        S.SUBMITTED,
+        frozenset({ORGANIZER}),
+        checks_eligibility=True,
+        organizer_label="Soumettre à nouveau",
+        organizer_url="organizers:event_resubmit",
+        organizer_icon="fr-icon-send-plane-line",
+    ),
+    Transition(
+        S.PUBLISHED,
+        S.CANCELLED,
+        frozenset({ORGANIZER, MODERATOR}),
+        message_required=True,
+        slug="annuler",
+        admin_label="Annuler l'événement",
+        message_label="Motif de l'annulation (affiché sur la page de l'événement)",
+        done="est annulé",
+        dangerous=True,
+        organizer_label="Annuler l’événement",
+        organizer_url="organizers:event_cancel",
+        organizer_icon="fr-icon-close-circle-line",
+        organizer_button="fr-btn fr-btn--tertiary",
+        email_subject="Votre événement « {title} » a été annulé",
+        email_notice=(
+            "Votre événement « {title} » a été annulé par l’équipe de la DITP. Il reste "
+            "visible dans le programme avec la mention « Annulé »."
+        ),
+    ),
+    # "Unpublish": DITP takes a published event off the site and asks for changes.
+    Transition(
+        S.PUBLISHED,
+        S.CHANGES_REQUESTED,
+        frozenset({MODERATOR}),
+        message_required=True,
+        slug="depublier",
+        admin_label="Dépublier et demander des modifications",
+        message_label="Motif et modifications demandées à l'organisateur",
+        done="est retiré du programme en attendant des modifications",
+        dangerous=True,
+        email_subject="Des modifications sont demandées sur « {title} »",
+        email_notice=(
+            "L’équipe de la DITP demande des modifications sur votre événement « {title} » "
+            "avant de le publier."
+        ),
+    ),
+)
+
+_BY_KEY = {transition.key: transition for transition in TRANSITIONS}
+_BY_SLUG = {transition.slug: transition for transition in TRANSITIONS if transition.slug}
+_BY_ORGANIZER_URL = {t.organizer_url: t for t in TRANSITIONS if t.organizer_url}
+
+
+def transition(from_status: str, to_status: str) -> Transition | None:
+    """The transition between two statuses, or None when the workflow has none."""
+    return _BY_KEY.get((from_status, to_status))
+
+
+def decision(slug: str) -> Transition | None:
+    """A moderator's decision by its admin slug ("approuver", "refuser"…)."""
+    return _BY_SLUG.get(slug)
+
+
+def admin_decisions() -> list[Transition]:
+    return list(_BY_SLUG.values())
+
+
+def organizer_transition(url_name: str) -> Transition:
+    """The transition an organiser-space view performs ("organizers:event_submit"…)."""
+    return _BY_ORGANIZER_URL[url_name]
+
+
+def impossible_message(from_status: str, to_status: str) -> str:
+    return f"Impossible de passer de « {S(from_status).label} » à « {S(to_status).label} »."
+
+
+def submission(event) -> Transition | None:
+    """How an organiser submits `event` from its status (first time or again), if they can."""
+    step = transition(event.status, S.SUBMITTED)
+    return step if step is not None and step.offered_to_organizers else None
+
+
+def roles(user, event) -> set[str]:
+    """What `user` is for `event`: a member of the organising organisation, DITP, or both."""
+    found: set[str] = set()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return found
+    if is_moderator(user):
+        found.add(MODERATOR)
+    if user_is_active_member(user=user, organization_id=event.organization_id):
+        found.add(ORGANIZER)
+    return found
+
+
+def allowed(event, user, *, as_roles: Iterable[str] | None = None) -> list[Transition]:
+    """The transitions `user` may make on `event` now, in table order.
+
+    `as_roles` skips the membership query when the caller already knows the user's roles
+    (the dashboard lists events of the user's own organisations).
+    """
+    mine = set(as_roles) if as_roles is not None else roles(user, event)
+    return [t for t in TRANSITIONS if t.from_status == event.status and t.actors & mine]
+
+
+def organizer_actions(event, user, *, as_roles: Iterable[str] | None = None) -> list[Transition]:
+    """The organiser-space buttons of `event` for `user` (submit, withdraw, cancel…)."""
+    return [
+        t
+        for t in allowed(event, user, as_roles=as_roles)
+        if t.offered_to_organizers and ORGANIZER in t.actors
+    ]
+
+
+def status_info(event_or_status) -> StatusInfo:
+    status = getattr(event_or_status, "status", event_or_status)
+    return STATUSES[status]
+
+
+def is_editable(event) -> bool:
+    return STATUSES[event.status].editable
+
+
+def is_public(event) -> bool:
+    return STATUSES[event.status].public
+
+
+def is_draft(event) -> bool:
+    return event.status == INITIAL
+
+
+def is_published(event) -> bool:
+    """Published and not cancelled: the event takes place as announced."""
+    return event.status == S.PUBLISHED
+
+
+def is_cancelled(event) -> bool:
+    return event.status == S.CANCELLED
+
+
+def needs_first_submission(event) -> bool:
+    """A draft never submitted: the referencing window applies to it (not to resubmissions)."""
+    return event.status == INITIAL
+
+
+def keeps_message(to_status: str) -> bool:
+    """Whether the transition's message is stored on the event (shown to its organisers)."""
+    return to_status in MESSAGE_STATUSES
+
+
+def dashboard_groups(events: Iterable) -> list[tuple[str, str, list]]:
+    """(status, heading, events) for the organiser dashboard, what needs attention first."""
+    events = list(events)
+    groups = []
+    for status, info in STATUSES.items():
+        matching = [event for event in events if event.status == status]
+        if matching:
+            groups.append((status, info.dashboard_heading, matching))
+    return groups

@@ -1,0 +1,361 @@
+"""The organiser's events: the form, the preview, submission and the other status changes.
+
+Which buttons an event offers and which status changes a view may attempt come from the
+workflow table (`events.workflow`); the services refuse anything else.
+"""
+
+import contextlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from events import editing, workflow
+from events import services as events_services
+from events.editing import EventError
+from events.eligibility import (
+    eligibility_errors,
+    referencing_closed_message,
+    referencing_open_for,
+)
+from events.forms import EventForm, SessionFormSet
+from events.models import Event
+from events.selectors import current_edition, event_possible_duplicates
+from events.services import EventNotEligible, TransitionError
+from moisinno.formatting import french_time
+
+from ..enums import MembershipStatus
+from ..forms import EventCancelForm, EventResubmitForm, error_summary
+from ..selectors import memberships_of_user
+from .common import breadcrumb, page_title
+from .permissions import event_member_required
+
+SESSIONS_PREFIX = "sessions"
+
+
+def _without_validation(form, formset) -> None:
+    """Show the data back as typed, without error messages (adding a session row)."""
+    form._errors = ErrorDict()
+    formset._errors = [ErrorDict() for _ in formset.forms]
+    formset._non_form_errors = formset.error_class()
+    for row in formset.forms:
+        row._errors = ErrorDict()
+
+
+def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpResponse:
+    organization = event.organization
+    action = request.POST.get("action", "save")
+    if request.method == "POST":
+        data = request.POST
+        if action == "add_session":  # without JavaScript: one more row, nothing saved
+            data = data.copy()
+            total = f"{SESSIONS_PREFIX}-TOTAL_FORMS"
+            with contextlib.suppress(ValueError):  # a tampered count: the formset says so
+                data[total] = str(int(data.get(total, "0")) + 1)
+        form = EventForm(data, instance=event, organization=organization)
+        formset = SessionFormSet(data, instance=event, prefix=SESSIONS_PREFIX)
+        if action == "add_session":
+            _without_validation(form, formset)
+        elif form.is_valid() and formset.is_valid():
+            kwargs = {**form.service_kwargs(), "sessions": formset.sessions_data()}
+            try:
+                if creating:
+                    saved = editing.event_create(
+                        organization=organization,
+                        edition=event.edition,
+                        user=request.user,
+                        **kwargs,
+                    )
+                else:
+                    saved = editing.event_update(event=event, user=request.user, **kwargs)
+            except EventError as error:
+                messages.error(request, str(error))
+                return redirect("organizers:dashboard")
+            messages.success(request, _saved_message(saved))
+            submission = workflow.submission(saved)
+            if action == "submit" and submission is not None:
+                return redirect(submission.organizer_url, pk=saved.pk)
+            return redirect("organizers:event_update", pk=saved.pk)
+    else:
+        form = EventForm(instance=event, organization=organization)
+        formset = SessionFormSet(instance=event, prefix=SESSIONS_PREFIX)
+    errors = error_summary(form, formset) if action != "add_session" else []
+    heading = "Référencer un événement" if creating else f"Modifier « {event.title} »"
+    return render(
+        request,
+        "organizers/event_form.html",
+        {
+            "title": page_title(heading, has_errors=bool(errors)),
+            "heading": heading,
+            "event": event,
+            "creating": creating,
+            "organization": organization,
+            "form": form,
+            "formset": formset,
+            "errors": errors,
+            "breadcrumb_data": breadcrumb(heading),
+        },
+    )
+
+
+def _saved_message(event: Event) -> str:
+    time = french_time(timezone.localtime().time())
+    return workflow.status_info(event).saved_message.format(time=time)
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    memberships = [
+        m for m in memberships_of_user(user=request.user) if m.status == MembershipStatus.ACTIVE
+    ]
+    if not memberships:
+        messages.info(
+            request,
+            "Pour référencer un événement, créez d’abord votre organisation ou rejoignez-la.",
+        )
+        return redirect("organizers:dashboard")
+    slug = request.GET.get("organisation")
+    if slug:
+        membership = next((m for m in memberships if m.organization.slug == slug), None)
+        if membership is None:
+            raise Http404("Organisation introuvable.")
+    elif len(memberships) == 1:
+        membership = memberships[0]
+    else:
+        return render(
+            request,
+            "organizers/event_choose_organization.html",
+            {
+                "title": "Pour quelle organisation ?",
+                "memberships": memberships,
+                "breadcrumb_data": breadcrumb("Référencer un événement"),
+            },
+        )
+    edition = current_edition()
+    if edition is None or not referencing_open_for(edition=edition, user=request.user):
+        return render(
+            request,
+            "organizers/event_referencing_closed.html",
+            {
+                "title": "Le référencement est fermé",
+                "message": referencing_closed_message(edition),
+                "breadcrumb_data": breadcrumb("Référencer un événement"),
+            },
+        )
+    event = Event(edition=edition, organization=membership.organization)
+    return _event_form(request, event=event, creating=True)
+
+
+@event_member_required
+def event_update(request: HttpRequest, event: Event) -> HttpResponse:
+    if not workflow.is_editable(event):
+        messages.error(request, workflow.status_info(event).not_editable_message)
+        return redirect("organizers:event_preview", pk=event.pk)
+    return _event_form(request, event=event, creating=False)
+
+
+# Events: preview and status changes.
+
+
+@event_member_required
+@require_GET
+def event_preview(request: HttpRequest, event: Event) -> HttpResponse:
+    return render(
+        request,
+        "organizers/event_preview.html",
+        {
+            "title": f"Aperçu — {event.title}",
+            "event": event,
+            "preview": True,
+            # What the public page's template reads besides the event (events.views).
+            "sessions": list(event.sessions.all()),
+            "related": [],
+            "absolute_url": request.build_absolute_uri(event.get_absolute_url()),
+        },
+    )
+
+
+def _offered(request: HttpRequest, event: Event, url_name: str, refusal: str) -> bool:
+    """Whether the workflow offers this view's status change on `event` to the user now;
+    if not, say so (`refusal` completes "« Title » est « status » : …")."""
+    if workflow.organizer_transition(url_name) in workflow.allowed(event, request.user):
+        return True
+    messages.error(
+        request,
+        f"« {event.title} » est « {event.get_status_display().lower()} » : {refusal}",
+    )
+    return False
+
+
+def _submission(request: HttpRequest, event: Event, *, resubmit: bool) -> HttpResponse:
+    url_name = "organizers:event_resubmit" if resubmit else "organizers:event_submit"
+    if not _offered(request, event, url_name, "il ne peut pas être soumis maintenant."):
+        return redirect("organizers:dashboard")
+    form = EventResubmitForm(request.POST or None) if resubmit else None
+    errors = None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:  # the one submission door checks eligibility itself
+            events_services.event_submit(
+                event=event,
+                user=request.user,
+                message=form.cleaned_data["message"] if form else "",
+            )
+        except EventNotEligible as error:
+            errors = error.errors
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect("organizers:dashboard")
+        else:
+            messages.success(
+                request,
+                f"« {event.title} » est soumis à l’équipe DITP. Vous recevrez un courriel "
+                "dès sa décision.",
+            )
+            return redirect("organizers:dashboard")
+    if errors is None:
+        errors = eligibility_errors(event, user=request.user)
+    heading = (
+        f"Soumettre à nouveau « {event.title} »" if resubmit else f"Soumettre « {event.title} »"
+    )
+    return render(
+        request,
+        "organizers/event_submit.html",
+        {
+            "title": heading,
+            "heading": heading,
+            "event": event,
+            "resubmit": resubmit,
+            "form": form,
+            "form_errors": error_summary(form) if form is not None else [],
+            "eligibility_errors": errors,
+            "duplicates": event_possible_duplicates(event=event),
+            "breadcrumb_data": breadcrumb(heading),
+        },
+    )
+
+
+@event_member_required
+def event_submit(request: HttpRequest, event: Event) -> HttpResponse:
+    return _submission(request, event, resubmit=False)
+
+
+@event_member_required
+def event_resubmit(request: HttpRequest, event: Event) -> HttpResponse:
+    return _submission(request, event, resubmit=True)
+
+
+@event_member_required
+def event_withdraw(request: HttpRequest, event: Event) -> HttpResponse:
+    if not _offered(request, event, "organizers:event_withdraw", "il n’est pas en validation."):
+        return redirect("organizers:dashboard")
+    if request.method == "POST":
+        try:
+            events_services.event_withdraw(event=event, user=request.user)
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"« {event.title} » est retiré de la validation : c’est de nouveau un brouillon.",
+            )
+        return redirect("organizers:dashboard")
+    return render(
+        request,
+        "organizers/confirm.html",
+        {
+            "title": f"Retirer « {event.title} » de la validation",
+            "question": (
+                "L’événement redevient un brouillon : vous pourrez le modifier, puis le "
+                "soumettre à nouveau."
+            ),
+            "button": "Retirer de la validation",
+            "cancel_url": reverse("organizers:dashboard"),
+            "breadcrumb_data": breadcrumb("Retirer de la validation"),
+        },
+    )
+
+
+@event_member_required
+def event_cancel(request: HttpRequest, event: Event) -> HttpResponse:
+    if not _offered(
+        request, event, "organizers:event_cancel", "seul un événement publié peut être annulé."
+    ):
+        return redirect("organizers:dashboard")
+    form = EventCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            events_services.event_cancel(
+                event=event, user=request.user, message=form.cleaned_data["reason"]
+            )
+        except TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"« {event.title} » est annulé : il reste visible dans le programme avec la "
+                "mention « Annulé ».",
+            )
+        return redirect("organizers:dashboard")
+    title = f"Annuler « {event.title} »"
+    return render(
+        request,
+        "organizers/confirm.html",
+        {
+            "title": page_title(title, has_errors=bool(form.errors)),
+            "heading": title,
+            "question": (
+                "L’événement reste dans le programme avec la mention « Annulé » et le motif "
+                "que vous indiquez ; les personnes qui l’ont ajouté à leur agenda le voient "
+                "annulé."
+            ),
+            "form": form,
+            "errors": error_summary(form),
+            "button": "Annuler l’événement",
+            "cancel_url": reverse("organizers:dashboard"),
+            "breadcrumb_data": breadcrumb(title),
+        },
+    )
+
+
+@event_member_required
+def event_duplicate(request: HttpRequest, event: Event) -> HttpResponse:
+    edition = current_edition()
+    if edition is None:
+        raise Http404("Aucune édition en cours.")
+    if request.method == "POST":
+        try:
+            copy = editing.event_duplicate(event=event, user=request.user, edition=edition)
+        except EventError as error:
+            messages.error(request, str(error))
+            return redirect("organizers:dashboard")
+        messages.success(
+            request,
+            f"Copie créée en brouillon pour l’édition {edition.year} : vérifiez-la"
+            + (" et ajoutez ses dates." if not copy.starts_on else "."),
+        )
+        return redirect("organizers:event_update", pk=copy.pk)
+    same_edition = event.edition_id == edition.pk
+    return render(
+        request,
+        "organizers/confirm.html",
+        {
+            "title": f"Dupliquer « {event.title} »",
+            "question": (
+                f"Un nouveau brouillon reprendra le contenu de « {event.title} »"
+                + (
+                    ", séances comprises."
+                    if same_edition
+                    else f" dans l’édition {edition.year}, sans ses dates : "
+                    "vous ajouterez celles de la nouvelle édition."
+                )
+            ),
+            "button": "Dupliquer",
+            "cancel_url": reverse("organizers:dashboard"),
+            "breadcrumb_data": breadcrumb(f"Dupliquer « {event.title} »"),
+        },
+    )

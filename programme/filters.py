@@ -1,0 +1,494 @@
+"""Filters of the public programme (GET parameters with French names, shareable URLs).
+
+`ProgrammeFilterSet` is applied by `selectors.programme_events`, so the HTML programme, the
+calendar and later the feeds and exports filter the same way. An invalid parameter never fails
+the request: the form reports it (in French) and that filter is ignored.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils.formats import date_format
+from dsfr.forms import DsfrBaseForm
+
+from events.enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus
+from events.models import Edition, Event, EventSession, Format, Theme
+from events.search import MAX_QUERY_LENGTH, apply_search, search_mode
+from events.workflow import PUBLIC_STATUSES
+from labs.enums import LabKind
+from labs.models import Lab
+from moisinno.geography import DEPARTMENT_CHOICES, DEPARTMENTS, REGION_CHOICES, region_name
+from organizers.enums import OrganizationKind
+from organizers.models import Organization
+
+from .widgets import DsfrCheckboxSelectMultiple, DsfrSelect
+
+FORM_ID = "programme-filters"
+CHECKBOX_GROUP = "events/includes/fields/checkbox_group.html"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class Sort:
+    DATE = "date"
+    RECENT = "recent"
+    RELEVANCE = "pertinence"
+    CHOICES = [
+        (DATE, "Par date"),
+        (RECENT, "Les plus récemment publiés"),
+        (RELEVANCE, "Par pertinence (avec une recherche)"),
+    ]
+
+
+class ProgrammeFilterForm(DsfrBaseForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("du"), cleaned.get("au")
+        if start and end and end < start:
+            self.add_error("au", "La date de fin doit être postérieure à la date de début.")
+        return cleaned
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class CheckboxFilter(django_filters.Filter):
+    """A single checkbox: filters when checked, does nothing otherwise."""
+
+    field_class = forms.BooleanField
+
+
+def _checkbox() -> forms.CheckboxInput:
+    # value="1": a checked box reads `avec_lab=1` in the URL rather than `avec_lab=on`.
+    return forms.CheckboxInput(attrs={"value": "1"})
+
+
+class ProgrammeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        help_text="Titre, description, organisation, laboratoire, ville…",
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    du = django_filters.DateFilter(
+        label="Du",
+        help_text="Format\u00a0: jj/mm/aaaa",
+        method="filter_from",
+        widget=_date_widget(),
+        input_formats=DATE_INPUT_FORMATS,
+    )
+    au = django_filters.DateFilter(
+        label="Au",
+        help_text="Format\u00a0: jj/mm/aaaa",
+        method="filter_until",
+        widget=_date_widget(),
+        input_formats=DATE_INPUT_FORMATS,
+    )
+    region = django_filters.ChoiceFilter(
+        label="Région",
+        choices=REGION_CHOICES,
+        empty_label="Toutes les régions",
+        method="filter_in",
+        widget=DsfrSelect,
+    )
+    departement = django_filters.ChoiceFilter(
+        label="Département",
+        choices=DEPARTMENT_CHOICES,
+        empty_label="Tous les départements",
+        field_name="department",
+        method="filter_in",
+        widget=DsfrSelect,
+    )
+    mode = django_filters.MultipleChoiceFilter(
+        label="Modalité",
+        choices=AttendanceMode.choices,
+        field_name="attendance_mode",
+        method="filter_in",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    format = django_filters.ModelMultipleChoiceFilter(
+        label="Format",
+        queryset=Format.objects.all(),
+        to_field_name="slug",
+        method="filter_in",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label="Thématiques",
+        help_text="Les événements qui traitent d’au moins une des thématiques cochées.",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="filter_themes",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    organisateur = django_filters.MultipleChoiceFilter(
+        label="Type d’organisateur",
+        choices=OrganizationKind.choices,
+        field_name="organization__kind",
+        method="filter_in",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisation",
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        empty_label="Toutes les organisations",
+        method="filter_organization",
+        widget=DsfrSelect,
+    )
+    lab = django_filters.ModelChoiceFilter(
+        label="Laboratoire d’innovation",
+        queryset=Lab.objects.all(),
+        to_field_name="slug",
+        empty_label="Tous les laboratoires",
+        method="filter_lab",
+        widget=DsfrSelect,
+    )
+    avec_lab = CheckboxFilter(
+        label="Organisés avec un laboratoire d’innovation",
+        method="filter_with_lab",
+        widget=_checkbox(),
+    )
+    public = django_filters.MultipleChoiceFilter(
+        label="Public visé",
+        choices=Audience.choices,
+        field_name="audience",
+        method="filter_in",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    accessibilite = django_filters.MultipleChoiceFilter(
+        label="Accessibilité",
+        help_text="Les événements qui offrent toutes les aides cochées.",
+        choices=list(ACCESSIBILITY_FEATURES.items()),
+        method="filter_accessibility",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    inscription_ouverte = CheckboxFilter(
+        label="Inscriptions ouvertes",
+        help_text="Sans les événements complets ou annulés.",
+        method="filter_registration_open",
+        widget=_checkbox(),
+    )
+    hors_dates = CheckboxFilter(
+        label="Uniquement les événements hors des dates officielles",
+        method="filter_outside_dates",
+        widget=_checkbox(),
+    )
+    tri = django_filters.ChoiceFilter(
+        label="Trier",
+        choices=Sort.CHOICES,
+        empty_label=None,
+        method="filter_nothing",  # ordering is applied last, see `filter_queryset`
+        widget=forms.Select(attrs={"form": FORM_ID}),
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+        form = ProgrammeFilterForm
+
+    def __init__(self, data=None, queryset=None, *, edition: Edition, **kwargs):
+        self.edition = edition
+        super().__init__(data, queryset, **kwargs)
+        # Only the organisations and labs that have public events in this edition
+        # (IN subqueries: SQLite runs them once, where it would run EXISTS once per row).
+        public = {"edition": edition, "status__in": PUBLIC_STATUSES}
+        in_public = {f"event__{key}": value for key, value in public.items()}
+        co_organizers = Event.co_organizers.through.objects.filter(**in_public)
+        self.filters["organisation"].queryset = Organization.objects.filter(
+            Q(pk__in=Event.objects.filter(**public).values("organization_id"))
+            | Q(pk__in=co_organizers.values("organization_id"))
+        ).only("name", "slug")
+        self.filters["lab"].queryset = Lab.objects.filter(
+            pk__in=Event.labs.through.objects.filter(**in_public).values("lab_id")
+        ).only("name", "slug")
+
+    # Filters ---------------------------------------------------------------------------
+
+    def filter_in(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if _is_empty(value):
+            return queryset
+        if isinstance(value, (list, tuple, QuerySet)):
+            return queryset.filter(**{f"{name}__in": value})
+        return queryset.filter(**{name: value})
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Decided once: the facets filter the same events again, without repeating the probe.
+        if getattr(self, "_search_mode", None) is None:
+            self._search_mode = search_mode(self.queryset, value)
+        return apply_search(queryset, value, mode=self._search_mode)
+
+    def filter_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        # Events with at least one session in the period.
+        end = self.form.cleaned_data.get("au")
+        if not end:
+            return queryset.filter(ends_on__gte=value)  # the last session is in the period
+        sessions = EventSession.objects.filter(event=OuterRef("pk"), date__range=(value, end))
+        return queryset.filter(Exists(sessions), ends_on__gte=value, starts_on__lte=end)
+
+    def filter_until(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        if self.form.cleaned_data.get("du"):
+            return queryset  # handled with the start of the period by `filter_from`
+        return queryset.filter(starts_on__lte=value)
+
+    def filter_themes(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if _is_empty(value):
+            return queryset
+        through = Event.themes.through
+        return queryset.filter(
+            Exists(through.objects.filter(event=OuterRef("pk"), theme__in=value))
+        )
+
+    def filter_organization(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        through = Event.co_organizers.through
+        return queryset.filter(
+            Q(organization=value)
+            | Exists(through.objects.filter(event=OuterRef("pk"), organization=value))
+        )
+
+    def filter_lab(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        through = Event.labs.through
+        return queryset.filter(Exists(through.objects.filter(event=OuterRef("pk"), lab=value)))
+
+    def filter_with_lab(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Event.labs.through.objects.filter(event=OuterRef("pk"))))
+
+    def filter_accessibility(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(**dict.fromkeys(value, True))
+
+    def filter_registration_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(status=EventStatus.PUBLISHED, is_full=False)
+
+    def filter_outside_dates(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(outside_edition_q(self.edition))
+
+    # Application -------------------------------------------------------------------------
+
+    def filter_queryset(self, queryset: QuerySet, *, exclude: frozenset[str] = frozenset()):
+        for name, value in self.form.cleaned_data.items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_qs"):
+            self.errors  # validate the form first, as django-filter does  # noqa: B018
+            self._qs = self.order(self.filter_queryset(self.queryset.all()))
+        return self._qs
+
+    def queryset_without(self, *names: str) -> QuerySet:
+        """The filtered events, ignoring the filters `names` (for facet counts), unordered."""
+        self.errors  # noqa: B018
+        return self.filter_queryset(self.queryset.all(), exclude=frozenset(names)).order_by()
+
+    @property
+    def search(self) -> str:
+        self.errors  # noqa: B018
+        return self.form.cleaned_data.get("q") or ""
+
+    @property
+    def sort(self) -> str:
+        """The effective order: relevance by default with a search, else dates."""
+        self.errors  # noqa: B018
+        requested = self.form.cleaned_data.get("tri")
+        if requested in {Sort.DATE, Sort.RECENT}:
+            return requested
+        return Sort.RELEVANCE if self.search else Sort.DATE
+
+    def sort_choices(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of the sort menu. The default ("") is relevance with a
+        search and dates without, so typing a search after sorting by date ranks by relevance."""
+        requested = self.form.cleaned_data.get("tri") or ""
+        if requested == Sort.RELEVANCE:
+            requested = ""
+        choices = [("", "Par pertinence" if self.search else "Par date")]
+        if self.search:
+            choices.append((Sort.DATE, "Par date"))
+        choices.append((Sort.RECENT, "Les plus récemment publiés"))
+        return [(value, label, value == requested) for value, label in choices]
+
+    def prepare_form(self, facets=None) -> None:
+        """Ready the menus for display: model choices as plain lists in the widgets (one plain
+        query each: Django iterates them with a server-side cursor on PostgreSQL) and, with `facets`
+        (`selectors.ProgrammeFacets`), the number of matching events next to each region,
+        format and theme."""
+
+        def count(counts: dict | None, key) -> str:
+            return f" ({counts.get(key, 0)})" if counts is not None else ""
+
+        regions = facets.regions if facets else None
+        # django-filter's choice field adds the empty choice ("Toutes les régions") itself.
+        self.form.fields["region"].choices = [
+            (code, f"{name}{count(regions, code)}") for code, name in REGION_CHOICES
+        ]
+        for name, counts in (
+            ("format", facets.formats if facets else None),
+            ("theme", facets.themes if facets else None),
+        ):
+            field = self.form.fields[name]  # validation still goes through the queryset
+            field.widget.choices = [
+                (slug, f"{label}{count(counts, pk)}")
+                for pk, slug, label in field.queryset.values_list("pk", "slug", "name")
+            ]
+        for name in ("organisation", "lab"):
+            field = self.form.fields[name]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *field.queryset.values_list("slug", "name"),
+            ]
+
+    def order(self, queryset: QuerySet) -> QuerySet:
+        sort = self.sort
+        if sort == Sort.RELEVANCE:
+            return queryset.order_by("-search_rank", "starts_on", "pk")
+        if sort == Sort.RECENT:
+            return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        return queryset.order_by("starts_on", "title", "pk")
+
+    # Presentation ------------------------------------------------------------------------
+
+    def active_filters(self) -> list["ActiveFilter"]:
+        """One removable tag per valid criterion, with the URL of the programme without it."""
+        self.errors  # noqa: B018
+        cleaned = self.form.cleaned_data
+        tags: list[ActiveFilter] = []
+
+        def add(label: str, name: str, values: list[str] | None = None, also: tuple = ()):
+            tags.append(ActiveFilter(label, _query_without(self.data, name, values, also)))
+
+        if cleaned.get("q"):
+            add(f"Recherche\u00a0: «\u00a0{cleaned['q']}\u00a0»", "q")
+        start, end = cleaned.get("du"), cleaned.get("au")
+        if start and end and start == end:
+            add(f"Le {_day(start)}", "du", also=("au",))
+        else:
+            if start:
+                add(f"À partir du {_day(start)}", "du")
+            if end:
+                add(f"Jusqu’au {_day(end)}", "au")
+        if cleaned.get("region"):
+            add(region_name(cleaned["region"]), "region")
+        if cleaned.get("departement"):
+            add(DEPARTMENTS[cleaned["departement"]].label, "departement")
+        for name in ("mode", "organisateur", "public", "accessibilite"):
+            labels = dict(self.form.fields[name].choices)
+            for value in cleaned.get(name) or []:
+                add(str(labels[value]), name, [value])
+        for name in ("format", "theme"):
+            for obj in cleaned.get(name) or []:
+                add(obj.name, name, [obj.slug])
+        if cleaned.get("organisation"):
+            add(cleaned["organisation"].name, "organisation")
+        if cleaned.get("lab"):
+            add(cleaned["lab"].name, "lab")
+        for name in ("avec_lab", "inscription_ouverte", "hors_dates"):
+            if cleaned.get(name):
+                add(str(self.form.fields[name].label), name)
+        return tags
+
+    def error_messages(self) -> list[str]:
+        """The invalid criteria, in French: "Région : Sélectionnez un choix valide…"."""
+        messages = []
+        for name, errors in self.form.errors.items():
+            label = self.form.fields[name].label if name in self.form.fields else ""
+            for error in errors:
+                messages.append(f"{label}\u00a0: {error}" if label else str(error))
+        return messages
+
+    def query_without_errors(self) -> str:
+        """The query string without the parameters that could not be understood."""
+        data = self.data.copy()
+        for name in self.form.errors:
+            data.pop(name, None)
+        data.pop("page", None)
+        return data.urlencode()
+
+
+def _is_empty(value) -> bool:
+    """No value: model multiple choice fields clean an empty selection to `queryset.none()`."""
+    if isinstance(value, QuerySet):
+        return value.query.is_empty()
+    return value in (None, "", [], ())
+
+
+def outside_edition_q(edition: Edition) -> Q:
+    """Events held (at least partly) outside the edition's official dates: derogations."""
+    return Q(starts_on__lt=edition.start_date) | Q(ends_on__gt=edition.end_date)
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveFilter:
+    label: str
+    query: str  # the query string of the programme without this criterion
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j F Y")
+
+
+def _query_without(data: QueryDict, name: str, values: list[str] | None, also: tuple) -> str:
+    data = data.copy()
+    data.pop("page", None)
+    for other in also:
+        data.pop(other, None)
+    if values is None:
+        data.pop(name, None)
+    else:
+        data.setlist(name, [v for v in data.getlist(name) if v not in values])
+    return data.urlencode()
+
+
+# Labs atlas (GET parameters: `type`, `region`) ----------------------------------------------
+
+
+class LabFilterForm(DsfrBaseForm):
+    pass
+
+
+class LabFilterSet(django_filters.FilterSet):
+    type = django_filters.MultipleChoiceFilter(
+        label="Type de laboratoire",
+        choices=LabKind.choices,
+        method="filter_kinds",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
+    region = django_filters.ChoiceFilter(
+        label="Région", choices=REGION_CHOICES, empty_label="Toutes les régions", widget=DsfrSelect
+    )
+
+    class Meta:
+        model = Lab
+        fields: list[str] = []
+        form = LabFilterForm
+
+    def filter_kinds(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(kind__in=value) if value else queryset
+
+    def error_messages(self) -> list[str]:
+        return [
+            f"{self.form.fields[name].label}\u00a0: {error}"
+            for name, errors in self.form.errors.items()
+            for error in errors
+        ]

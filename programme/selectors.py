@@ -1,0 +1,471 @@
+"""Reads of the public site: the programme and its facets, the calendar, event, lab and
+organisation pages, the home page's key figures. Only public events (`Event.objects.public()`)."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.http import QueryDict
+
+from events.enums import EventStatus
+from events.models import Edition, Event, EventSession
+from events.selectors import published_events
+from labs.enums import LabKind
+from labs.models import Lab
+from moisinno.geography import region_name
+
+from .filters import LabFilterSet, ProgrammeFilterSet, outside_edition_q
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    events: int
+    labs: int
+    regions: int
+    with_labs: int
+
+    @property
+    def lab_share_percent(self) -> int:
+        return round(100 * self.with_labs / self.events) if self.events else 0
+
+
+def edition_key_figures(*, edition: Edition) -> KeyFigures:
+    """Published events of the edition, the labs involved in them and the regions they cover."""
+    events = published_events(edition=edition)
+    counts = events.aggregate(
+        total=Count("pk", distinct=True),
+        regions=Count("region", distinct=True, filter=~Q(region="")),
+        with_labs=Count("pk", distinct=True, filter=Q(labs__isnull=False)),
+    )
+    labs = Lab.objects.filter(events__in=events).distinct().count()
+    return KeyFigures(
+        events=counts["total"], labs=labs, regions=counts["regions"], with_labs=counts["with_labs"]
+    )
+
+
+# Public programme ----------------------------------------------------------------------------
+
+PROGRAMME_PAGE_SIZE = 20
+DEROGATIONS_PREVIEW = 6
+CALENDAR_MAX_MONTHS = 4
+
+
+def public_events(*, edition: Edition | None = None) -> QuerySet[Event]:
+    """Events the public sees (published or cancelled), with what their cards show (and not
+    the long texts cards do not show)."""
+    events = (
+        Event.objects.public()
+        .select_related("organization", "format")
+        .defer("description", "search_text", "search_vector")
+    )
+    return events.filter(edition=edition) if edition is not None else events
+
+
+def prefetch_cards(events: list[Event]) -> list[Event]:
+    """Sessions and labs of the cards, in two queries whatever the number of events."""
+    prefetch_related_objects(
+        events, "sessions", Prefetch("labs", queryset=Lab.objects.only("name", "slug"))
+    )
+    return events
+
+
+@dataclass
+class ProgrammeSelection:
+    """The public events of an edition filtered by GET parameters (see events/filters.py)."""
+
+    edition: Edition
+    filterset: ProgrammeFilterSet
+
+    @property
+    def form(self):
+        return self.filterset.form
+
+    @property
+    def events(self) -> QuerySet[Event]:
+        """Every matching event, derogations included, in the requested order."""
+        return self.filterset.qs
+
+    @property
+    def outside_only(self) -> bool:
+        return bool(self.form.cleaned_data.get("hors_dates"))
+
+
+def programme_events(*, edition: Edition, params: QueryDict | dict | None) -> ProgrammeSelection:
+    """Filter the public events of `edition` with `params` (the programme's GET parameters).
+
+    Invalid parameters are ignored (`selection.filterset.error_messages()` says which): the
+    same filtering serves the programme page, the calendar, the feeds and the exports.
+    """
+    if params is not None and not isinstance(params, QueryDict):
+        data = QueryDict(mutable=True)
+        for key, value in params.items():
+            data.setlist(key, value if isinstance(value, (list, tuple)) else [value])
+        params = data
+    filterset = ProgrammeFilterSet(
+        params if params is not None else QueryDict(),
+        queryset=public_events(edition=edition),
+        edition=edition,
+    )
+    filterset.errors  # validate now: invalid criteria are dropped  # noqa: B018
+    return ProgrammeSelection(edition=edition, filterset=filterset)
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    """Numbers of the programme page, from one grouped query (see `programme_counts`)."""
+
+    main: int  # the listed events: within the official dates, or outside with `hors_dates`
+    derogations: int  # the events outside the official dates (the "… c'est aussi" section)
+    regions: dict[str, int]  # matching events per region, ignoring the place filters
+    formats: dict[int, int]  # matching events per format, ignoring the format filter
+
+
+def programme_counts(*, selection: ProgrammeSelection) -> ProgrammeCounts:
+    """The page's counts and its region and format facets in one query.
+
+    The events matching every filter but the place and format ones are counted per region,
+    department, format and "outside the official dates"; those filters are then applied to the
+    few hundred groups in Python. One pass over the events instead of four (on 10,000 events,
+    each pass costs a few milliseconds, more with a text search).
+    """
+    cleaned = selection.form.cleaned_data
+    region, department = cleaned.get("region") or "", cleaned.get("departement") or ""
+    formats = cleaned.get("format")
+    format_ids = {f.pk for f in formats} if formats else None  # nothing checked: no filter
+    groups = (
+        selection.filterset.queryset_without("region", "departement", "format")
+        .annotate(
+            outside=Case(
+                When(outside_edition_q(selection.edition), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list("region", "department", "format", "outside")
+        .annotate(n=Count("*"))  # not the primary key: PostgreSQL reads its covering index
+    )
+    main = derogations = 0
+    by_region: dict[str, int] = {}
+    by_format: dict[int, int] = {}
+    for row_region, row_department, row_format, outside, n in groups:
+        place_ok = (not region or row_region == region) and (
+            not department or row_department == department
+        )
+        format_ok = format_ids is None or row_format in format_ids
+        if format_ok and row_region:
+            by_region[row_region] = by_region.get(row_region, 0) + n
+        if place_ok and row_format is not None:
+            by_format[row_format] = by_format.get(row_format, 0) + n
+        if place_ok and format_ok:
+            derogations += n if outside else 0
+            # With `hors_dates`, every group is outside the dates and all of them are listed.
+            main += n if selection.outside_only or not outside else 0
+    return ProgrammeCounts(main=main, derogations=derogations, regions=by_region, formats=by_format)
+
+
+@dataclass
+class ProgrammeListing:
+    page: Page
+    derogations: list[Event]
+    derogations_count: int
+    page_message: str = ""
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+
+def programme_listing(
+    *,
+    selection: ProgrammeSelection,
+    page: str | None,
+    counts: ProgrammeCounts | None = None,
+    per_page: int = PROGRAMME_PAGE_SIZE,
+) -> ProgrammeListing:
+    """One page of the programme, and the first events held outside the official dates.
+
+    Unless the visitor asked for them only (`hors_dates`), derogations are listed apart:
+    "… c'est aussi". A constant number of queries whatever the number of events; two fewer
+    with `counts` (from `programme_counts`).
+    """
+    outside = outside_edition_q(selection.edition)
+    events = selection.events
+    main = events if selection.outside_only else events.exclude(outside)
+    paginator = Paginator(main, per_page)
+    if counts is not None:
+        paginator.count = counts.main  # a cached property: no COUNT query
+    message = ""
+    try:
+        number = int(page) if page not in (None, "") else 1
+    except (TypeError, ValueError):
+        number, message = 1, "Le numéro de page demandé n’est pas valide : voici la première page."
+    if number < 1:
+        number, message = 1, "Le numéro de page demandé n’est pas valide : voici la première page."
+    elif number > paginator.num_pages:
+        message = (
+            f"La page {number} n’existe pas : voici la dernière page (page {paginator.num_pages})."
+        )
+        number = paginator.num_pages
+    page_obj = paginator.page(number)
+    cards = list(page_obj.object_list)
+    derogations: list[Event] = []
+    derogations_count = 0
+    if not selection.outside_only and number == 1:
+        derogations = list(events.filter(outside)[:DEROGATIONS_PREVIEW])
+        # Always counted (not only when the preview is full): a constant number of queries.
+        derogations_count = (
+            counts.derogations if counts is not None else events.filter(outside).count()
+        )
+    prefetch_cards(cards + derogations)
+    page_obj.object_list = cards
+    return ProgrammeListing(
+        page=page_obj,
+        derogations=derogations,
+        derogations_count=derogations_count,
+        page_message=message.replace(" :", "\u00a0:"),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeFacets:
+    """How many matching events per region, format and theme (each ignoring its own filter)."""
+
+    regions: dict[str, int]
+    formats: dict[int, int]
+    themes: dict[int, int]
+
+
+def programme_facets(
+    *, selection: ProgrammeSelection, counts: ProgrammeCounts | None = None
+) -> ProgrammeFacets:
+    """Regions and formats from `counts` (computed if not given), themes in one more query."""
+    counts = counts or programme_counts(selection=selection)
+    themes = (
+        Event.themes.through.objects.filter(
+            event__in=selection.filterset.queryset_without("theme").values("pk")
+        )
+        .values_list("theme")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return ProgrammeFacets(regions=counts.regions, formats=counts.formats, themes=dict(themes))
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    count: int
+    in_edition: bool
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    first_day: datetime.date
+    weeks: list[list[CalendarDay]]
+
+
+def programme_calendar(*, selection: ProgrammeSelection) -> list[CalendarMonth]:
+    """The months of the edition, day by day, with the number of matching events each day.
+
+    One aggregate query grouped by session date. Months with derogation sessions close to the
+    edition are shown too (at most CALENDAR_MAX_MONTHS months).
+    """
+    edition = selection.edition
+    sessions = EventSession.objects.filter(event__in=selection.events.order_by().values("pk"))
+    cleaned = selection.form.cleaned_data
+    if cleaned.get("du"):
+        sessions = sessions.filter(date__gte=cleaned["du"])
+    if cleaned.get("au"):
+        sessions = sessions.filter(date__lte=cleaned["au"])
+    counts = dict(sessions.values_list("date").annotate(n=Count("event", distinct=True)).order_by())
+    first = min([edition.start_date, *counts]).replace(day=1)
+    last = max([edition.end_date, *counts])
+    months = []
+    month = first
+    while month <= last and len(months) < CALENDAR_MAX_MONTHS:
+        weeks = [
+            [
+                CalendarDay(
+                    date=day,
+                    in_month=day.month == month.month,
+                    count=counts.get(day, 0),
+                    in_edition=edition.start_date <= day <= edition.end_date,
+                )
+                for day in week
+            ]
+            for week in calendar.Calendar(firstweekday=0).monthdatescalendar(
+                month.year, month.month
+            )
+        ]
+        months.append(CalendarMonth(first_day=month, weeks=weeks))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    if len(months) == CALENDAR_MAX_MONTHS and first < edition.start_date.replace(day=1):
+        # Too wide: keep the edition's months, where almost every event is.
+        return [
+            m
+            for m in months
+            if edition.start_date.replace(day=1) <= m.first_day <= edition.end_date
+        ] or months
+    return months
+
+
+# Event page ----------------------------------------------------------------------------------
+
+
+def public_event(*, slug: str) -> Event | None:
+    """A public event with everything its page shows, or None (not found or not public)."""
+    return (
+        Event.objects.public()
+        .select_related("organization", "format", "edition")
+        .prefetch_related(
+            "sessions",
+            "themes",
+            Prefetch("labs", queryset=Lab.objects.select_related("host_organization")),
+            "co_organizers",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def event_related(*, event: Event, limit: int = 3) -> list[Event]:
+    """Published events of the same edition sharing a lab or a theme, those with a lab first,
+    then those nearby, then by date."""
+    lab_ids = [lab.pk for lab in event.labs.all()]
+    theme_ids = [theme.pk for theme in event.themes.all()]
+    if not lab_ids and not theme_ids:
+        return []
+    same_lab = Exists(Event.labs.through.objects.filter(event=OuterRef("pk"), lab__in=lab_ids))
+    same_theme = Exists(
+        Event.themes.through.objects.filter(event=OuterRef("pk"), theme__in=theme_ids)
+    )
+    related = list(
+        public_events(edition=event.edition)
+        .filter(status=EventStatus.PUBLISHED)
+        .exclude(pk=event.pk)
+        .annotate(
+            same_lab=same_lab,
+            same_region=ExpressionWrapper(
+                Q(region=event.region) & ~Q(region=""), output_field=BooleanField()
+            ),
+        )
+        .filter(Q(same_lab=True) | same_theme)
+        .order_by("-same_lab", "-same_region", "starts_on", "pk")[:limit]
+    )
+    return prefetch_cards(related)
+
+
+# Organisations and labs ------------------------------------------------------------------------
+
+
+def public_events_of_organization(*, organization) -> QuerySet[Event]:
+    """Public events the organisation organises or co-organises, newest edition first."""
+    co_organized = Event.co_organizers.through.objects.filter(
+        event=OuterRef("pk"), organization=organization
+    )
+    return (
+        public_events()
+        .filter(Q(organization=organization) | Exists(co_organized))
+        .select_related("edition")
+        .order_by("-edition__year", "starts_on", "title", "pk")
+    )
+
+
+def public_events_of_lab(*, lab) -> QuerySet[Event]:
+    """Public events the lab takes part in, newest edition first."""
+    return (
+        public_events()
+        .filter(Exists(Event.labs.through.objects.filter(event=OuterRef("pk"), lab=lab)))
+        .select_related("edition")
+        .order_by("-edition__year", "starts_on", "title", "pk")
+    )
+
+
+def paginate(queryset: QuerySet, *, page: str | None, per_page: int = 24) -> Page:
+    """A page of `queryset`; a missing, malformed or too large number gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(page)
+
+
+# Labs atlas ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LabGroup:
+    title: str
+    labs: list[Lab]
+
+
+@dataclass
+class LabAtlas:
+    filterset: LabFilterSet
+    edition: Edition | None
+    by_region: list[LabGroup] = field(default_factory=list)
+    by_ministry: list[LabGroup] = field(default_factory=list)
+    others: list[Lab] = field(default_factory=list)
+    figures: KeyFigures | None = None
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.labs) for group in self.by_region + self.by_ministry) + len(
+            self.others
+        )
+
+
+def labs_with_event_counts(*, edition: Edition | None):
+    """Labs with `event_count`: their published events in `edition` (one grouped query)."""
+    if edition is None:
+        return Lab.objects.annotate(event_count=Value(0, output_field=IntegerField()))
+    return Lab.objects.annotate(
+        event_count=Count(
+            "events",
+            filter=Q(events__edition=edition, events__status=EventStatus.PUBLISHED),
+            distinct=True,
+        )
+    )
+
+
+def lab_atlas(*, edition: Edition | None, params: QueryDict) -> LabAtlas:
+    """The atlas: ministerial labs by ministry, the other labs by region, each with its number
+    of events in the edition, and the share of the programme organised with labs.
+
+    A constant number of queries whatever the number of labs.
+    """
+    filterset = LabFilterSet(params, queryset=labs_with_event_counts(edition=edition))
+    filterset.errors  # noqa: B018 - invalid criteria are ignored, and reported
+    labs = list(filterset.qs.select_related("host_organization").order_by("name"))
+    atlas = LabAtlas(filterset=filterset, edition=edition)
+    ministerial = sorted(
+        (lab for lab in labs if lab.kind == LabKind.MINISTERIAL),
+        key=lambda lab: (lab.ministry or "~", lab.name),
+    )
+    for ministry, group in groupby(ministerial, key=lambda lab: lab.ministry):
+        atlas.by_ministry.append(LabGroup(ministry or "Autres ministères", list(group)))
+    ministerial_ids = {lab.pk for lab in ministerial}
+    regional = sorted(
+        (lab for lab in labs if lab.pk not in ministerial_ids and lab.region),
+        key=lambda lab: (region_name(lab.region), lab.name),
+    )
+    for code, group in groupby(regional, key=lambda lab: lab.region):
+        atlas.by_region.append(LabGroup(region_name(code), list(group)))
+    atlas.others = [lab for lab in labs if lab.pk not in ministerial_ids and not lab.region]
+    if edition is not None:
+        atlas.figures = edition_key_figures(edition=edition)
+    return atlas

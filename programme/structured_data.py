@@ -1,0 +1,108 @@
+"""schema.org `Event` description of an event page (JSON-LD), for search engines and agendas."""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from events.enums import AttendanceMode
+from events.models import Event, EventSession
+
+SCHEMA = "https://schema.org/"
+ATTENDANCE_MODES = {
+    AttendanceMode.IN_PERSON: "OfflineEventAttendanceMode",
+    AttendanceMode.ONLINE: "OnlineEventAttendanceMode",
+    AttendanceMode.HYBRID: "MixedEventAttendanceMode",
+}
+# Django's json_script escapes the same characters, but cannot set type="application/ld+json".
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _moment(day: datetime.date, time: datetime.time | None) -> str:
+    if time is None:
+        return day.isoformat()
+    return timezone.make_aware(datetime.datetime.combine(day, time)).isoformat()
+
+
+def _place(event: Event) -> dict:
+    address = {
+        "@type": "PostalAddress",
+        "streetAddress": event.address,
+        "postalCode": event.postal_code,
+        "addressLocality": event.city,
+        "addressRegion": event.region_name,
+        "addressCountry": "FR",
+    }
+    return {
+        "@type": "Place",
+        "name": event.venue_name or event.city or event.region_name,
+        "address": {key: value for key, value in address.items() if value},
+    }
+
+
+def _organization(organization) -> dict:
+    return {
+        "@type": "Organization",
+        "name": organization.name,
+        "url": absolute_url(organization.get_absolute_url()),
+    }
+
+
+def event_structured_data(*, event: Event) -> dict:
+    sessions: list[EventSession] = list(event.sessions.all())
+    url = absolute_url(event.get_absolute_url())
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary or event.description[:300],
+        "url": url,
+        "inLanguage": "fr",
+        "eventStatus": SCHEMA + ("EventCancelled" if event.is_cancelled else "EventScheduled"),
+        "eventAttendanceMode": SCHEMA + ATTENDANCE_MODES[event.attendance_mode],
+        "isAccessibleForFree": event.is_free,
+        "organizer": [_organization(event.organization)]
+        + [_organization(o) for o in event.co_organizers.all()],
+        "audience": {"@type": "Audience", "audienceType": event.get_audience_display()},
+        "superEvent": {
+            "@type": "EventSeries",
+            "name": str(event.edition),
+            "url": absolute_url(event.edition.get_absolute_url()),
+        },
+    }
+    if sessions:
+        first, last = sessions[0], sessions[-1]
+        data["startDate"] = _moment(first.date, first.start_time)
+        data["endDate"] = _moment(last.date, last.end_time or last.start_time)
+    locations = []
+    if event.is_in_person:
+        locations.append(_place(event))
+    if event.is_online:
+        locations.append({"@type": "VirtualLocation", "url": event.online_url or url})
+    data["location"] = locations[0] if len(locations) == 1 else locations
+    if event.format:
+        data["keywords"] = ", ".join([event.format.name, *(t.name for t in event.themes.all())])
+    if event.capacity:
+        data["maximumAttendeeCapacity"] = event.capacity
+    if event.is_free:
+        data["offers"] = {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "EUR",
+            "url": event.registration_url or url,
+            "availability": SCHEMA + ("SoldOut" if event.is_full else "InStock"),
+        }
+    return data
+
+
+def json_ld(data: dict) -> SafeString:
+    """JSON safe inside a <script type="application/ld+json"> element."""
+    return mark_safe(  # noqa: S308 - <, > and & are escaped, so the script cannot be closed
+        json.dumps(data, ensure_ascii=False, indent=None).translate(_SCRIPT_ESCAPES)
+    )

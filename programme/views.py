@@ -1,0 +1,233 @@
+"""The public site's pages: home, programme, calendar, event, edition, lab and organisation
+pages, legal pages. Thin views over `programme.selectors` (reads) and presentation helpers."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_safe
+
+from events.models import Edition
+from events.selectors import current_edition
+from labs.models import Lab
+from organizers.models import Organization
+
+from .ical import event_ical
+from .pagination import with_page_numbers
+from .selectors import (
+    edition_key_figures,
+    event_related,
+    lab_atlas,
+    paginate,
+    prefetch_cards,
+    programme_calendar,
+    programme_counts,
+    programme_events,
+    programme_facets,
+    programme_listing,
+    public_event,
+    public_events_of_lab,
+    public_events_of_organization,
+)
+from .structured_data import absolute_url, event_structured_data, json_ld
+
+STATIC_PAGES = {
+    "accessibilite": "Déclaration d'accessibilité",
+    "mentions_legales": "Mentions légales",
+    "donnees_personnelles": "Données personnelles",
+    "plan_du_site": "Plan du site",
+    "organiser": "Organiser un événement",
+}
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    edition = current_edition()
+    figures = edition_key_figures(edition=edition) if edition else None
+    return render(request, "home.html", {"edition": edition, "figures": figures})
+
+
+@require_safe
+def static_page(request: HttpRequest, page: str) -> HttpResponse:
+    if page not in STATIC_PAGES:
+        raise Http404
+    return render(
+        request, f"pages/{page}.html", {"title": STATIC_PAGES[page], "edition": current_edition()}
+    )
+
+
+def _programme_context(request: HttpRequest, edition: Edition) -> dict:
+    selection = programme_events(edition=edition, params=request.GET)
+    counts = programme_counts(selection=selection)
+    listing = programme_listing(selection=selection, page=request.GET.get("page"), counts=counts)
+    filterset = selection.filterset
+    active_filters = filterset.active_filters()
+    filterset.prepare_form(facets=programme_facets(selection=selection, counts=counts))
+    with_page_numbers(listing.page)  # the page numbers of DSFR's pagination
+    return {
+        "edition": edition,
+        "selection": selection,
+        "form": selection.form,
+        "listing": listing,
+        "page_obj": listing.page,
+        "active_filters": active_filters,
+        "filter_errors": filterset.error_messages(),
+        "query_without_errors": filterset.query_without_errors(),
+        "sort_choices": filterset.sort_choices(),
+        "search": filterset.search,
+    }
+
+
+@require_GET
+def programme(request: HttpRequest) -> HttpResponse:
+    edition = current_edition()
+    if edition is None:
+        return render(request, "events/programme.html", {"title": "Programme", "edition": None})
+    context = _programme_context(request, edition)
+    context.update(
+        title=f"Programme {edition.year}",
+        is_current=True,
+        breadcrumb_data={"current": f"Programme {edition.year}"},
+    )
+    return render(request, "events/programme.html", context)
+
+
+@require_GET
+def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
+    edition = get_object_or_404(Edition, year=year)
+    if edition == current_edition():
+        query = request.GET.urlencode()
+        return redirect(reverse("events:programme") + (f"?{query}" if query else ""))
+    context = _programme_context(request, edition)
+    context.update(
+        title=f"Programme de l’édition {edition.year}",
+        is_current=False,
+        breadcrumb_data={"current": f"Édition {edition.year}"},
+    )
+    return render(request, "events/programme.html", context)
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    edition = current_edition()
+    if edition is None:
+        return render(request, "events/calendar.html", {"title": "Calendrier", "edition": None})
+    selection = programme_events(edition=edition, params=request.GET)
+    filterset = selection.filterset
+    active_filters = filterset.active_filters()
+    filterset.prepare_form()
+    return render(
+        request,
+        "events/calendar.html",
+        {
+            "title": f"Calendrier du programme {edition.year}",
+            "edition": edition,
+            "form": selection.form,
+            "months": programme_calendar(selection=selection),
+            "active_filters": active_filters,
+            "filter_errors": filterset.error_messages(),
+            "query_without_errors": filterset.query_without_errors(),
+            "breadcrumb_data": {
+                "links": [
+                    {"url": reverse("events:programme"), "title": f"Programme {edition.year}"}
+                ],
+                "current": "Calendrier",
+            },
+        },
+    )
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = public_event(slug=slug)
+    if event is None:
+        raise Http404("Aucun événement public à cette adresse.")
+    edition = event.edition
+    programme_link = (
+        {"url": reverse("events:programme"), "title": f"Programme {edition.year}"}
+        if edition.is_current
+        else {"url": edition.get_absolute_url(), "title": f"Édition {edition.year}"}
+    )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "title": event.title,
+            "event": event,
+            "related": event_related(event=event),
+            "json_ld": json_ld(event_structured_data(event=event)),
+            "breadcrumb_data": {"links": [programme_link], "current": event.title},
+        },
+    )
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = public_event(slug=slug)
+    if event is None:
+        raise Http404("Aucun événement public à cette adresse.")
+    response = HttpResponse(
+        event_ical(event=event, url=absolute_url(event.get_absolute_url())),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_GET
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    page = paginate(
+        public_events_of_organization(organization=organization), page=request.GET.get("page")
+    )
+    page.object_list = prefetch_cards(list(page.object_list))
+    with_page_numbers(page)
+    return render(
+        request,
+        "organizers/organization_detail.html",
+        {
+            "title": organization.name,
+            "organization": organization,
+            "page_obj": page,
+            "breadcrumb_data": {"current": organization.name},
+        },
+    )
+
+
+@require_GET
+def lab_list(request: HttpRequest) -> HttpResponse:
+    edition = current_edition()
+    atlas = lab_atlas(edition=edition, params=request.GET)
+    return render(
+        request,
+        "labs/lab_list.html",
+        {
+            "title": "Laboratoires d’innovation publique",
+            "atlas": atlas,
+            "edition": edition,
+            "form": atlas.filterset.form,
+            "filter_errors": atlas.filterset.error_messages(),
+            "breadcrumb_data": {"current": "Laboratoires"},
+        },
+    )
+
+
+@require_GET
+def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lab = get_object_or_404(Lab.objects.select_related("host_organization"), slug=slug)
+    page = paginate(public_events_of_lab(lab=lab), page=request.GET.get("page"))
+    page.object_list = prefetch_cards(list(page.object_list))
+    with_page_numbers(page)
+    return render(
+        request,
+        "labs/lab_detail.html",
+        {
+            "title": lab.name,
+            "lab": lab,
+            "page_obj": page,
+            "edition": current_edition(),
+            "breadcrumb_data": {
+                "links": [{"url": reverse("labs:list"), "title": "Laboratoires"}],
+                "current": lab.name,
+            },
+        },
+    )

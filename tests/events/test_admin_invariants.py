@@ -1,0 +1,60 @@
+"""A moderator editing an event in the admin keeps the invariants the organiser form keeps."""
+
+import datetime
+
+from events.enums import AttendanceMode
+from tests.admin_forms import resubmit_data
+from tests.factories import EventFactory
+
+
+def change_url(event) -> str:
+    return f"/admin/events/event/{event.pk}/change/"
+
+
+def test_admin_cannot_save_a_region_that_does_not_match_the_department(admin_client, edition):
+    event = EventFactory(edition=edition, published=True, department="35", region="53")
+    url = change_url(event)
+
+    response = admin_client.post(
+        url, resubmit_data(admin_client.get(url), department="13", region="11")
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert (event.department, event.region) == ("13", "93")  # Provence-Alpes-Côte d'Azur
+
+
+def test_admin_switching_an_event_online_clears_its_place(admin_client, edition):
+    event = EventFactory(
+        edition=edition, published=True, venue_name="Préfecture", address="3 avenue"
+    )
+    url = change_url(event)
+
+    response = admin_client.post(
+        url,
+        resubmit_data(
+            admin_client.get(url),
+            attendance_mode=AttendanceMode.ONLINE,
+            online_url="https://webinaire.example.gouv.fr/salle",
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert (event.venue_name, event.address, event.city, event.department, event.region) == (
+        ("", "", "", "", "")
+    )
+
+
+def test_admin_session_ending_before_it_starts_gets_the_same_message(admin_client, edition):
+    event = EventFactory(edition=edition, published=True)
+    url = change_url(event)
+    data = resubmit_data(admin_client.get(url))
+    prefix = next(key for key in data if key.endswith("-0-start_time")).removesuffix("start_time")
+    data[f"{prefix}start_time"] = datetime.time(14).isoformat()
+    data[f"{prefix}end_time"] = datetime.time(9).isoformat()
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "L’heure de fin doit suivre l’heure de début." in response.content.decode()
