@@ -8,13 +8,21 @@ the live server runs in another thread, so the test data must be committed for i
 and each test starts from the migrated data (the moderator group of a data migration).
 """
 
+import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from events.models import Edition
+from events.search import events_refresh_search
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -114,3 +122,42 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
         pytest.fail(
             "Content Security Policy violation(s):\n" + "\n".join(csp_violations), pytrace=False
         )
+
+
+@pytest.fixture(autouse=True)
+def _close_test_thread_connections():
+    """PostgreSQL refuses to drop the test database while this thread's connections are open
+    (the ORM calls of a test run while Playwright's event loop runs in this thread)."""
+    yield
+    connections.close_all()
+
+
+@pytest.fixture
+def demo():
+    """The real 2022 edition (fixtures/reference.json and demo_2022.json), searchable."""
+    call_command("loaddata", "reference", "demo_2022", verbosity=0)
+    events_refresh_search()  # the search vectors (PostgreSQL) are not in the fixtures
+    # Close what this fixture opened, here: with Playwright's event loop running, Django keeps
+    # connections per asyncio context and the teardown would miss this one.
+    connections.close_all()
+
+
+def open_edition() -> Edition:
+    """A new current edition, two months ahead, whose referencing window is open today."""
+    # A transactional test that ran before may have flushed the site row of the migrations.
+    Site.objects.get_or_create(
+        pk=settings.SITE_ID, defaults={"domain": "localhost", "name": "Moisinno"}
+    )
+    today = timezone.localdate()
+    start = today + datetime.timedelta(days=60)
+    Edition.objects.update(is_current=False)
+    return Edition.objects.create(
+        year=start.year + 10,  # never clashes with an edition of the demo data
+        number=19,
+        theme="Co-production",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=28),
+        referencing_opens_on=today - datetime.timedelta(days=30),
+        referencing_closes_on=today + datetime.timedelta(days=30),
+        is_current=True,
+    )

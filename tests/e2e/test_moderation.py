@@ -7,13 +7,13 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from events.enums import EventStatus
-from events.models import Edition, Event
+from events.models import Event
 from tests.e2e.axe import assert_no_axe_violations
+from tests.e2e.conftest import open_edition
 from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -22,24 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 MESSAGE = "Précisez l’adresse exacte du lieu et l’horaire de fin."
 
 
-def current_edition() -> Edition:
-    today = timezone.localdate()
-    start = today + datetime.timedelta(days=40)
-    Edition.objects.update(is_current=False)
-    return Edition.objects.create(
-        year=start.year + 10,  # never clashes with an edition of the demo data
-        number=19,
-        theme="Co-production",
-        start_date=start,
-        end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=30),
-        referencing_closes_on=today + datetime.timedelta(days=20),
-        is_current=True,
-    )
-
-
 def scene():
-    edition = current_edition()
+    edition = open_edition()
     organizer = MembershipFactory(
         user__email="porteuse@finistere.gouv.fr",
         organization__name="Préfecture du Finistère",
@@ -75,15 +59,6 @@ def open_in_queue(page: Page, title: str) -> None:
 
 
 def test_moderator_approves_one_event_and_requests_changes_on_another(page: Page):
-    try:
-        moderation_round(page)
-    finally:
-        # The ORM calls run while Playwright's event loop runs in this thread, on connections
-        # of that context: close them now, or PostgreSQL refuses to drop the test database.
-        connections.close_all()
-
-
-def moderation_round(page: Page) -> None:
     organizer, moderator, approved, changes = scene()
 
     # The moderator logs in and finds both events in the queue.

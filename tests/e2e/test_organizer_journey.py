@@ -6,16 +6,13 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
-from django.contrib.sites.models import Site
-from django.db import connections
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from events.enums import EventStatus
-from events.models import Edition, Event, Format
+from events.models import Event, Format
 from moisinno.models import OutgoingEmail
 from tests.e2e.axe import assert_no_axe_violations
+from tests.e2e.conftest import open_edition
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,41 +20,11 @@ EMAIL = "agent.e2e@bretagne.gouv.fr"
 PASSWORD = "Un-mot-de-passe-bien-long-2026"
 
 
-def open_edition() -> Edition:
-    # A transactional test that ran before may have flushed the site row of the migrations.
-    Site.objects.get_or_create(
-        pk=settings.SITE_ID, defaults={"domain": "localhost", "name": "Moisinno"}
-    )
-    today = timezone.localdate()
-    start = today + datetime.timedelta(days=60)
-    Edition.objects.update(is_current=False)
-    return Edition.objects.create(
-        year=start.year + 10,  # never clashes with an edition of the demo data
-        number=19,
-        theme="Co-production",
-        start_date=start,
-        end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=10),
-        referencing_closes_on=today + datetime.timedelta(days=30),
-        is_current=True,
-    )
-
-
 def click(page: Page, name: str, role: str = "button") -> None:
     page.get_by_role(role, name=name, exact=True).first.click()
 
 
 def test_organizer_references_an_event_from_sign_up_to_submission(page: Page):
-    try:
-        organizer_journey(page)
-    finally:
-        # The ORM calls above run while Playwright's event loop runs in this thread: the
-        # connection they open must be closed here, or PostgreSQL refuses to drop the test
-        # database at the end of the session ("being accessed by other users").
-        connections.close_all()
-
-
-def organizer_journey(page: Page) -> None:
     edition = open_edition()
     Format.objects.get_or_create(slug="atelier", defaults={"name": "Atelier"})
     first_day = edition.start_date + datetime.timedelta(days=2)
