@@ -46,9 +46,11 @@ moderator: migrate ## Create a DITP moderator account (asks for the email and pa
 	$(BIN)/python manage.py create_moderator
 
 .PHONY: test
+# --reuse-db keeps a PostgreSQL test database between runs (Django still applies new
+# migrations to it); CI passes --create-db. SQLite's test database is in memory anyway.
 test: install ## Run the whole test suite (browser tests are skipped where Chromium is missing)
 	@test -x /usr/bin/chromium || echo "Chromium is not installed (apt-get install chromium): browser tests will be skipped."
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --reuse-db $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## Lint Python and templates

@@ -316,3 +316,12 @@ def test_event_update_of_published_event_lists_changed_fields(
     assert "de 10\u00a0h à 12\u00a0h" in changes["sessions"]["before"]
     assert "14\u00a0h" in changes["sessions"]["after"]
     assert "title" not in changes
+
+
+def test_the_form_sections_show_every_field_an_organiser_may_write_exactly_once():
+    from events.editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
+    from events.forms import EVENT_FORM_SECTIONS
+
+    shown = [name for *_, names in EVENT_FORM_SECTIONS for name in names]
+
+    assert sorted(shown) == sorted([*ORGANIZER_FIELDS, *ORGANIZER_M2M_FIELDS])
