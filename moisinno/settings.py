@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "labs",
     "events",
     "programme",
+    # Open data: the read-only API (programme/api/), its OpenAPI document, CORS for GET.
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    # E-mail alerts on a programme selection (visitors, no account).
+    "alerts",
 ]
 # The synthetic programme and its benchmark (`generate_programme`, `load_demo_data`,
 # `benchmark_programme`): development and benchmarking only, never imported by the site.
@@ -72,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -257,6 +264,18 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = []
+
+# Open data (programme/api/): anyone may read the API from another site, GET only, no cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du Mois de l'innovation publique",
+}
 
 LOGGING = {
     "version": 1,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("espace-organisateur/", include("organizers.urls")),
+    path("alertes/", include("alerts.urls")),
     path("", include("programme.urls")),
 ]

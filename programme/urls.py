@@ -39,4 +39,10 @@ urlpatterns = [
     path("organiser-un-evenement/", views.static_page, {"page": "organiser"}, name="organise"),
     path("", include(events_patterns)),
     path("labs/", include(labs_patterns)),
+    # Open data: the programme's feeds and exports, the API, embedding, « Mon programme »,
+    # public figures.
+    path("", include("programme.feeds.urls")),
+    path("api/", include("programme.api.urls")),
+    path("", include("programme.visitor_urls")),
+    path("", include("programme.figures_urls")),
 ]

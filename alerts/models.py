@@ -1,0 +1,1 @@
+"""E-mail alerts on a programme selection."""

@@ -1,0 +1,22 @@
+"""A fixed-window rate limit counted in the default cache (Redis in production, so every
+worker shares the counters)."""
+
+import time
+
+from django.core.cache import cache
+
+
+def rate_limited(key: str, *, limit: int, period: int) -> int:
+    """Count one hit for `key`; return 0 while under `limit` hits per `period` seconds, else
+    the number of seconds until the window ends (to put in a French message or Retry-After)."""
+    window = int(time.time() // period)
+    cache_key = f"ratelimit:{key}:{window}"
+    cache.add(cache_key, 0, timeout=period + 1)
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(cache_key, 1, timeout=period + 1)
+        hits = 1
+    if hits <= limit:
+        return 0
+    return max(1, (window + 1) * period - int(time.time()))
