@@ -22,8 +22,15 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+
+# The Nu HTML checker for the browser tests, from the npm registry (needs npm and Java).
+$(VNU_JAR): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
+	  else echo "npm is not installed: the HTML checker tests will be skipped."; fi
+
 .PHONY: install
-install: $(BIN)/uv ## Install the locked runtime and development dependencies
+install: $(BIN)/uv $(VNU_JAR) ## Install the locked runtime and development dependencies
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --inexact
 
 .PHONY: migrate

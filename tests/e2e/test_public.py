@@ -9,6 +9,7 @@ from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.axe import assert_no_axe_violations
+from tests.e2e.html_checker import assert_valid_html
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -114,14 +115,24 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split())
 
 
-def test_every_public_page_has_one_heading_and_no_axe_violation(page: Page, demo):
+def test_every_public_page_has_one_heading_valid_html_and_no_axe_violation(page: Page, demo):
     for url in PUBLIC_PAGES:
         response = page.goto(url)
 
         assert response is not None and response.status == 200, url
         assert page.locator("h1").count() == 1, url
+        assert_valid_html(page)
         assert_no_axe_violations(page)
         if url == "/":  # the home page names the current edition
             assert "Mois de l'innovation publique" in _plain(page.title())
             heading = _plain(page.locator("h1").inner_text())
             assert "Mois de l'innovation publique" in heading and "2022" in heading
+
+
+def test_small_screen_menu_opens_as_a_dialog_named_by_its_button(page: Page):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/")
+
+    page.get_by_role("button", name="Menu", exact=True).click()
+
+    expect(page.get_by_role("dialog", name="Menu")).to_be_visible()
