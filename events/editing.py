@@ -255,6 +255,8 @@ def event_update(
             raise EventNotEditable(workflow.status_info(locked).not_editable_message)
         before = _snapshot(locked) if workflow.is_published(locked) else None
         _assign(locked, fields)
+        # A new version: calendars subscribed to the event see a raised SEQUENCE.
+        locked.version += 1
         locked.save()
         _save_related(locked, m2m, sessions)
         if before is not None:

@@ -133,30 +133,49 @@ def _session_lines(
     return lines
 
 
-def calendar_lines(events: Iterable[tuple[Event, str]], name: str) -> list[str]:
-    """The unfolded lines of a VCALENDAR with the sessions of `(event, absolute URL)` pairs."""
-    body: list[str] = []
-    timed = False
-    for event, url in events:
-        sessions = list(event.sessions.all())
-        for index, session in enumerate(sessions, start=1):
-            timed = timed or session.start_time is not None
-            body += _session_lines(event, session, index, len(sessions), url)
-    return [
+def event_lines(event: Event, url: str) -> list[str]:
+    """The unfolded VEVENT lines of an event's sessions (prefetched or fetchable)."""
+    sessions = list(event.sessions.all())
+    lines: list[str] = []
+    for index, session in enumerate(sessions, start=1):
+        lines += _session_lines(event, session, index, len(sessions), url)
+    return lines
+
+
+def calendar_head(name: str, *, timezone: bool = True, refresh: str = "") -> list[str]:
+    """The VCALENDAR's opening lines. `refresh` is an RFC 7986 REFRESH-INTERVAL (e.g. PT6H)
+    for subscribed calendars."""
+    lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
+        f"NAME:{escape_text(name)}",
         f"X-WR-CALNAME:{escape_text(name)}",
         f"X-WR-TIMEZONE:{TZID}",
-        *(VTIMEZONE_PARIS if timed else []),
-        *body,
-        "END:VCALENDAR",
     ]
+    if refresh:
+        lines += [f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}", f"X-PUBLISHED-TTL:{refresh}"]
+    return lines + (VTIMEZONE_PARIS if timezone else [])
+
+
+CALENDAR_END = "END:VCALENDAR"
+
+
+def calendar_lines(events: Iterable[tuple[Event, str]], name: str) -> list[str]:
+    """The unfolded lines of a VCALENDAR with the sessions of `(event, absolute URL)` pairs."""
+    events = list(events)
+    body = [line for event, url in events for line in event_lines(event, url)]
+    timed = any(line.startswith("DTSTART;TZID=") for line in body)
+    return [*calendar_head(name, timezone=timed), *body, CALENDAR_END]
+
+
+def serialize(lines: Iterable[str]) -> str:
+    """Content lines folded at 75 octets, each ended by CRLF."""
+    return "".join(fold(line) + CRLF for line in lines)
 
 
 def event_ical(*, event: Event, url: str) -> str:
     """The .ics file of one event (its sessions must be prefetched or fetchable)."""
-    lines = calendar_lines([(event, url)], name=event.title)
-    return CRLF.join(fold(line) for line in lines) + CRLF
+    return serialize(calendar_lines([(event, url)], name=event.title))

@@ -11,6 +11,7 @@ from events.selectors import current_edition
 from labs.models import Lab
 from organizers.models import Organization
 
+from .feeds.links import selection_feed_links
 from .ical import event_ical
 from .pagination import with_page_numbers
 from .selectors import (
@@ -72,6 +73,7 @@ def _programme_context(request: HttpRequest, edition: Edition) -> dict:
         "active_filters": active_filters,
         "filter_errors": filterset.error_messages(),
         "query_without_errors": filterset.query_without_errors(),
+        "feed_links": selection_feed_links(edition=edition, query=filterset.query_without_errors()),
         "sort_choices": filterset.sort_choices(),
         "search": filterset.search,
     }

@@ -1,0 +1,59 @@
+"""The programme as GeoJSON (RFC 7946): one Feature per session.
+
+Events do not have coordinates yet (geocoding is the richer-events issue's): every Feature
+has `"geometry": null`, which RFC 7946 allows for an unlocated feature, and the place is in
+its properties (address, commune, department, region), so a map can still group sessions by
+area. `session_point` is where known coordinates will go.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.utils import timezone
+
+from events.models import Event, EventSession
+from moisinno.geography import department_name
+
+from ..structured_data import absolute_url
+
+
+def session_point(event: Event, session: EventSession) -> dict | None:
+    """The session's place as a GeoJSON Point, when its coordinates are known."""
+    return None
+
+
+def _moment(session: EventSession, time: datetime.time | None) -> str | None:
+    if time is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(session.date, time)).isoformat()
+
+
+def geojson_stream(events: Iterable[Event]) -> Iterator[dict]:
+    for event in events:
+        url = absolute_url(event.get_absolute_url())
+        for session in event.sessions.all():
+            yield {
+                "type": "Feature",
+                "id": session.pk,
+                "geometry": session_point(event, session) if event.is_in_person else None,
+                "properties": {
+                    "event_id": event.pk,
+                    "url": url,
+                    "title": event.title,
+                    "status": event.status,
+                    "attendance_mode": event.attendance_mode,
+                    "date": session.date.isoformat(),
+                    "start": _moment(session, session.start_time),
+                    "end": _moment(session, session.end_time),
+                    "venue": event.venue_name,
+                    "address": event.address,
+                    "postal_code": event.postal_code,
+                    "city": event.city,
+                    "department_code": event.department,
+                    "department": department_name(event.department),
+                    "region_code": event.region,
+                    "region": event.region_name,
+                    "organizer": event.organization.name,
+                    "format": event.format.name if event.format else None,
+                },
+            }

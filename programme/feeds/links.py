@@ -1,0 +1,40 @@
+"""The addresses of a selection's feeds, for the programme page's « S'abonner » links."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from events.models import Edition
+
+from ..structured_data import absolute_url
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    ics: str
+    webcal: str
+    atom: str
+    csv: str
+    geojson: str
+    schema: str
+
+
+def selection_feed_links(*, edition: Edition, query: str) -> FeedLinks:
+    """Absolute URLs of the feeds of the selection `query` (a query string without `page`)."""
+
+    def url(kind: str) -> str:
+        if edition.is_current:
+            path = reverse(f"feeds:{kind}")
+        else:
+            path = reverse(f"feeds:edition_{kind}", args=[edition.year])
+        return absolute_url(path) + (f"?{query}" if query else "")
+
+    ics = url("ics")
+    return FeedLinks(
+        ics=ics,
+        webcal="webcal://" + ics.split("://", 1)[1],
+        atom=url("atom"),
+        csv=url("csv"),
+        geojson=url("geojson"),
+        schema=absolute_url(reverse("feeds:schema")),
+    )
