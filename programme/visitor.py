@@ -247,4 +247,3 @@ def embed_programme(request: HttpRequest) -> HttpResponse:
     response = render(request, "programme/embed.html", context)
     response["Cache-Control"] = "public, max-age=300"
     return response
-
