@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -183,6 +184,12 @@ def _selection_query(filterset, *, count: int | None = None) -> str:
     with `nombre` only when `count` is given and is not the default."""
     data = QueryDict(filterset.query_without_errors(), mutable=True)
     data.pop(EMBED_COUNT_PARAM, None)
+    for name in list(data):  # the empty fields of a submitted form filter nothing
+        values = [value for value in data.getlist(name) if value]
+        if values:
+            data.setlist(name, values)
+        else:
+            del data[name]
     if count is not None and count != EMBED_DEFAULT_COUNT:
         data[EMBED_COUNT_PARAM] = str(count)
     return data.urlencode()
@@ -210,13 +217,20 @@ def embed_builder(request: HttpRequest) -> HttpResponse:
     active_filters = filterset.active_filters()
     filterset.prepare_form()
     query = _selection_query(filterset, count=count)
+    embed_url = _with_query(absolute_url(reverse("embed_programme")), query)
     context.update(
         form=selection.form,
         active_filters=active_filters,
         filter_errors=[*filterset.error_messages(), *([count_error] if count_error else [])],
         query_without_errors=query,
         count=count,
-        embed_url=_with_query(absolute_url(reverse("embed_programme")), query),
+        embed_url=embed_url,
+        snippet=format_html(
+            '<iframe src="{}" title="{}" style="{}" loading="lazy"></iframe>',
+            embed_url,
+            "Programme du Mois de l’innovation publique",
+            "width:100%;height:600px;border:0",
+        ),
         preview_url=_with_query(reverse("embed_programme"), query),
         matching=selection.events.count(),
     )

@@ -229,11 +229,8 @@ def test_builder_offers_the_snippet_of_the_current_selection(client, edition, se
     response = client.get("/integrer/", {"lab": "ti-lab", "region": "53", "nombre": "10"})
 
     content = response.content.decode()
-    textarea = re.search(
-        r'<textarea[^>]*id="embed-code"[^>]*readonly>(.*?)</textarea>', content, re.S
-    )
-    snippet = html.unescape(textarea.group(1))
-    src = re.search(r'<iframe src="([^"]+)"', snippet).group(1)
+    snippet = _snippet(response)
+    src = html.unescape(re.search(r'<iframe src="([^"]+)"', snippet).group(1))
     assert src.startswith("https://moisinno.example.gouv.fr/integrer/programme/?")
     assert sorted(src.split("?")[1].split("&")) == ["lab=ti-lab", "nombre=10", "region=53"]
     assert 'title="Programme du Mois de l’innovation publique"' in snippet
@@ -243,16 +240,27 @@ def test_builder_offers_the_snippet_of_the_current_selection(client, edition, se
     assert "Cette sélection compte 1 événement" in content
 
 
-def test_builder_keeps_only_the_understood_criteria(client, edition):
-    response = client.get("/integrer/", {"region": "zz", "mode": "online", "page": "3"})
-
-    snippet = html.unescape(
-        re.search(r'id="embed-code"[^>]*>(.*?)</textarea>', response.content.decode(), re.S).group(
-            1
-        )
+def test_builder_keeps_only_the_understood_and_filled_criteria(client, edition):
+    response = client.get(
+        "/integrer/", {"region": "zz", "mode": "online", "page": "3", "q": "", "lab": ""}
     )
-    assert "/integrer/programme/?mode=online" in snippet
-    assert "region" not in snippet and "page" not in snippet
+
+    snippet = _snippet(response)
+    assert '/integrer/programme/?mode=online"' in snippet
+    assert "region" not in snippet and "page" not in snippet and "q=" not in snippet
+
+
+def test_the_snippet_is_valid_html_to_paste(client, edition):
+    response = client.get("/integrer/", {"mode": ["online", "hybrid"]})
+
+    assert "/integrer/programme/?mode=online&amp;mode=hybrid" in _snippet(response)
+
+
+def _snippet(response) -> str:
+    """The text of the code box, as the visitor copies it."""
+    content = response.content.decode()
+    textarea = re.search(r'id="embed-code"[^>]*>(.*?)</textarea>', content, re.S)
+    return html.unescape(textarea.group(1))
 
 
 def test_the_programme_links_its_selection_to_the_builder(client, edition):
