@@ -178,7 +178,7 @@ def test_without_a_current_edition(client, db):
 
 def _heavy_event(edition, n):
     """As long as the forms allow: titles, names and places."""
-    organization = OrganizationFactory(name=f"{n} " + "Direction régionale " * 10)
+    organization = OrganizationFactory(name=(f"{n} " + "Direction régionale " * 10)[:200])
     event = publish(
         edition,
         title=(f"{n} " + "Atelier de co-conception des services publics " * 5)[:200],
