@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events.models import Event
 from events.selectors import current_edition
 
-from .ical import CRLF, calendar_lines, fold
+from .ical import calendar_lines, serialize
 from .selectors import prefetch_cards, programme_events
 from .starred import (
     MAX_STARRED,
@@ -108,9 +108,7 @@ def mon_programme_ics(request: HttpRequest) -> HttpResponse:
         ((event, absolute_url(event.get_absolute_url())) for event in events),
         name="Mon programme — Mois de l’innovation publique",
     )
-    response = HttpResponse(
-        CRLF.join(fold(line) for line in lines) + CRLF, content_type="text/calendar; charset=utf-8"
-    )
+    response = HttpResponse(serialize(lines), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mon-programme.ics"'
     response["Cache-Control"] = "private, no-cache"
     return response
