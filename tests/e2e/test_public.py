@@ -105,6 +105,8 @@ PUBLIC_PAGES = [
     "/mentions-legales/",
     "/donnees-personnelles/",
     "/plan-du-site/",
+    "/chiffres/",
+    "/chiffres/?edition=2021",
     "/compte/login/",
     "/compte/signup/",
 ]
