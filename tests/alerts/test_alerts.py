@@ -468,3 +468,13 @@ def test_manage_link_of_a_deleted_alert_says_so(client, edition):
 
     assert response.status_code == 200
     assert "ne correspond plus à aucune alerte" in response.content.decode()
+
+
+def test_the_ditp_finds_and_deletes_an_alert_in_the_admin(client, edition, admin_client):
+    alert = confirmed_alert(client, edition)
+
+    listing = admin_client.get(reverse("admin:alerts_alert_changelist"), {"q": "agent@bretagne"})
+    assert ADDRESS in listing.content.decode()
+    admin_client.post(reverse("admin:alerts_alert_delete", args=[alert.pk]), {"post": "yes"})
+
+    assert not Alert.objects.exists()
