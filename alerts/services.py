@@ -198,7 +198,9 @@ def alert_subscribe(*, email: str, edition: Edition, query: str) -> Alert:
 def alert_confirm(*, alert: Alert) -> Alert:
     """Start the alert: only events published from now on will be sent."""
     with transaction.atomic():
-        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        locked = Alert.objects.select_for_update().filter(pk=alert.pk).first()
+        if locked is None:  # deleted meanwhile (purged, or removed from the management page)
+            raise ExpiredLink
         if not locked.is_confirmed:
             locked.confirmed_at = locked.watermark = timezone.now()
             locked.save(update_fields=["confirmed_at", "watermark"])

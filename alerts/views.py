@@ -168,7 +168,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     # A GET only shows the button: mail scanners that open links do not confirm anything.
     if request.method == "POST" or alert.is_confirmed:
         if not alert.is_confirmed:
-            alert = alert_confirm(alert=alert)
+            try:
+                alert = alert_confirm(alert=alert)
+            except ExpiredLink:
+                return _link_error(request, expired=True)
         title = "Votre alerte est activée"
         return render(
             request,

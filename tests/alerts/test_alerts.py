@@ -478,3 +478,49 @@ def test_the_ditp_finds_and_deletes_an_alert_in_the_admin(client, edition, admin
     admin_client.post(reverse("admin:alerts_alert_delete", args=[alert.pk]), {"post": "yes"})
 
     assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "region=%FF%FE",
+        "du=31/02/2022&au=hier",
+        "format=inconnu&theme=&lab=%00",
+        "q=" + "x" * 5000,
+        "page=-1&tri=<script>",
+        "mode=online&" * 300,
+    ],
+)
+def test_hostile_selections_never_fail(client, edition, query):
+    url = f"{reverse('alerts:subscribe')}?{query}"
+
+    page = client.get(url)
+    posted = client.post(url, {"email": ADDRESS})
+
+    assert page.status_code == 200
+    assert posted.status_code == 302
+    assert client.get(posted["Location"]).status_code == 200
+    alert = Alert.objects.get()
+    assert len(alert.query) <= 2000
+    assert "<script>" not in page.content.decode()
+
+
+def test_a_selection_too_long_for_an_alert_is_refused_in_french(client, edition):
+    for n in range(80):
+        FormatFactory(name=f"Format {n}", slug=f"un-format-au-nom-assez-long-{n}")
+    query = "&".join(f"format=un-format-au-nom-assez-long-{n}" for n in range(80))
+
+    response = client.post(f"{reverse('alerts:subscribe')}?{query}", {"email": ADDRESS})
+
+    assert response.status_code == 400
+    assert "trop de critères" in response.content.decode()
+    assert not Alert.objects.exists()
+
+
+def test_a_past_edition_page_offers_no_alert(client, edition):
+    EditionFactory(year=2021, is_current=False)
+
+    response = client.get(reverse("events:edition", args=[2021]))
+
+    assert response.status_code == 200
+    assert "par courriel" not in response.content.decode()
