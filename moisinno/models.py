@@ -14,6 +14,8 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField("texte")
     body_html = models.TextField("HTML", blank=True)
     template = models.CharField("modèle", max_length=100, blank=True)
+    # Extra headers of the message, e.g. List-Unsubscribe (RFC 8058) on the alert digests.
+    headers = models.JSONField("en-têtes", default=dict, blank=True)
     status = models.CharField(
         "statut", max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )

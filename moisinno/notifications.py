@@ -15,11 +15,13 @@ __all__ = ["MAX_ATTEMPTS", "deliver", "email_requeue", "queue_email"]
 logger = logging.getLogger(__name__)
 
 
-def queue_email(*, to: list[str], template: str, context: dict) -> OutgoingEmail | None:
+def queue_email(
+    *, to: list[str], template: str, context: dict, headers: dict[str, str] | None = None
+) -> OutgoingEmail | None:
     """Render `emails/<template>` (subject, text, HTML) and queue it for sending.
 
     Call it inside the transaction of the change that causes the email: if that change rolls
-    back, so does the email.
+    back, so does the email. `headers` are added to the message (e.g. List-Unsubscribe).
     """
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -32,6 +34,7 @@ def queue_email(*, to: list[str], template: str, context: dict) -> OutgoingEmail
         body_text=render_to_string(f"emails/{template}.txt", context),
         body_html=render_to_string(f"emails/{template}.html", context),
         template=template,
+        headers=dict(headers or {}),
     )
     send_email.enqueue(email.pk)
     return email
