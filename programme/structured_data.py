@@ -24,10 +24,15 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _moment(day: datetime.date, time: datetime.time | None) -> str:
+def local_moment(day: datetime.date, time: datetime.time | None) -> str | None:
+    """ISO 8601 with the offset of Paris (the site's time zone), or None without a time."""
     if time is None:
-        return day.isoformat()
+        return None
     return timezone.make_aware(datetime.datetime.combine(day, time)).isoformat()
+
+
+def _moment(day: datetime.date, time: datetime.time | None) -> str:
+    return local_moment(day, time) or day.isoformat()
 
 
 def _place(event: Event) -> dict:

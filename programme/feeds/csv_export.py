@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from events.enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus
-from events.models import Event, EventSession
+from events.models import Event
 from moisinno.geography import department_name
 from organizers.enums import OrganizationKind
 
-from ..structured_data import absolute_url
+from ..structured_data import absolute_url, local_moment
 
 BOM = "\ufeff"
 SEPARATOR = " | "
@@ -134,12 +134,6 @@ def table_schema(*, schema_url: str) -> dict:
     }
 
 
-def _moment(session: EventSession, time: datetime.time | None) -> str:
-    if time is None:
-        return ""
-    return timezone.make_aware(datetime.datetime.combine(session.date, time)).isoformat()
-
-
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -190,8 +184,8 @@ def event_rows(event: Event) -> Iterator[list[str]]:
             **common,
             "session_id": session.pk,
             "date": session.date.isoformat(),
-            "start": _moment(session, session.start_time),
-            "end": _moment(session, session.end_time),
+            "start": local_moment(session.date, session.start_time) or "",
+            "end": local_moment(session.date, session.end_time) or "",
         }
         yield [str(row[name]) for name in FIELD_NAMES]
 

@@ -6,26 +6,17 @@ its properties (address, commune, department, region), so a map can still group 
 area. `session_point` is where known coordinates will go.
 """
 
-import datetime
 from collections.abc import Iterable, Iterator
-
-from django.utils import timezone
 
 from events.models import Event, EventSession
 from moisinno.geography import department_name
 
-from ..structured_data import absolute_url
+from ..structured_data import absolute_url, local_moment
 
 
 def session_point(event: Event, session: EventSession) -> dict | None:
     """The session's place as a GeoJSON Point, when its coordinates are known."""
     return None
-
-
-def _moment(session: EventSession, time: datetime.time | None) -> str | None:
-    if time is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(session.date, time)).isoformat()
 
 
 def geojson_stream(events: Iterable[Event]) -> Iterator[dict]:
@@ -43,8 +34,8 @@ def geojson_stream(events: Iterable[Event]) -> Iterator[dict]:
                     "status": event.status,
                     "attendance_mode": event.attendance_mode,
                     "date": session.date.isoformat(),
-                    "start": _moment(session, session.start_time),
-                    "end": _moment(session, session.end_time),
+                    "start": local_moment(session.date, session.start_time),
+                    "end": local_moment(session.date, session.end_time),
                     "venue": event.venue_name,
                     "address": event.address,
                     "postal_code": event.postal_code,
