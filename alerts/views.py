@@ -6,9 +6,7 @@ a 500. Unsubscribing accepts a POST without CSRF token: mail clients send it (RF
 
 import contextlib
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from events.selectors import current_edition
-from moisinno.ratelimit import rate_limited
+from moisinno.ratelimit import client_ip, rate_limited
 from organizers.forms import error_summary
 from programme.selectors import programme_events
 
@@ -49,14 +47,6 @@ RATE_PER_ADDRESS = 3
 RATE_PERIOD = 3600
 
 TITLE = "Recevoir les nouveaux événements par courriel"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's IP address, read as allauth reads it (ALLAUTH_TRUSTED_PROXY_COUNT)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
 
 
 def _link_error(request: HttpRequest, *, expired: bool) -> HttpResponse:

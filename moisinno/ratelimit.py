@@ -3,7 +3,10 @@ worker shares the counters)."""
 
 import time
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 
 def rate_limited(key: str, *, limit: int, period: int) -> int:
@@ -20,3 +23,11 @@ def rate_limited(key: str, *, limit: int, period: int) -> int:
     if hits <= limit:
         return 0
     return max(1, (window + 1) * period - int(time.time()))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's IP address, read as allauth reads it (ALLAUTH_TRUSTED_PROXY_COUNT)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return "unknown"

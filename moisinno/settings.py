@@ -235,6 +235,11 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ADAPTER = "moisinno.account_adapter.AccountAdapter"
 # allauth's default rate limits stay on (login failures, sign-ups, password resets, …):
 # ACCOUNT_RATE_LIMITS is deliberately not set to False. They count in the cache (CACHE_URL).
+# Every per-IP limit (allauth's, the API's, the alerts') reads the client's address as allauth
+# does: behind N reverse proxies that append to X-Forwarded-For, the N-th address from the end.
+# 0 (the default, no proxy) reads REMOTE_ADDR; behind a proxy, leaving it at 0 would count every
+# visitor as the proxy's single address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -266,15 +271,44 @@ if not DEBUG:
 SILENCED_SYSTEM_CHECKS = []
 
 # Open data (programme/api/): anyone may read the API from another site, GET only, no cookies.
-CORS_URLS_REGEX = r"^/api/.*$"
+# The API and every feed or export of the programme may be read from other sites' pages.
+CORS_URLS_REGEX = (
+    r"^/(api/v1/|programme\.|flux\.atom|editions/\d+/(programme\.|flux\.atom)"
+    r"|donnees/|chiffres\.)"
+)
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
+# The read-only API (programme/api/): no authentication (so no session, no cookie, no CSRF),
+# JSON only, French errors, page pagination, a per-IP limit counted in the shared cache.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "programme.api.conventions.Pagination",
+    "EXCEPTION_HANDLER": "programme.api.conventions.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    # `format` is a filter of the programme (?format=atelier), not a renderer's name.
+    "URL_FORMAT_OVERRIDE": None,
 }
+# Requests per minute and per IP address on the API.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API du Mois de l'innovation publique",
+    "TITLE": "API du Mois de l’innovation publique",
+    "DESCRIPTION": (
+        "Le programme du Mois de l’innovation publique en lecture seule : événements, séances, "
+        "laboratoires, organisations, éditions, formats et thématiques. Données publiques sous "
+        "Licence Ouverte 2.0. Présentation en français : /api/."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Licence Ouverte / Open Licence version 2.0",
+        "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 LOGGING = {

@@ -34,6 +34,8 @@ class StaticPagesSitemap(SiteSitemap):
         "events:programme",
         "events:calendar",
         "labs:list",
+        "figures",
+        "api:index",
         "organise",
         "accessibility",
         "legal",

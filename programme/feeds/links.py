@@ -15,6 +15,7 @@ class FeedLinks:
     webcal: str
     atom: str
     csv: str
+    json: str
     geojson: str
     schema: str
 
@@ -35,6 +36,7 @@ def selection_feed_links(*, edition: Edition, query: str) -> FeedLinks:
         webcal="webcal://" + ics.split("://", 1)[1],
         atom=url("atom"),
         csv=url("csv"),
+        json=url("json"),
         geojson=url("geojson"),
         schema=absolute_url(reverse("feeds:schema")),
     )

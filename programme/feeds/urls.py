@@ -9,6 +9,7 @@ app_name = "feeds"
 FORMATS = {
     "ics": views.programme_ics,
     "csv": views.programme_csv,
+    "json": views.programme_json,
     "geojson": views.programme_geojson,
 }
 

@@ -1,6 +1,6 @@
-"""The programme's feeds and exports: `.ics`, `.csv` (and its Table Schema), `.json`,
-`.geojson` and the Atom feed of newly published events, for the current edition
-(`/programme.<format>`) and a past one (`/editions/<year>/programme.<format>`).
+"""The programme's feeds and exports: `.ics`, `.csv` (and its Table Schema), `.json` (the API's
+representation of events), `.geojson` and the Atom feed of newly published events, for the
+current edition (`/programme.<format>`) and a past one (`/editions/<year>/programme.<format>`).
 
 Every feed takes the programme page's GET parameters (see `selection.py`), answers 304 to a
 conditional request whose copy is current, and streams: the whole programme is never built as
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from events.models import Event
 
+from ..api.serializers import EventSerializer
 from ..ical import CALENDAR_END, calendar_head, event_lines, serialize
 from ..structured_data import absolute_url
 from .csv_export import LICENCE, csv_stream, table_schema
@@ -119,6 +120,23 @@ def _json_chunks(feed: FeedSelection, items: Iterable[dict], key: str, head: dic
     yield "\n]}\n"
 
 
+def _render_json(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
+    """The API's representation of each event (`/api/v1/events/`), the whole selection."""
+    events = feed.events("sessions", "themes", "co_organizers", CARD_LABS)
+    context = {"editions": {feed.edition.pk: feed.edition}}
+    head = {
+        "name": selection_title(feed),
+        "edition": feed.edition.year,
+        "license": LICENCE["path"],
+        "api": absolute_url(reverse("api:index")),
+        "count": feed.count,
+    }
+    items = (EventSerializer(event, context=context).data for event in events)
+    return StreamingHttpResponse(
+        _json_chunks(feed, items, "events", head), content_type="application/json"
+    )
+
+
 def _render_geojson(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
     events = feed.events("sessions")
     head = {
@@ -175,5 +193,6 @@ def _render_atom(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
 
 programme_ics = _feed_view("ics", _render_ics)
 programme_csv = _feed_view("csv", _render_csv)
+programme_json = _feed_view("json", _render_json)
 programme_geojson = _feed_view("geojson", _render_geojson)
 programme_atom = _feed_view("atom", _render_atom)

@@ -107,6 +107,7 @@ PUBLIC_PAGES = [
     "/plan-du-site/",
     "/chiffres/",
     "/chiffres/?edition=2021",
+    "/api/",
     "/compte/login/",
     "/compte/signup/",
 ]

@@ -62,3 +62,10 @@ def test_every_link_of_the_shell_leads_to_a_real_page(client, edition):
             continue
         assert client.get(url).status_code == 200, url
     assert 'href="#"' not in html
+
+
+def test_the_site_map_leads_to_the_open_data(client, db):
+    html = client.get("/plan-du-site/").content.decode()
+
+    assert '<a href="/api/">API et données ouvertes</a>' in html
+    assert '<a href="/chiffres/">Le Mois de l’innovation publique en chiffres</a>' in html

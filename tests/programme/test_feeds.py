@@ -20,52 +20,30 @@ from django.utils import timezone
 from frictionless import Resource, Schema, validate
 
 from events.editing import event_update
-from events.enums import AttendanceMode, EventStatus
+from events.enums import EventStatus
 from events.models import Event, EventSession
-from events.search import events_refresh_search
-from organizers.enums import OrganizationKind
 from tests.factories import (
-    EditionFactory,
-    EventFactory,
-    FormatFactory,
-    LabFactory,
     MembershipFactory,
-    OrganizationFactory,
     ThemeFactory,
 )
+from tests.programme.conftest import (
+    HOSTILE,
+    NOV,
+    SELECTIONS,
+    SITE,
+    bulk_programme,
+    content,
+    html_slugs,
+    slug_of,
+)
 
-NOV = datetime.date(2022, 11, 1)
-FEEDS = ["/programme.ics", "/programme.csv", "/programme.geojson", "/flux.atom"]
-SITE = "http://127.0.0.1:8000"
-
-
-def publish(edition, days_ago: int = 1, **kwargs) -> Event:
-    published_at = timezone.now() - datetime.timedelta(days=days_ago)
-    return EventFactory(edition=edition, published=True, published_at=published_at, **kwargs)
-
-
-def content(response) -> bytes:
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def html_slugs(client, url: str) -> set[str]:
-    """The events the HTML programme lists for `url` (every page), by their slugs."""
-    slugs: set[str] = set()
-    page = 1
-    while True:
-        separator = "&" if "?" in url else "?"
-        response = client.get(f"{url}{separator}page={page}")
-        assert response.status_code == 200
-        slugs |= set(re.findall(r'href="/evenements/([^/"]+)/"', response.content.decode()))
-        if page >= response.context["page_obj"].paginator.num_pages:
-            return slugs
-        page += 1
-
-
-def slug_of(url: str) -> str:
-    return url.rstrip("/").rsplit("/", 1)[1]
+FEEDS = [
+    "/programme.ics",
+    "/programme.csv",
+    "/programme.json",
+    "/programme.geojson",
+    "/flux.atom",
+]
 
 
 def ics_slugs(body: bytes) -> set[str]:
@@ -83,71 +61,11 @@ def feed_slugs(path: str, body: bytes) -> set[str]:
         return ics_slugs(body)
     if path.endswith(".csv"):
         return {slug_of(row["url"]) for row in csv_rows(body)}
+    if path.endswith(".json"):
+        return {slug_of(event["url"]) for event in json.loads(body)["events"]}
     if path.endswith(".geojson"):
         return {slug_of(f["properties"]["url"]) for f in json.loads(body)["features"]}
     return {slug_of(entry.link) for entry in feedparser.parse(body).entries}
-
-
-@pytest.fixture
-def programme(edition):
-    """A varied programme: regions, formats, modes, a lab, a theme, a derogation, a
-    cancelled event, and events that are not public."""
-    webinaire = FormatFactory(name="Webinaire", slug="webinaire")
-    usagers = ThemeFactory(name="Expérience usager", slug="experience-usager")
-    lab = LabFactory(name="La Fabrique", slug="la-fabrique")
-    commune = OrganizationFactory(name="Ville de Lyon", kind=OrganizationKind.LOCAL_AUTHORITY)
-    events = {
-        "rennes": publish(edition, title="Atelier à Rennes", slug="atelier-rennes"),
-        "lyon": publish(
-            edition,
-            title="Forum à Lyon",
-            slug="forum-lyon",
-            organization=commune,
-            city="Lyon",
-            department="69",
-            region="84",
-            days_ago=3,
-        ),
-        "webinaire": publish(
-            edition,
-            title="Webinaire données",
-            slug="webinaire-donnees",
-            format=webinaire,
-            online=True,
-            days_ago=2,
-        ),
-        "annule": publish(
-            edition, title="Atelier annulé", slug="atelier-annule", status=EventStatus.CANCELLED
-        ),
-        "derogation": publish(
-            edition,
-            title="Rencontre de décembre",
-            slug="rencontre-decembre",
-            starts_on=datetime.date(2022, 12, 6),
-        ),
-    }
-    events["rennes"].labs.add(lab)
-    events["webinaire"].themes.add(usagers)
-    for status in [EventStatus.DRAFT, EventStatus.SUBMITTED, EventStatus.REJECTED]:
-        EventFactory(edition=edition, status=status, title=f"Secret {status}", slug=f"s-{status}")
-    past = EditionFactory(year=2021, number=5, is_current=False)
-    events["passe"] = publish(past, title="Édition 2021", slug="edition-2021")
-    events_refresh_search()
-    return events
-
-
-SELECTIONS = [
-    "",
-    "region=53",
-    "format=webinaire",
-    "mode=online&mode=hybrid",
-    "avec_lab=1",
-    "theme=experience-usager",
-    "organisateur=local_authority",
-    "q=atelier",
-    "hors_dates=1",
-    "du=2022-11-01&au=2022-11-10",
-]
 
 
 @pytest.mark.parametrize("query", SELECTIONS)
@@ -175,16 +93,6 @@ def test_a_past_editions_feeds_list_its_programme(client, programme, path):
         == {"edition-2021"}
     )
     assert client.get("/editions/1999/" + path.lstrip("/")).status_code == 404
-
-
-HOSTILE = [
-    "region=zz",
-    "du=pas-une-date",
-    "format=inconnu",
-    "du=2022-11-20&au=2022-11-01",
-    "q=" + "x" * 500,
-    "organisation=%27%3B%20DROP%20TABLE",
-]
 
 
 @pytest.mark.parametrize("query", HOSTILE)
@@ -419,39 +327,6 @@ def test_an_event_leaving_the_selection_changes_last_modified(client, programme)
     assert "atelier-rennes" not in content(response).decode("utf-8-sig")
 
 
-def bulk_programme(edition, count: int) -> None:
-    organization = OrganizationFactory()
-    lab = LabFactory()
-    theme = ThemeFactory()
-    fmt = FormatFactory(name="Conférence", slug="conference")
-    events = Event.objects.bulk_create(
-        Event(
-            edition=edition,
-            organization=organization,
-            format=fmt,
-            title=f"Événement {n}",
-            slug=f"evenement-{n}",
-            attendance_mode=AttendanceMode.IN_PERSON,
-            region="53",
-            department="35",
-            city="Rennes",
-            status=EventStatus.PUBLISHED,
-            published_at=timezone.now(),
-            starts_on=NOV.replace(day=10),
-            ends_on=NOV.replace(day=10),
-        )
-        for n in range(count)
-    )
-    EventSession.objects.bulk_create(
-        EventSession(event=e, date=NOV.replace(day=10), start_time=datetime.time(10))
-        for e in events
-    )
-    Event.labs.through.objects.bulk_create(Event.labs.through(event=e, lab=lab) for e in events)
-    Event.themes.through.objects.bulk_create(
-        Event.themes.through(event=e, theme=theme) for e in events
-    )
-
-
 @pytest.mark.parametrize("path", FEEDS)
 def test_a_feed_costs_the_same_queries_for_1_and_for_500_events(client, edition, path):
     def queries(count: int) -> int:
@@ -467,7 +342,7 @@ def test_a_feed_costs_the_same_queries_for_1_and_for_500_events(client, edition,
 
 
 def test_a_feed_streams_rather_than_building_one_string(client, programme):
-    for path in ["/programme.ics", "/programme.csv", "/programme.geojson"]:
+    for path in ["/programme.ics", "/programme.csv", "/programme.json", "/programme.geojson"]:
         response = client.get(path)
         assert response.streaming, path
         chunks = list(response.streaming_content)

@@ -1,0 +1,255 @@
+"""The API's representations: stable English field names, dates and moments in ISO 8601
+(moments with the offset of Paris), only what the public pages show.
+
+Never here: drafts (the views select public events only), the private contact, the
+derogation's justification, the moderation message, the changed fields, the members of an
+organisation or who created or moderated an event.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.enums import ACCESSIBILITY_FEATURES, EventStatus
+from events.models import Edition, Event, EventSession
+from labs.models import Lab
+from moisinno.geography import department_name, region_name
+from organizers.models import Organization
+
+from ..structured_data import absolute_url, local_moment
+
+
+class _AbsoluteUrlField(serializers.Field):
+    """The absolute address of a public page: `view_name` reversed with the `lookup` attribute."""
+
+    def __init__(self, view_name: str, lookup: str = "slug", **kwargs):
+        self.view_name, self.lookup = view_name, lookup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance) -> str:
+        return absolute_url(reverse(self.view_name, args=[getattr(instance, self.lookup)]))
+
+
+_AbsoluteUrlField = extend_schema_field(OpenApiTypes.URI)(_AbsoluteUrlField)
+
+
+class _NamedSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class FormatSerializer(_NamedSerializer):
+    pass
+
+
+class ThemeSerializer(_NamedSerializer):
+    pass
+
+
+class OrganizationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    url = _AbsoluteUrlField("events:organization")
+
+
+class LabRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    url = _AbsoluteUrlField("labs:detail")
+
+
+class LocationSerializer(serializers.Serializer):
+    venue = serializers.CharField(source="venue_name", read_only=True)
+    address = serializers.CharField(read_only=True)
+    postal_code = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    department_code = serializers.CharField(source="department", read_only=True)
+    department = serializers.CharField(source="department_name", read_only=True)
+    region_code = serializers.CharField(source="region", read_only=True)
+    region = serializers.CharField(source="region_name", read_only=True)
+
+
+class RegistrationSerializer(serializers.Serializer):
+    mode = serializers.CharField(source="registration_mode", read_only=True)
+    url = serializers.CharField(source="registration_url", read_only=True)
+    email = serializers.CharField(source="registration_email", read_only=True)
+    capacity = serializers.IntegerField(read_only=True, allow_null=True)
+    is_full = serializers.BooleanField(read_only=True)
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(source="public_contact_name", read_only=True)
+    email = serializers.CharField(source="public_contact_email", read_only=True)
+
+
+class _MomentField(serializers.Field):
+    """A session's start or end: ISO 8601 with the offset of Paris, or null if not known."""
+
+    def __init__(self, time_attribute: str, **kwargs):
+        self.time_attribute = time_attribute
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, session: EventSession) -> str | None:
+        return local_moment(session.date, getattr(session, self.time_attribute))
+
+
+_MomentField = extend_schema_field({"type": "string", "format": "date-time", "nullable": True})(
+    _MomentField
+)
+
+
+class SessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    date = serializers.DateField(read_only=True)
+    start = _MomentField("start_time")
+    end = _MomentField("end_time")
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "enum": list(ACCESSIBILITY_FEATURES)}}
+)
+class _AccessibilityField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: Event) -> list[str]:
+        return [field for field in ACCESSIBILITY_FEATURES if getattr(event, field)]
+
+
+class _EditionYearField(serializers.Field):
+    """The edition's year, read from the event's `edition_id` without a query per event."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: Event) -> int:
+        return self.context["editions"][event.edition_id].year
+
+
+_EditionYearField = extend_schema_field(OpenApiTypes.INT)(_EditionYearField)
+
+
+class _OutsideDatesField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: Event) -> bool:
+        edition = self.context["editions"][event.edition_id]
+        if event.starts_on is None:
+            return False
+        return event.starts_on < edition.start_date or event.ends_on > edition.end_date
+
+
+_OutsideDatesField = extend_schema_field(OpenApiTypes.BOOL)(_OutsideDatesField)
+
+
+class EventSerializer(serializers.Serializer):
+    """An event as the programme shows it. `context["editions"]` maps edition ids to editions
+    (`editions_context()`), so that a page of events costs no query per event."""
+
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    url = _AbsoluteUrlField("events:detail")
+    title = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    edition = _EditionYearField(help_text="L’année de l’édition.")
+    status = serializers.ChoiceField(
+        choices=[EventStatus.PUBLISHED, EventStatus.CANCELLED], read_only=True
+    )
+    organizer = OrganizationRefSerializer(source="organization", read_only=True)
+    co_organizers = OrganizationRefSerializer(many=True, read_only=True)
+    labs = LabRefSerializer(many=True, read_only=True)
+    format = FormatSerializer(read_only=True, allow_null=True)
+    themes = ThemeSerializer(many=True, read_only=True)
+    attendance_mode = serializers.CharField(read_only=True)
+    location = LocationSerializer(source="*", read_only=True)
+    online_url = serializers.CharField(read_only=True)
+    audience = serializers.CharField(read_only=True)
+    registration = RegistrationSerializer(source="*", read_only=True)
+    is_free = serializers.BooleanField(read_only=True)
+    accessibility = _AccessibilityField()
+    contact = ContactSerializer(source="*", read_only=True)
+    starts_on = serializers.DateField(read_only=True, allow_null=True)
+    ends_on = serializers.DateField(read_only=True, allow_null=True)
+    outside_edition_dates = _OutsideDatesField()
+    sessions = SessionSerializer(many=True, read_only=True)
+    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class EventRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    url = _AbsoluteUrlField("events:detail")
+    title = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    attendance_mode = serializers.CharField(read_only=True)
+    city = serializers.CharField(read_only=True)
+    region_code = serializers.CharField(source="region", read_only=True)
+    organizer = serializers.CharField(source="organization.name", read_only=True)
+
+
+class SessionWithEventSerializer(SessionSerializer):
+    event = EventRefSerializer(read_only=True)
+
+
+class OrganizationSerializer(OrganizationRefSerializer):
+    region_code = serializers.CharField(source="region", read_only=True)
+    region = serializers.SerializerMethodField()
+    department_code = serializers.CharField(source="department", read_only=True)
+    department = serializers.SerializerMethodField()
+    website = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    verified = serializers.BooleanField(read_only=True)
+
+    def get_region(self, organization: Organization) -> str:
+        return region_name(organization.region) if organization.region else ""
+
+    def get_department(self, organization: Organization) -> str:
+        return department_name(organization.department) if organization.department else ""
+
+
+class LabSerializer(LabRefSerializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    region_code = serializers.CharField(source="region", read_only=True)
+    region = serializers.SerializerMethodField()
+    ministry = serializers.CharField(read_only=True)
+    host_organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+    description = serializers.CharField(read_only=True)
+    methods = serializers.SerializerMethodField()
+    website = serializers.CharField(read_only=True)
+    contact_email = serializers.CharField(read_only=True)
+    address = serializers.CharField(read_only=True)
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
+    founded_year = serializers.IntegerField(read_only=True, allow_null=True)
+    atlas_years = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+    def get_region(self, lab: Lab) -> str:
+        return region_name(lab.region) if lab.region else ""
+
+    def get_methods(self, lab: Lab) -> list[str]:
+        return [method.strip() for method in lab.methods.split(",") if method.strip()]
+
+
+class EditionSerializer(serializers.Serializer):
+    year = serializers.IntegerField(read_only=True)
+    number = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    theme = serializers.CharField(read_only=True)
+    start_date = serializers.DateField(read_only=True)
+    end_date = serializers.DateField(read_only=True)
+    referencing_opens_on = serializers.DateField(read_only=True, allow_null=True)
+    referencing_closes_on = serializers.DateField(read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+    url = _AbsoluteUrlField("events:edition", lookup="year")
+
+
+def editions_context() -> dict:
+    """What `EventSerializer` needs to name and date-check the editions (one small query)."""
+    return {"editions": {edition.pk: edition for edition in Edition.objects.all()}}
