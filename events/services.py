@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 
 from . import workflow
@@ -193,6 +194,8 @@ def event_refresh_dates(*, event: Event) -> Event:
     bounds = event.sessions.aggregate(first=Min("date"), last=Max("date"))
     event.starts_on, event.ends_on = bounds["first"], bounds["last"]
     Event.objects.filter(pk=event.pk).update(starts_on=event.starts_on, ends_on=event.ends_on)
+    if event.is_public:
+        public_content_changed()
     return event
 
 
@@ -238,5 +241,6 @@ def edition_make_current(*, edition: Edition) -> Edition:
         list(Edition.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
         Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
         Edition.objects.filter(pk=edition.pk).update(is_current=True)
+        public_content_changed()
     edition.is_current = True
     return edition

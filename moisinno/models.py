@@ -31,3 +31,20 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class PublicContentVersion(models.Model):
+    """One row whose number goes up whenever something a public page shows changes.
+
+    `moisinno.pagecache.public_content_changed()` raises it in the writer's own transaction;
+    the number is part of every key of the shared page cache, so that every page cached before
+    the change is unreachable from the moment the change is committed.
+    """
+
+    value = models.BigIntegerField("version", default=1)
+
+    class Meta:
+        verbose_name = "version du contenu public"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous public pages from the shared cache, before any session is opened.
+    "moisinno.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,16 +131,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Project-level reference and demo data: `manage.py loaddata reference demo_2022`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-CACHES = {
-    "default": (
-        {
+# The cache: rate limits (allauth's, the API's, the alerts') and the shared page cache
+# (`moisinno/pagecache.py`). Redis when CACHE_URL (or REDIS_URL) names one: required as soon as
+# more than one process serves the site. Local memory otherwise (`make run`, one process).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+
+
+def _cache(prefix: str) -> dict:
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": prefix,
         }
-        if os.environ.get("CACHE_URL", "").startswith("redis")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": prefix,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+
+
+CACHES = {"default": _cache(""), "pages": _cache("pages")}
+
+# The shared page cache of anonymous public pages (docs/architecture.md, « Page cache »).
+PAGE_CACHE_ALIAS = "pages"
+# Only a bound on memory: freshness comes from the public-content version in every key.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(16 * 1024 * 1024)))
+# What browsers and a CDN may keep: a short max-age, then revalidate in the background.
+PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "60"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = 300
+# A request carrying one of these cookies is rendered for its visitor alone: the session
+# (logged in, or a message to show) and « Mon programme » (programme.starred.COOKIE_NAME).
+PAGE_CACHE_BYPASS_COOKIES = ("sessionid", "mon_programme")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

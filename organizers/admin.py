@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpRequest
 
+from moisinno.pagecache import public_content_changed
+
 from .enums import MembershipStatus
 from .models import Membership, Organization
 from .services import MembershipError, membership_approve, membership_decline
@@ -82,11 +84,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     @admin.action(description="Marquer comme vérifiées", permissions=["change"])
     def mark_verified(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
         count = queryset.filter(verified=False).update(verified=True)
+        public_content_changed()
         messages.success(request, f"{count} organisation(s) marquée(s) comme vérifiée(s).")
 
     @admin.action(description="Retirer la vérification", permissions=["change"])
     def mark_unverified(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
         count = queryset.filter(verified=True).update(verified=False)
+        public_content_changed()
         messages.success(request, f"Vérification retirée pour {count} organisation(s).")
 
 

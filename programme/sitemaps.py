@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -98,6 +99,12 @@ SITEMAPS = {
     "labs": LabSitemap,
     "organisations": OrganizationSitemap,
 }
+
+
+@require_GET
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    return sitemap(request, sitemaps=SITEMAPS)
+
 
 ROBOTS_DISALLOW = ["/admin/", "/compte/", "/espace-organisateur/"]
 

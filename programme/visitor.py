@@ -2,7 +2,10 @@
 its share link) and the embeddable widget (`/integrer/` and the one route other sites may
 frame). Thin views over `programme.selectors` and `programme.starred`."""
 
+import functools
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event
@@ -55,7 +59,40 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-@require_POST
+def _from_this_site(request: HttpRequest) -> bool:
+    """Whether the browser says the POST comes from one of our pages.
+
+    The star buttons sit on pages the shared cache keeps for every anonymous visitor, so they
+    carry no CSRF token; cross-site forms are refused from the browser's own headers instead,
+    as Go's `http.CrossOriginProtection` does: `Sec-Fetch-Site` (every current browser), then
+    `Origin`. A request with neither comes from no browser, so no visitor's cookie is at risk."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin in (
+        f"{request.scheme}://{request.get_host()}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    )
+
+
+def _star_view(view):
+    """A star button's target: POST only, from our own pages (see `_from_this_site`)."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, slug: str) -> HttpResponse:
+        if not _from_this_site(request):
+            raise PermissionDenied("Cette demande ne vient pas d’une page du site.")
+        return view(request, slug)
+
+    return wrapped
+
+
+@_star_view
 def star_add(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event_or_404(slug)
     ids = starred_ids(request)
@@ -67,7 +104,7 @@ def star_add(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_POST
+@_star_view
 def star_remove(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event_or_404(slug)
     response = HttpResponseRedirect(_next_url(request, event.get_absolute_url()))

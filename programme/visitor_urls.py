@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from moisinno.pagecache import public_page
+
 from . import visitor
 
 urlpatterns = [
@@ -20,5 +22,5 @@ urlpatterns = [
         name="mon_programme_import",
     ),
     path("integrer/", visitor.embed_builder, name="embed_builder"),
-    path("integrer/programme/", visitor.embed_programme, name="embed_programme"),
+    path("integrer/programme/", public_page(visitor.embed_programme), name="embed_programme"),
 ]

@@ -39,3 +39,14 @@ def event_of(edition):
 def _fast_password_hasher(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches (local memory outlives a test's rolled-back data:
+    a page cached under version 1 in one test must not answer the next one's version 1)."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

@@ -2,24 +2,28 @@
 
 from django.urls import path
 
+from moisinno.pagecache import public_page
+
 from . import views
 
 app_name = "feeds"
 
+# Public, so kept by the shared page cache for anonymous visitors (moisinno/pagecache.py).
 FORMATS = {
-    "ics": views.programme_ics,
-    "csv": views.programme_csv,
-    "json": views.programme_json,
-    "geojson": views.programme_geojson,
+    "ics": public_page(views.programme_ics),
+    "csv": public_page(views.programme_csv),
+    "json": public_page(views.programme_json),
+    "geojson": public_page(views.programme_geojson),
 }
+ATOM = public_page(views.programme_atom)
 
 urlpatterns = [
     *(path(f"programme.{ext}", view, name=ext) for ext, view in FORMATS.items()),
-    path("flux.atom", views.programme_atom, name="atom"),
+    path("flux.atom", ATOM, name="atom"),
     *(
         path(f"editions/<int:year>/programme.{ext}", view, name=f"edition_{ext}")
         for ext, view in FORMATS.items()
     ),
-    path("editions/<int:year>/flux.atom", views.programme_atom, name="edition_atom"),
-    path("donnees/programme-schema.json", views.csv_schema, name="schema"),
+    path("editions/<int:year>/flux.atom", ATOM, name="edition_atom"),
+    path("donnees/programme-schema.json", public_page(views.csv_schema), name="schema"),
 ]

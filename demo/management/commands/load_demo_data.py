@@ -3,9 +3,11 @@ on an empty database only (`make run` calls it at every start)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from events.models import Edition, Event
 from events.search import events_refresh_search
+from moisinno.pagecache import public_content_batch
 
 DEMO_EVENTS = 350
 DEMO_SEED = 2022
@@ -24,9 +26,11 @@ class Command(BaseCommand):
             )
             return
         verbosity = options["verbosity"]
-        call_command("loaddata", "reference", "demo_2022", verbosity=verbosity)
-        # Fixtures bypass the services: index the demo events (the vector on PostgreSQL).
-        events_refresh_search(events=Event.objects.filter(is_generated=False))
+        # One public-content version for the whole load, not one per fixture row.
+        with transaction.atomic(), public_content_batch():
+            call_command("loaddata", "reference", "demo_2022", verbosity=verbosity)
+            # Fixtures bypass the services: index the demo events (the vector on PostgreSQL).
+            events_refresh_search(events=Event.objects.filter(is_generated=False))
         call_command(
             "generate_programme",
             events=DEMO_EVENTS,

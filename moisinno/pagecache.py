@@ -1,0 +1,277 @@
+"""The shared page cache of the public site: anonymous GET and HEAD requests only.
+
+**Which pages.** Views decorated with `@public_page` (home, programme, calendar, event, lab,
+organisation and edition pages, the feeds and exports, the API). Nothing else is ever looked up
+or stored: the organiser space, the accounts, the admin, « Mon programme » and the alerts are
+not marked.
+
+**Who.** A request that carries none of the `PAGE_CACHE_BYPASS_COOKIES`: no session cookie (so
+nobody logged in, and no pending message, since messages live in the session) and no « Mon
+programme » cookie (a visitor who starred events sees their own buttons). Everyone else gets
+the page rendered for them, marked `Cache-Control: private`.
+
+**What is stored.** A 200 response to a GET that sets no cookie, did not use a CSRF token and is
+not marked private or no-store, up to `PAGE_CACHE_MAX_BYTES`. A streamed export still streams:
+it is kept once its last chunk has gone out (a larger one is served without being kept).
+
+**The key.** Scheme and host, path, the query normalised (parameters sorted; on the HTML pages
+and feeds, whose filters ignore them, the empty values a submitted form adds are dropped), the
+public-content version, and today's date in Paris (lists of upcoming events move on at midnight).
+
+**Invalidation is exact.** `public_content_changed()` raises `PublicContentVersion` in the
+writer's own transaction (`events/receivers.py` calls it on every change a public page can
+show; bulk writers call it themselves). Each request reads the version before rendering, so a
+page is stored under a version no newer than the data it shows, and once a change is committed
+no request can reach a page cached before it. `PAGE_CACHE_TIMEOUT` only bounds memory.
+
+A cache that does not answer (Redis down) is logged and skipped: pages are rendered as if the
+cache were empty.
+"""
+
+import contextlib
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe, quote_etag
+
+from .models import PublicContentVersion
+
+logger = logging.getLogger(__name__)
+
+_MARK = "public_page"
+# Attributes a view sets on its response for an outer middleware (CSP overrides of the
+# embeddable widget): kept with the stored page so that a hit carries them too.
+_RESPONSE_ATTRIBUTES = ("_csp_config", "_csp_ro_config")
+CACHE_HEADER = "X-Cache"
+
+
+def public_page(view: Callable | None = None, *, keep_empty_parameters: bool = False):
+    """Mark `view` as a public page the shared cache may keep for anonymous visitors.
+
+    `keep_empty_parameters`: an empty parameter means something to this view (the API answers
+    `?page=` with an error), so the key keeps it."""
+
+    def mark(func: Callable) -> Callable:
+        setattr(func, _MARK, "exact" if keep_empty_parameters else "ignore_empty")
+        return func
+
+    return mark(view) if view is not None else mark
+
+
+# The version ---------------------------------------------------------------------------------
+
+
+_batch = threading.local()
+
+
+def public_content_changed() -> None:
+    """Something a public page shows has changed: make every cached page unreachable.
+
+    Call it inside the transaction of the change, after the write: the new version becomes
+    visible to other requests exactly when the change does."""
+    if getattr(_batch, "depth", 0):
+        _batch.changed = True
+        return
+    if not PublicContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        # The row is missing (a flushed database): start far above any earlier number.
+        PublicContentVersion.objects.get_or_create(pk=1, defaults={"value": time.time_ns()})
+
+
+@contextlib.contextmanager
+def public_content_batch() -> Iterator[None]:
+    """Many writes, one version: for bulk writers (the demo generator, imports). Put it inside
+    their transaction; the version is raised once, at the end, if anything changed."""
+    _batch.depth = getattr(_batch, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _batch.depth -= 1
+    if not _batch.depth and getattr(_batch, "changed", False):
+        _batch.changed = False
+        public_content_changed()
+
+
+def public_content_version() -> int:
+    value = PublicContentVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    return 0 if value is None else value
+
+
+# The middleware ------------------------------------------------------------------------------
+
+
+def _page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _marked_view(request: HttpRequest) -> str | None:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(match.func, _MARK, None)
+
+
+def _cache_key(request: HttpRequest, mode: str) -> str:
+    pairs = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        for value in values
+        if value != "" or mode == "exact"
+    )
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.path,
+        urlencode(pairs),
+        str(public_content_version()),
+        timezone.localdate().isoformat(),
+    ]
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _tee(response: HttpResponseBase, keep: Callable[[bytes], None]) -> None:
+    """Stream the response as it is, and hand its whole body to `keep` once the last chunk has
+    gone out, unless it grew beyond `PAGE_CACHE_MAX_BYTES` (then only stream it)."""
+    stream = response.streaming_content
+
+    def chunks():
+        kept, size = [], 0
+        for chunk in stream:
+            if kept is not None:
+                size += len(chunk)
+                if size > settings.PAGE_CACHE_MAX_BYTES:
+                    kept = None
+                else:
+                    kept.append(chunk)
+            yield chunk
+        if kept is not None:
+            keep(b"".join(kept))
+
+    response.streaming_content = chunks()
+
+
+def _with_browser_headers(response: HttpResponseBase) -> None:
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_CACHE_BROWSER_MAX_AGE,
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        )
+    if not response.streaming and not response.has_header("ETag"):
+        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+
+
+def _entry(response: HttpResponseBase, body: bytes) -> dict:
+    return {
+        "status": response.status_code,
+        "headers": [(name, value) for name, value in response.items() if name != CACHE_HEADER],
+        "body": body,
+        "attributes": {
+            name: getattr(response, name)
+            for name in _RESPONSE_ATTRIBUTES
+            if hasattr(response, name)
+        },
+    }
+
+
+def _response(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["body"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    for name, value in entry["attributes"].items():
+        setattr(response, name, value)
+    return response
+
+
+def _conditional(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """A 304 when the visitor already has this page (If-None-Match, If-Modified-Since)."""
+    conditional = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+    conditional[CACHE_HEADER] = response[CACHE_HEADER]
+    return conditional
+
+
+class PublicPageCacheMiddleware:
+    """Serve and keep the public pages of anonymous visitors (see the module's docstring).
+
+    Sits after the CORS middleware and before the session middleware: a hit costs one query
+    (the version) and one cache read, and never opens a session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        mode = _marked_view(request) if request.method in ("GET", "HEAD") else None
+        if mode is None:
+            return self.get_response(request)
+        if any(name in request.COOKIES for name in settings.PAGE_CACHE_BYPASS_COOKIES):
+            response = self.get_response(request)
+            patch_vary_headers(response, ["Cookie"])
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            response[CACHE_HEADER] = "bypass"
+            return response
+
+        key = _cache_key(request, mode)
+        entry = self._read(key)
+        if entry is not None:
+            response = _response(entry)
+            response[CACHE_HEADER] = "hit"
+            return _conditional(request, response)
+
+        response = self.get_response(request)
+        patch_vary_headers(response, ["Cookie"])
+        response[CACHE_HEADER] = "miss"
+        if not _storable(request, response):
+            return response
+        _with_browser_headers(response)
+        if response.streaming:
+            # The exports stream (a 10,000-event calendar is megabytes): kept once sent whole.
+            _tee(response, lambda body: self._write(key, _entry(response, body)))
+            return response
+        if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
+            self._write(key, _entry(response, response.content))
+        return _conditional(request, response)
+
+    @staticmethod
+    def _read(key: str) -> dict | None:
+        try:
+            return _page_cache().get(key)
+        except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+            logger.warning("page cache unavailable (read)", exc_info=True)
+            return None
+
+    @staticmethod
+    def _write(key: str, entry: dict) -> None:
+        try:
+            _page_cache().set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+        except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+            logger.warning("page cache unavailable (write)", exc_info=True)
