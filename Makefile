@@ -72,9 +72,9 @@ fmt: install ## Format Python and templates
 	$(BIN)/ruff format .
 	$(BIN)/djlint templates --reformat --quiet || true
 
-.PHONY: benchmark
-benchmark: install ## Time the programme page for 100, 1,000 and 10,000 events on the configured database
-	$(BIN)/python manage.py benchmark_programme
+.PHONY: bench
+bench: install ## Load-test the public site under gunicorn on PostgreSQL with 10,000 events (cold and warm)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, the SQLite database and collected files

@@ -15,14 +15,17 @@ not marked private or no-store, up to `PAGE_CACHE_MAX_BYTES`. A streamed export 
 it is kept once its last chunk has gone out (a larger one is served without being kept).
 
 **The key.** Scheme and host, path, the query normalised (parameters sorted; on the HTML pages
-and feeds, whose filters ignore them, the empty values a submitted form adds are dropped), the
-public-content version, and today's date in Paris (lists of upcoming events move on at midnight).
+and feeds, whose filters ignore them, the empty values a submitted form adds are dropped), and
+today's date in Paris (lists of upcoming events move on at midnight). Each stored page carries
+the public-content version it was rendered at, and is served only while that is the current one.
 
 **Invalidation is exact.** `public_content_changed()` raises `PublicContentVersion` in the
 writer's own transaction (`events/receivers.py` calls it on every change a public page can
-show; bulk writers call it themselves). Each request reads the version before rendering, so a
-page is stored under a version no newer than the data it shows, and once a change is committed
-no request can reach a page cached before it. `PAGE_CACHE_TIMEOUT` only bounds memory.
+show; bulk writers call it themselves) and, with Redis, a counter in Redis once the
+transaction commits, before the writer's response is sent. Each request reads the version
+before rendering (with Redis, in the same round trip as the page: a hit costs no query), so a
+page is stored with a version no newer than the data it shows, and once a change is committed
+no request is served a page rendered before it. `PAGE_CACHE_TIMEOUT` only bounds memory.
 
 A cache that does not answer (Redis down) is logged and skipped: pages are rendered as if the
 cache were empty.
@@ -38,6 +41,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
@@ -86,6 +92,10 @@ def public_content_changed() -> None:
     if not PublicContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         # The row is missing (a flushed database): start far above any earlier number.
         PublicContentVersion.objects.get_or_create(pk=1, defaults={"value": time.time_ns()})
+    if _is_shared(_page_cache()):
+        # Redis holds its own counter, so that a hit costs no query: raised once committed,
+        # before the writer's response leaves (the next request sees it).
+        transaction.on_commit(_advance_shared_version, robust=True)
 
 
 @contextlib.contextmanager
@@ -103,8 +113,32 @@ def public_content_batch() -> Iterator[None]:
 
 
 def public_content_version() -> int:
+    """The version in the database: the one the keys use with a per-process cache."""
     value = PublicContentVersion.objects.filter(pk=1).values_list("value", flat=True).first()
     return 0 if value is None else value
+
+
+SHARED_VERSION_KEY = "public-content-version"
+
+
+def _is_shared(cache) -> bool:
+    """A cache every process sees (Redis), as opposed to local memory or the dummy cache."""
+    return not isinstance(cache, (LocMemCache, DummyCache))
+
+
+def _advance_shared_version() -> None:
+    cache = _page_cache()
+    try:
+        cache.incr(SHARED_VERSION_KEY)
+    except ValueError:  # no counter (evicted, flushed): any new number starts a new namespace
+        cache.add(SHARED_VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - the change is committed; pages expire with their timeout
+        logger.error("page cache: the shared version could not be raised", exc_info=True)
+
+
+def _shared_version(cache) -> int:
+    cache.add(SHARED_VERSION_KEY, time.time_ns(), timeout=None)
+    return cache.get(SHARED_VERSION_KEY)
 
 
 # The middleware ------------------------------------------------------------------------------
@@ -134,10 +168,29 @@ def _cache_key(request: HttpRequest, mode: str) -> str:
         request.get_host(),
         request.path,
         urlencode(pairs),
-        str(public_content_version()),
         timezone.localdate().isoformat(),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _lookup(key: str) -> tuple[int, dict | None]:
+    """The current version, and the page stored under `key` if it was stored at that version.
+
+    Redis: the counter and the page in one round trip, no query. Local memory: the version
+    from the database (other processes, such as a management command, may have raised it)."""
+    cache = _page_cache()
+    if _is_shared(cache):
+        found = cache.get_many([SHARED_VERSION_KEY, key])
+        version = found.get(SHARED_VERSION_KEY)
+        if version is None:
+            version = _shared_version(cache)
+        entry = found.get(key)
+    else:
+        version = public_content_version()
+        entry = cache.get(key)
+    if entry is not None and entry["version"] != version:
+        entry = None
+    return version, entry
 
 
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -185,8 +238,9 @@ def _with_browser_headers(response: HttpResponseBase) -> None:
         response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
 
 
-def _entry(response: HttpResponseBase, body: bytes) -> dict:
+def _entry(response: HttpResponseBase, body: bytes, version: int) -> dict:
     return {
+        "version": version,
         "status": response.status_code,
         "headers": [(name, value) for name, value in response.items() if name != CACHE_HEADER],
         "body": body,
@@ -222,14 +276,18 @@ def _conditional(request: HttpRequest, response: HttpResponseBase) -> HttpRespon
 class PublicPageCacheMiddleware:
     """Serve and keep the public pages of anonymous visitors (see the module's docstring).
 
-    Sits after the CORS middleware and before the session middleware: a hit costs one query
-    (the version) and one cache read, and never opens a session."""
+    Sits after the CORS middleware and before the session middleware: a hit never opens a
+    session; it costs one Redis round trip (local memory: one query for the version)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        mode = _marked_view(request) if request.method in ("GET", "HEAD") else None
+        mode = (
+            _marked_view(request)
+            if settings.PAGE_CACHE_ENABLED and request.method in ("GET", "HEAD")
+            else None
+        )
         if mode is None:
             return self.get_response(request)
         if any(name in request.COOKIES for name in settings.PAGE_CACHE_BYPASS_COOKIES):
@@ -241,7 +299,7 @@ class PublicPageCacheMiddleware:
             return response
 
         key = _cache_key(request, mode)
-        entry = self._read(key)
+        version, entry = self._read(key)
         if entry is not None:
             response = _response(entry)
             response[CACHE_HEADER] = "hit"
@@ -255,22 +313,24 @@ class PublicPageCacheMiddleware:
         _with_browser_headers(response)
         if response.streaming:
             # The exports stream (a 10,000-event calendar is megabytes): kept once sent whole.
-            _tee(response, lambda body: self._write(key, _entry(response, body)))
+            _tee(response, lambda body: self._write(key, _entry(response, body, version)))
             return response
         if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
-            self._write(key, _entry(response, response.content))
+            self._write(key, _entry(response, response.content, version))
         return _conditional(request, response)
 
     @staticmethod
-    def _read(key: str) -> dict | None:
+    def _read(key: str) -> tuple[int | None, dict | None]:
         try:
-            return _page_cache().get(key)
+            return _lookup(key)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (read)", exc_info=True)
-            return None
+            return None, None
 
     @staticmethod
     def _write(key: str, entry: dict) -> None:
+        if entry["version"] is None:  # the cache did not answer the read
+            return
         try:
             _page_cache().set(key, entry, settings.PAGE_CACHE_TIMEOUT)
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down

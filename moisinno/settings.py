@@ -140,7 +140,8 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 def _cache(prefix: str) -> dict:
     if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, sharing its Redis client between calls (moisinno/cache.py).
+            "BACKEND": "moisinno.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": prefix,
         }
@@ -156,6 +157,8 @@ CACHES = {"default": _cache(""), "pages": _cache("pages")}
 
 # The shared page cache of anonymous public pages (docs/architecture.md, « Page cache »).
 PAGE_CACHE_ALIAS = "pages"
+# Off only to measure what a miss costs (bench/) or to rule the cache out while investigating.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 # Only a bound on memory: freshness comes from the public-content version in every key.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(16 * 1024 * 1024)))

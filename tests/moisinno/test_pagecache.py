@@ -422,7 +422,7 @@ def redis_pages(settings):
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "moisinno.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/3",
             "KEY_PREFIX": "moisinno-test-pages",
         },
@@ -432,11 +432,17 @@ def redis_pages(settings):
     caches["pages"].clear()
 
 
-def test_with_redis_every_process_shares_the_pages_and_the_invalidation(edition, redis_pages):
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_hit_costs_no_query_and_a_commit_invalidates(redis_pages):
+    """Redis keeps its own version counter, raised once the change is committed."""
+    edition = EditionFactory()
     event = publish(edition, title="Partagé")
     get(Client(), "/programme/")
 
-    assert get(Client(), "/programme/")[0]["X-Cache"] == "hit"
+    with CaptureQueriesContext(connection) as queries:
+        response, _ = get(Client(), "/programme/")
+    assert response["X-Cache"] == "hit"
+    assert len(queries) == 0
     assert any(key.startswith(b"moisinno-test-pages") for key in _redis_keys())
 
     event.title = "Partagé et corrigé"
@@ -444,6 +450,18 @@ def test_with_redis_every_process_shares_the_pages_and_the_invalidation(edition,
 
     response, html = get(Client(), "/programme/")
     assert response["X-Cache"] == "miss" and "Partagé et corrigé" in html
+    assert get(Client(), "/programme/")[0]["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_lost_counter_starts_a_new_namespace(redis_pages):
+    edition = EditionFactory()
+    publish(edition)
+    get(Client(), "/programme/")
+    redis_pages.delete("public-content-version")  # evicted or flushed
+
+    assert get(Client(), "/programme/")[0]["X-Cache"] == "miss"
+    assert get(Client(), "/programme/")[0]["X-Cache"] == "hit"
 
 
 def _redis_keys():
@@ -456,7 +474,7 @@ def test_a_cache_that_does_not_answer_leaves_the_site_up(client, edition, settin
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "moisinno.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         },
     }

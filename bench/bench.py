@@ -1,0 +1,339 @@
+"""`make bench`: the public site under load, as a launch-day crowd gets it.
+
+1. Two PostgreSQL databases, `moisinno_bench` (10,000 generated events, `--events`) and
+   `moisinno_bench_100` (100 events), built once and reused (`--fresh` rebuilds them), analysed.
+2. Server time and SQL queries of each page in-process on both, the page cache off: what a miss
+   costs, and how it grows from 100 to 10,000 events.
+3. gunicorn (production settings, `--workers 2`) on the 10,000-event database, loaded by wrk
+   (Debian's package, installed if missing) on each page and on a ~25 KB static file in the
+   same run: **cold** with the page cache off (every request renders), then **warm** with the
+   page cache in Redis (127.0.0.1:6379, database 5) after one priming request.
+
+Prints Markdown tables: req/s, p50, p99, errors and the ratio to the static file's req/s.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PG = "postgres://postgres@127.0.0.1:5432/"
+PORT = 8765
+REDIS = "redis://127.0.0.1:6379/5"
+
+PAGES = {
+    "home `/`": "/",
+    "`/programme/`": "/programme/",
+    "programme, one filter": "/programme/?region=53",
+    "programme, a search": "/programme/?q=atelier",
+    "programme, a typo": "/programme/?q=atelir",
+    "event page": "{event}",
+    "calendar": "/programme/calendrier/",
+    "ICS feed of a region": "/programme.ics?region=53",
+}
+
+
+def run(*args: str, env: dict | None = None, capture: bool = False) -> str:
+    result = subprocess.run(
+        args, cwd=ROOT, env=env, check=True, text=True, stdout=subprocess.PIPE if capture else None
+    )
+    return result.stdout if capture else ""
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return run(
+        "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAc", sql, capture=True
+    ).strip()
+
+
+def django_env(database: str, **extra: str) -> dict:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
+        "DATABASE_URL": PG + database,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "DEMO_APP": "true",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def generated_events(database: str) -> int:
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+    if exists != "1":
+        return -1
+    try:
+        return int(psql("SELECT count(*) FROM events_event WHERE is_generated", database) or -1)
+    except subprocess.CalledProcessError:
+        return -1
+
+
+def ensure_database(database: str, events: int, fresh: bool) -> None:
+    if not fresh and generated_events(database) == events:
+        print(f"- {database}: {events} generated events, reused")
+        return
+    print(f"- {database}: building {events} generated events")
+    psql(f'DROP DATABASE IF EXISTS "{database}"')
+    psql(f'CREATE DATABASE "{database}"')
+    env = django_env(database)
+    run(PYTHON, "manage.py", "migrate", "-v0", env=env)
+    run(PYTHON, "manage.py", "load_demo_data", "-v0", env=env)
+    run(
+        PYTHON,
+        "manage.py",
+        "generate_programme",
+        "--events",
+        str(events),
+        "--clear",
+        "--seed",
+        "1",
+        env=env,
+    )
+    psql("VACUUM ANALYZE", database)
+
+
+def an_event_url(database: str) -> str:
+    slug = psql(
+        "SELECT e.slug FROM events_event e JOIN events_edition d ON d.id = e.edition_id "
+        "WHERE d.is_current AND e.status = 'published' ORDER BY e.id LIMIT 1",
+        database,
+    )
+    return f"/evenements/{slug}/"
+
+
+def static_file() -> str:
+    """A hashed CSS file of about 25 KB, from the collected files' manifest."""
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())["paths"]
+    sizes = {
+        hashed: (ROOT / "staticfiles" / hashed).stat().st_size
+        for name, hashed in manifest.items()
+        if name.endswith(".css")
+    }
+    best = min(sizes, key=lambda name: abs(sizes[name] - 25_000))
+    return f"/static/{best}", sizes[best]
+
+
+def server_times(database: str, urls: dict[str, str]) -> dict:
+    out = run(
+        PYTHON, "bench/server_time.py", json.dumps(urls), env=django_env(database), capture=True
+    )
+    line = next(line for line in out.splitlines() if line.startswith("SERVER_TIME_JSON "))
+    return json.loads(line.removeprefix("SERVER_TIME_JSON "))
+
+
+class Server:
+    def __init__(self, database: str, workers: int, **env: str):
+        self.env = django_env(database, **env)
+        self.workers = workers
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "moisinno.wsgi",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                str(self.workers),
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.kill()
+        raise SystemExit("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def load(url: str, duration: int, connections: int, threads: int) -> dict:
+    full = f"http://127.0.0.1:{PORT}{url}"
+    urllib.request.urlopen(full, timeout=30).read()  # priming (the warm run's miss)
+    out = run(
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+        full,
+        capture=True,
+    )
+    line = next(line for line in out.splitlines() if line.startswith("WRK_JSON "))
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    data["rps"] = data["requests"] / data["seconds"]
+    data["errors"] = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return data
+
+
+def load_run(label: str, database: str, urls: dict, args, **env: str) -> dict:
+    print(
+        f"- {label}: gunicorn --workers {args.workers}, wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.duration}s per page",
+        flush=True,
+    )
+    with Server(database, args.workers, **env):
+        return {
+            name: load(url, args.duration, args.connections, args.threads)
+            for name, url in urls.items()
+        }
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    print("- installing wrk (Debian package)")
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    fmt = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
+    lines = [fmt.format(*headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    return "\n".join([*lines, *(fmt.format(*r) for r in rows)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the databases")
+    parser.add_argument(
+        "--soak",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="then load the warm /programme/ alone this long (the budget: 300 s, 0 errors)",
+    )
+    args = parser.parse_args()
+    ensure_wrk()
+    big, small = "moisinno_bench", "moisinno_bench_100"
+    print("== databases")
+    ensure_database(big, args.events, args.fresh)
+    ensure_database(small, 100, args.fresh)
+    urls = {name: url.format(event=an_event_url(big)) for name, url in PAGES.items()}
+    small_urls = {name: url.format(event=an_event_url(small)) for name, url in PAGES.items()}
+
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
+    print("== server time in-process, page cache off (median of 15)", flush=True)
+    times_big = server_times(big, urls)
+    times_small = server_times(small, small_urls)
+
+    print("== load", flush=True)
+    static, static_size = static_file()
+    loaded = {"static file": static, **urls}
+    run("redis-cli", "-n", "5", "FLUSHDB", capture=True)
+    cold = load_run("cold (page cache off)", big, loaded, args, PAGE_CACHE_ENABLED="false")
+    warm = load_run("warm (page cache in Redis)", big, loaded, args, CACHE_URL=REDIS)
+    soak = None
+    if args.soak:
+        print(f"- soak: warm /programme/ for {args.soak} s", flush=True)
+        with Server(big, args.workers, CACHE_URL=REDIS):
+            soak = load("/programme/", args.soak, args.connections, args.threads)
+
+    print()
+    print(
+        f"Load: {args.events:,} events, gunicorn {args.workers} workers, PostgreSQL, "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page; static file "
+        f"{static_size / 1000:.1f} KB ({static.rsplit('/', 1)[-1]})."
+    )
+    print()
+    rows = []
+    for name in loaded:
+        row = [name]
+        for result in (cold, warm):
+            data, base = result[name], result["static file"]["rps"]
+            row += [
+                f"{data['rps']:.0f}",
+                f"{data['rps'] / base:.3f}",
+                f"{data['p50_ms']:.1f} / {data['p99_ms']:.1f}",
+                str(data["errors"]),
+            ]
+        rows.append(row)
+    print(
+        table(
+            [
+                "page",
+                "cold req/s",
+                "cold ratio",
+                "cold p50 / p99 ms",
+                "cold errors",
+                "warm req/s",
+                "warm ratio",
+                "warm p50 / p99 ms",
+                "warm errors",
+            ],
+            rows,
+        )
+    )
+    if soak:
+        print()
+        print(
+            f"Soak, warm `/programme/`, {args.soak} s: {soak['rps']:.0f} req/s, p50 "
+            f"{soak['p50_ms']:.1f} ms, p99 {soak['p99_ms']:.1f} ms, {soak['errors']} errors "
+            f"over {soak['requests']:,} requests."
+        )
+    print()
+    print("Server time in-process, page cache off (median of 15 requests, ms; SQL queries):")
+    print()
+    rows = []
+    for name in urls:
+        a, b = times_small[name], times_big[name]
+        rows.append(
+            [
+                name,
+                f"{a['median_ms']:.1f}",
+                f"{b['median_ms']:.1f}",
+                f"{b['median_ms'] / a['median_ms']:.2f}×",
+                str(a["queries"]),
+                str(b["queries"]),
+                f"{b['bytes'] / 1000:.0f} KB" if b["bytes"] else "streamed",
+            ]
+        )
+    print(
+        table(
+            [
+                "page",
+                "100 events",
+                f"{args.events:,} events",
+                "ratio",
+                "queries (100)",
+                f"queries ({args.events:,})",
+                "HTML",
+            ],
+            rows,
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
