@@ -7,7 +7,8 @@
 3. gunicorn (production settings, `--workers 2`) on the 10,000-event database, loaded by wrk
    (Debian's package, installed if missing) on each page and on a ~25 KB static file in the
    same run: **cold** with the page cache off (every request renders), then **warm** with the
-   page cache in Redis (127.0.0.1:6379, database 5) after one priming request.
+   page cache in Redis (127.0.0.1:6379, database 5) after one priming request. Every request
+   says `Accept-Encoding: gzip, deflate, br, zstd`, as Chromium does.
 
 Prints Markdown tables: req/s, p50, p99, errors and the ratio to the static file's req/s.
 """
@@ -27,6 +28,9 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG = "postgres://postgres@127.0.0.1:5432/"
 PORT = 8765
 REDIS = "redis://127.0.0.1:6379/5"
+# What Chromium sends: whitenoise then serves the static file compressed, and the page cache
+# its gzip copy, as a visitor gets them.
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 PAGES = {
     "home `/`": "/",
@@ -168,9 +172,12 @@ class Server:
 
 def load(url: str, duration: int, connections: int, threads: int) -> dict:
     full = f"http://127.0.0.1:{PORT}{url}"
-    urllib.request.urlopen(full, timeout=30).read()  # priming (the warm run's miss)
+    priming = urllib.request.Request(full, headers={"Accept-Encoding": ACCEPT_ENCODING})
+    urllib.request.urlopen(priming, timeout=60).read()  # the warm run's miss
     out = run(
         "wrk",
+        "-H",
+        f"Accept-Encoding: {ACCEPT_ENCODING}",
         f"-t{threads}",
         f"-c{connections}",
         f"-d{duration}s",

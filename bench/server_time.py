@@ -20,7 +20,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 WARM_UP = 3
 
@@ -33,7 +33,13 @@ def measure(urls: dict[str, str], repeat: int) -> dict:
             response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             response = client.get(url)
             if response.streaming:
                 b"".join(response.streaming_content)

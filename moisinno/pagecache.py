@@ -32,8 +32,10 @@ cache were empty.
 """
 
 import contextlib
+import gzip
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -56,6 +58,7 @@ from .models import PublicContentVersion
 logger = logging.getLogger(__name__)
 
 _MARK = "public_page"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))")
 # Attributes a view sets on its response for an outer middleware (CSP overrides of the
 # embeddable widget): kept with the stored page so that a hit carries them too.
 _RESPONSE_ATTRIBUTES = ("_csp_config", "_csp_ro_config")
@@ -238,11 +241,18 @@ def _with_browser_headers(response: HttpResponseBase) -> None:
         response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
 
 
-def _entry(response: HttpResponseBase, body: bytes, version: int) -> dict:
-    return {
+_COMPRESSIBLE = ("text/", "json", "xml", "calendar", "csv", "javascript")
+
+
+def _entries(response: HttpResponseBase, body: bytes, version: int) -> dict[str, dict]:
+    """What to store: the page as rendered and, for text, its gzip twin (compressed once here
+    rather than on every hit; these pages hold no secret and no CSRF token, so BREACH has
+    nothing to guess)."""
+    headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
+    entry = {
         "version": version,
         "status": response.status_code,
-        "headers": [(name, value) for name, value in response.items() if name != CACHE_HEADER],
+        "headers": headers,
         "body": body,
         "attributes": {
             name: getattr(response, name)
@@ -250,6 +260,26 @@ def _entry(response: HttpResponseBase, body: bytes, version: int) -> dict:
             if hasattr(response, name)
         },
     }
+    entries = {"identity": entry}
+    content_type = response.get("Content-Type", "")
+    if len(body) >= 200 and any(kind in content_type for kind in _COMPRESSIBLE):
+        compressed = gzip.compress(body, compresslevel=6, mtime=0)
+        zipped_headers = [
+            (name, f"W/{value}" if name == "ETag" and not value.startswith("W/") else value)
+            for name, value in headers
+        ]
+        entries["gzip"] = {
+            **entry,
+            "headers": [*zipped_headers, ("Content-Encoding", "gzip")],
+            "body": compressed,
+        }
+    return entries
+
+
+def _encoding(request: HttpRequest) -> str:
+    return (
+        "gzip" if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+    )
 
 
 def _response(entry: dict) -> HttpResponse:
@@ -299,39 +329,52 @@ class PublicPageCacheMiddleware:
             return response
 
         key = _cache_key(request, mode)
-        version, entry = self._read(key)
+        encoding = _encoding(request)
+        version, entry = self._read(key, encoding)
         if entry is not None:
             response = _response(entry)
             response[CACHE_HEADER] = "hit"
             return _conditional(request, response)
 
         response = self.get_response(request)
-        patch_vary_headers(response, ["Cookie"])
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
         response[CACHE_HEADER] = "miss"
         if not _storable(request, response):
             return response
         _with_browser_headers(response)
         if response.streaming:
             # The exports stream (a 10,000-event calendar is megabytes): kept once sent whole.
-            _tee(response, lambda body: self._write(key, _entry(response, body, version)))
+            _tee(response, lambda body: self._write(key, _entries(response, body, version)))
             return response
-        if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES:
-            self._write(key, _entry(response, response.content, version))
+        if len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
+            return response
+        entries = _entries(response, response.content, version)
+        self._write(key, entries)
+        if encoding in entries and encoding != "identity":
+            response = _response(entries[encoding])
+            response[CACHE_HEADER] = "miss"
         return _conditional(request, response)
 
     @staticmethod
-    def _read(key: str) -> tuple[int | None, dict | None]:
+    def _read(key: str, encoding: str) -> tuple[int | None, dict | None]:
         try:
-            return _lookup(key)
+            version, entry = _lookup(f"{key}:{encoding}")
+            if entry is None and encoding != "identity":
+                # Not compressible (or not yet stored): the page as it is, if kept.
+                version, entry = _lookup(f"{key}:identity")
+            return version, entry
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (read)", exc_info=True)
             return None, None
 
     @staticmethod
-    def _write(key: str, entry: dict) -> None:
-        if entry["version"] is None:  # the cache did not answer the read
+    def _write(key: str, entries: dict[str, dict]) -> None:
+        if entries["identity"]["version"] is None:  # the cache did not answer the read
             return
         try:
-            _page_cache().set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+            _page_cache().set_many(
+                {f"{key}:{encoding}": entry for encoding, entry in entries.items()},
+                settings.PAGE_CACHE_TIMEOUT,
+            )
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (write)", exc_info=True)

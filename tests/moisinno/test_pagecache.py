@@ -494,3 +494,49 @@ def test_an_organisation_created_without_events_keeps_nothing_stale(client, edit
     OrganizationFactory()
 
     assert public_content_version() == version + 1
+
+
+# Compression ---------------------------------------------------------------------------------
+
+
+def test_browsers_that_accept_gzip_get_the_page_compressed_once(client, edition):
+    import gzip
+
+    publish(edition, title="Atelier compressé")
+    plain, plain_html = get(client, "/programme/")
+
+    first = client.get("/programme/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    second = client.get("/programme/", headers={"Accept-Encoding": "gzip"})
+
+    assert "Content-Encoding" not in plain
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert second["X-Cache"] == "hit"
+    assert gzip.decompress(second.content).decode() == plain_html
+    assert len(second.content) < len(plain.content) / 4
+    assert "Accept-Encoding" in second["Vary"]
+    assert second["ETag"] == "W/" + plain["ETag"]
+    revalidated = client.get(
+        "/programme/", headers={"Accept-Encoding": "gzip", "If-None-Match": second["ETag"]}
+    )
+    assert revalidated.status_code == 304
+
+
+def test_a_client_refusing_gzip_gets_the_page_as_it_is(client, edition):
+    publish(edition)
+    client.get("/programme/", headers={"Accept-Encoding": "gzip"})
+
+    response = client.get("/programme/", headers={"Accept-Encoding": "gzip;q=0, identity"})
+
+    assert "Content-Encoding" not in response
+    assert b"<!DOCTYPE html>" in response.content
+
+
+def test_pages_rendered_for_one_visitor_are_never_compressed(edition, organizer):
+    """BREACH: a page with a CSRF token or personal data is sent as it is."""
+    publish(edition)
+    client = Client()
+    client.force_login(organizer)
+
+    for url in ["/programme/", "/espace-organisateur/"]:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert "Content-Encoding" not in response, url
