@@ -18,8 +18,13 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
 from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode
-from events.models import Edition, Event, EventSession, Format, Theme
-from events.search import event_search_text, is_postgresql, search_vector_expression
+from events.models import Edition, Event, EventSession, Format, SearchWord, Theme
+from events.search import (
+    event_search_text,
+    is_postgresql,
+    search_vector_expression,
+    search_vocabulary_add,
+)
 from labs.enums import LabKind
 from labs.models import Lab
 from moisinno.geography import (
@@ -730,7 +735,7 @@ class _InsertableVector:
     """`search.search_vector_expression()` evaluated by the INSERT of each event (PostgreSQL).
 
     Setting the vector with an UPDATE after the INSERT would write every row twice, with all
-    its indexes (the trigram and full-text GIN indexes are the costly ones). An INSERT cannot
+    its indexes (the full-text GIN index is the costly one). An INSERT cannot
     read the row's columns, so the expression is compiled once with each column reference
     replaced by a parameter, and each event supplies its own values for those parameters.
     """
@@ -794,6 +799,7 @@ def analyze_programme_tables() -> None:
             Event.themes.through,
             Event.labs.through,
             Event.co_organizers.through,
+            SearchWord,
         )
     ]
     with connection.cursor() as cursor:
@@ -845,6 +851,7 @@ def programme_generate(
                 event.search_vector = vector.of(event)
             events.append(event)
         Event.objects.bulk_create(events, batch_size=1000)
+        search_vocabulary_add(event.search_text for event in events)
         if events and events[0].pk is None:  # backends that cannot return ids
             ids = dict(Event.objects.filter(slug__in=slugs).values_list("slug", "pk"))
             for event in events:

@@ -387,3 +387,20 @@ class ModerationLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event}: {self.from_status} → {self.to_status}"
+
+
+class SearchWord(models.Model):
+    """A word of the events' search text (folded: lowercase, no accents), PostgreSQL only.
+
+    The vocabulary the typo fallback of the programme's search corrects against: a few
+    thousand rows with a trigram index, instead of a trigram scan of every event. Words are
+    added when an event's search text is written and never removed (a word no event holds any
+    more simply finds nothing)."""
+
+    word = models.CharField("mot", max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = "mot du vocabulaire de recherche"
+
+    def __str__(self) -> str:
+        return self.word

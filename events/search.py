@@ -6,9 +6,10 @@ organisations and labs, lowercased and without accents (see `services.events_ref
 - PostgreSQL: a stored, weighted `search_vector` (title A, summary B, everything else C) built
   with the `french_unaccent` text search configuration (accents ignored, French stemming:
   "atelier" finds "Ateliers"), with a GIN index; results ranked by ts_rank (title first).
-  When no event has all the words as typed, small typos are tolerated: trigram word similarity
-  on the normalised title (GIN trigram index on the first line of `search_text`). Trigrams
-  only as a fallback: on long texts they cost a hundred times more than the full-text index.
+  When no event has all the words as typed, small typos are tolerated: each word is corrected
+  against the search vocabulary (`SearchWord`, the words of every search text, with a trigram
+  index: a few thousand rows, not every event), then the full-text search runs with each word
+  or its close spellings ("atelir" → "atelier"). One query for every word of the search.
 - SQLite: every word of the query must appear in `search_text` (accent- and case-insensitive
   substring match, no stemming, no typo tolerance); results matching early (in the title) first.
 
@@ -17,23 +18,21 @@ organisations and labs, lowercased and without accents (see `services.events_ref
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
-    TrigramWordSimilarity,
 )
 from django.db import connection
 from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     Prefetch,
     Q,
     QuerySet,
-    TextField,
     Value,
 )
 from django.db.models.functions import StrIndex
@@ -42,7 +41,7 @@ from labs.models import Lab
 from moisinno.text import fold
 from organizers.models import Organization
 
-from .models import Event, Theme
+from .models import Event, SearchWord, Theme
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -79,7 +78,7 @@ def event_search_text(
 ) -> str:
     """The recipe of `Event.search_text`: what a visitor may type to find an event.
 
-    The first line is the folded title (the trigram index reads it); related names come in
+    The first line is the folded title; related names come in
     their models' default order. Used by `events_refresh_search` and the demo generator.
     """
     return build_search_text(
@@ -111,58 +110,80 @@ def search_vector_expression():
     )
 
 
-def search_title():
-    """The normalised title: the first line of `search_text` (trigram GIN index on PostgreSQL)."""
-    return Func(
-        F("search_text"), Value("\n"), Value(1), function="split_part", output_field=TextField()
-    )
-
-
 FULL_TEXT = "full_text"
 TYPOS = "typos"
 SUBSTRING = "substring"
+# Corrections per misspelt word, and the shortest word worth correcting.
+MAX_CORRECTIONS = 3
+MIN_CORRECTED_LENGTH = 3
+MAX_WORD_LENGTH = 60
 
 
-def _tsquery(terms: list[str]) -> SearchQuery:
+@dataclass(frozen=True)
+class SearchPlan:
+    """How a search is matched: `mode`, and on PostgreSQL the raw tsquery to run."""
+
+    mode: str
+    tsquery: str = ""
+
+
+def _tsquery(text: str) -> SearchQuery:
     # Every word, stemmed and without accents by french_unaccent ("ateliers" → "ateli").
-    return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG)
+    return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
 
 
-def search_mode(queryset: QuerySet, query: str) -> str:
+def _corrections(terms: list[str]) -> dict[str, list[str]]:
+    """The closest words of the vocabulary for each term (trigram similarity, pg_trgm's
+    default threshold 0.3, which lets "innovaton" find "innovation"). One query."""
+    candidates = [term for term in terms if len(term) >= MIN_CORRECTED_LENGTH]
+    if not candidates:
+        return {}
+    # SearchWord's table, named here so that the statement is one literal string.
+    sql = (
+        "SELECT t.term, w.word FROM unnest(%s::text[]) AS t(term) CROSS JOIN LATERAL ("
+        "SELECT word FROM events_searchword WHERE word %% t.term "
+        "ORDER BY similarity(word, t.term) DESC, word LIMIT %s) AS w"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [candidates, MAX_CORRECTIONS])
+        found: dict[str, list[str]] = {}
+        for term, word in cursor.fetchall():
+            found.setdefault(term, []).append(word)
+    return found
+
+
+def search_mode(queryset: QuerySet, query: str) -> SearchPlan:
     """How `query` will be matched in `queryset`: on PostgreSQL, full text when some event has
-    all its words, else with typo tolerance; on other databases, substrings. One query at most.
-    """
+    all its words, else with each word or its corrections; on other databases, substrings.
+    Two queries at most."""
     terms = search_terms(query)
     if not is_postgresql():
-        return SUBSTRING
-    if terms and queryset.filter(search_vector=_tsquery(terms)).exists():
-        return FULL_TEXT
-    return TYPOS
+        return SearchPlan(SUBSTRING)
+    exact = " & ".join(terms)
+    if not terms or queryset.filter(search_vector=_tsquery(exact)).exists():
+        return SearchPlan(FULL_TEXT, exact)
+    corrections = _corrections(terms)
+    alternatives = [
+        "(" + " | ".join(dict.fromkeys([term, *corrections.get(term, [])])) + ")" for term in terms
+    ]
+    return SearchPlan(TYPOS, " & ".join(alternatives))
 
 
-def apply_search(queryset: QuerySet, query: str, *, mode: str | None = None) -> QuerySet:
+def apply_search(queryset: QuerySet, query: str, *, plan: SearchPlan | None = None) -> QuerySet:
     """Filter `queryset` on `query` and annotate `search_rank` (higher is more relevant).
 
-    `mode` is `search_mode(…)`, computed once when the same search filters several querysets.
+    `plan` is `search_mode(…)`, computed once when the same search filters several querysets.
     """
     terms = search_terms(query)
     if not terms:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    mode = mode or search_mode(queryset, query)
-    phrase = " ".join(terms)
-    if mode == FULL_TEXT:
-        tsquery = _tsquery(terms)
+    plan = plan or search_mode(queryset, query)
+    if plan.mode in (FULL_TEXT, TYPOS):
+        tsquery = _tsquery(plan.tsquery)
         # ts_rank weighs title words most (weight A). No trigram similarity here: computed on
         # every match, it cost ten times the full-text search itself on 10,000 events.
         return queryset.filter(search_vector=tsquery).annotate(
             search_rank=SearchRank(F("search_vector"), tsquery)
-        )
-    if mode == TYPOS:
-        # pg_trgm's default word similarity threshold (0.6) lets "innovaton" find "innovation".
-        return (
-            queryset.alias(search_title=search_title())
-            .filter(search_title__trigram_word_similar=phrase)
-            .annotate(search_rank=TrigramWordSimilarity(phrase, "search_title"))
         )
     condition = Q()
     for term in terms:
@@ -172,6 +193,22 @@ def apply_search(queryset: QuerySet, query: str, *, mode: str | None = None) -> 
         search_rank=ExpressionWrapper(
             -StrIndex("search_text", Value(terms[0])), output_field=FloatField()
         )
+    )
+
+
+def search_vocabulary_add(texts: Iterable[str]) -> None:
+    """Add the words of these search texts to the vocabulary of the typo fallback
+    (PostgreSQL only: elsewhere search matches substrings and corrects nothing)."""
+    if not is_postgresql():
+        return
+    words = {
+        word
+        for text in texts
+        for word in _WORD.findall(text)
+        if MIN_CORRECTED_LENGTH <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()
+    }
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], batch_size=1000, ignore_conflicts=True
     )
 
 
@@ -221,6 +258,7 @@ def events_refresh_search(*, events: QuerySet[Event] | None = None, batch_size: 
                 themes=[theme.name for theme in event.themes.all()],
             )
         Event.objects.bulk_update(rows, ["search_text"])
+        search_vocabulary_add(event.search_text for event in rows)
         if is_postgresql():
             Event.objects.filter(pk__in=chunk).update(search_vector=search_vector_expression())
     return len(ids)

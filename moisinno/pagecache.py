@@ -140,8 +140,29 @@ def _advance_shared_version() -> None:
 
 
 def _shared_version(cache) -> int:
-    cache.add(SHARED_VERSION_KEY, time.time_ns(), timeout=None)
-    return cache.get(SHARED_VERSION_KEY)
+    version = cache.get(SHARED_VERSION_KEY)
+    if version is None:
+        cache.add(SHARED_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(SHARED_VERSION_KEY)
+    return version
+
+
+def version_cached(key: str, compute: Callable[[], object]) -> object:
+    """`compute()`, kept in the page cache until the public content changes: for what a miss
+    recomputes although it depends on nothing but public content (the programme's menus).
+    Computed directly when the cache does not answer."""
+    cache = _page_cache()
+    try:
+        version = _shared_version(cache) if _is_shared(cache) else public_content_version()
+        full_key = f"{key}:{version}"
+        value = cache.get(full_key)
+        if value is None:
+            value = compute()
+            cache.set(full_key, value, settings.PAGE_CACHE_TIMEOUT)
+        return value
+    except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+        logger.warning("page cache unavailable (%s)", key, exc_info=True)
+        return compute()
 
 
 # The middleware ------------------------------------------------------------------------------
@@ -248,7 +269,13 @@ def _entries(response: HttpResponseBase, body: bytes, version: int) -> dict[str,
     """What to store: the page as rendered and, for text, its gzip twin (compressed once here
     rather than on every hit; these pages hold no secret and no CSRF token, so BREACH has
     nothing to guess)."""
-    headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
+    # Content-Length is the body's own, set again when the page is served (the gzip copy is
+    # shorter).
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name not in (CACHE_HEADER, "Content-Length")
+    ]
     entry = {
         "version": version,
         "status": response.status_code,
@@ -286,6 +313,7 @@ def _response(entry: dict) -> HttpResponse:
     response = HttpResponse(entry["body"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
+    response["Content-Length"] = str(len(entry["body"]))
     for name, value in entry["attributes"].items():
         setattr(response, name, value)
     return response

@@ -22,6 +22,7 @@ from events.workflow import PUBLIC_STATUSES
 from labs.enums import LabKind
 from labs.models import Lab
 from moisinno.geography import DEPARTMENT_CHOICES, DEPARTMENTS, REGION_CHOICES, region_name
+from moisinno.pagecache import version_cached
 from organizers.enums import OrganizationKind
 from organizers.models import Organization
 
@@ -228,9 +229,9 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Decided once: the facets filter the same events again, without repeating the probe.
-        if getattr(self, "_search_mode", None) is None:
-            self._search_mode = search_mode(self.queryset, value)
-        return apply_search(queryset, value, mode=self._search_mode)
+        if getattr(self, "_search_plan", None) is None:
+            self._search_plan = search_mode(self.queryset, value)
+        return apply_search(queryset, value, plan=self._search_plan)
 
     def filter_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         # Events with at least one session in the period.
@@ -342,21 +343,34 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         self.form.fields["region"].choices = [
             (code, f"{name}{count(regions, code)}") for code, name in REGION_CHOICES
         ]
+        options = self.menu_options()
         for name, counts in (
             ("format", facets.formats if facets else None),
             ("theme", facets.themes if facets else None),
         ):
             field = self.form.fields[name]  # validation still goes through the queryset
             field.widget.choices = [
-                (slug, f"{label}{count(counts, pk)}")
-                for pk, slug, label in field.queryset.values_list("pk", "slug", "name")
+                (slug, f"{label}{count(counts, pk)}") for pk, slug, label in options[name]
             ]
         for name in ("organisation", "lab"):
             field = self.form.fields[name]
-            field.widget.choices = [
-                ("", field.empty_label),
-                *field.queryset.values_list("slug", "name"),
-            ]
+            field.widget.choices = [("", field.empty_label), *options[name]]
+
+    def menu_options(self) -> dict[str, list[tuple]]:
+        """The formats, themes, organisations and labs of the menus: they change only with the
+        public content, so they are kept until it changes (`version_cached`)."""
+
+        def compute() -> dict[str, list[tuple]]:
+            return {
+                "format": list(self.filters["format"].queryset.values_list("pk", "slug", "name")),
+                "theme": list(self.filters["theme"].queryset.values_list("pk", "slug", "name")),
+                "organisation": list(
+                    self.filters["organisation"].queryset.values_list("slug", "name")
+                ),
+                "lab": list(self.filters["lab"].queryset.values_list("slug", "name")),
+            }
+
+        return version_cached(f"programme-menus:{self.edition.pk}", compute)
 
     def order(self, queryset: QuerySet) -> QuerySet:
         sort = self.sort

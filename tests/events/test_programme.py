@@ -425,8 +425,29 @@ def test_search_tolerates_small_typos_on_postgresql(client, searchable):
     if connection.vendor != "postgresql":
         pytest.skip("Typo tolerance needs PostgreSQL's pg_trgm")
 
-    assert titles(client.get("/programme/?q=creativitee")) == ["Ateliers de créativité"]
+    # A misspelt word finds what the word spelt right finds, the title's match first.
+    assert titles(client.get("/programme/?q=creativitee")) == [
+        "Ateliers de créativité",
+        "Webinaire",
+    ]
     assert titles(client.get("/programme/?q=webinnaire")) == ["Webinaire"]
+    assert titles(client.get("/programme/?q=atelir creativite")) == ["Ateliers de créativité"]
+    # Nothing close: nothing found, rather than everything.
+    assert titles(client.get("/programme/?q=zzqxw")) == []
+
+
+@pytest.mark.postgres
+def test_the_typo_fallback_reads_the_vocabulary_not_every_event(client, searchable):
+    if connection.vendor != "postgresql":
+        pytest.skip("Typo tolerance needs PostgreSQL's pg_trgm")
+    from events.models import SearchWord
+
+    assert SearchWord.objects.filter(word__in=["creativite", "webinaire", "archipel"]).count() == 3
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/programme/?q=creativitee")
+    sql = " ".join(q["sql"] for q in queries)
+    assert "events_searchword" in sql
+    assert "split_part" not in sql and "word_similarity" not in sql
 
 
 def test_search_is_accent_insensitive_without_stemming_on_sqlite(client, searchable):

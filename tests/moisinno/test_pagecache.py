@@ -306,6 +306,7 @@ def test_switching_the_current_edition_shows_at_once(client, edition):
 
 
 def test_a_bulk_writer_raises_the_version_once():
+    public_content_changed()  # the row exists, whatever earlier tests flushed
     before = public_content_version()
     with public_content_batch():
         public_content_changed()
@@ -432,7 +433,7 @@ def redis_pages(settings):
     caches["pages"].clear()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_redis_a_hit_costs_no_query_and_a_commit_invalidates(redis_pages):
     """Redis keeps its own version counter, raised once the change is committed."""
     edition = EditionFactory()
@@ -453,7 +454,7 @@ def test_with_redis_a_hit_costs_no_query_and_a_commit_invalidates(redis_pages):
     assert get(Client(), "/programme/")[0]["X-Cache"] == "hit"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_redis_a_lost_counter_starts_a_new_namespace(redis_pages):
     edition = EditionFactory()
     publish(edition)
@@ -489,6 +490,7 @@ def test_a_cache_that_does_not_answer_leaves_the_site_up(client, edition, settin
 
 def test_an_organisation_created_without_events_keeps_nothing_stale(client, edition):
     """Any saved organisation raises the version (its page may exist already)."""
+    public_content_changed()
     version = public_content_version()
 
     OrganizationFactory()
@@ -540,3 +542,11 @@ def test_pages_rendered_for_one_visitor_are_never_compressed(edition, organizer)
     for url in ["/programme/", "/espace-organisateur/"]:
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         assert "Content-Encoding" not in response, url
+
+
+def test_every_served_copy_says_its_own_length(client, edition):
+    publish(edition)
+    for headers in [{}, {"Accept-Encoding": "gzip"}]:
+        for _ in range(2):  # the miss, then the hit
+            response = client.get("/programme/", headers=headers)
+            assert int(response["Content-Length"]) == len(response.content), headers
