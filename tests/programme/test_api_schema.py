@@ -52,7 +52,7 @@ def test_every_operation_keeps_its_promises(case, programme, unlimited, in_test_
             status_code_conformance,
             content_type_conformance,
             response_schema_conformance,
-        ]
+        ],
     )
 
 
