@@ -84,7 +84,9 @@ def generated_events(database: str) -> int:
 
 def ensure_database(database: str, events: int, fresh: bool) -> None:
     if not fresh and generated_events(database) == events:
-        print(f"- {database}: {events} generated events, reused")
+        print(f"- {database}: {events} generated events, reused (migrated)")
+        run(PYTHON, "manage.py", "migrate", "-v0", env=django_env(database))
+        psql("VACUUM ANALYZE", database)
         return
     print(f"- {database}: building {events} generated events")
     psql(f'DROP DATABASE IF EXISTS "{database}"')
