@@ -69,8 +69,8 @@ INSTALLED_APPS = [
     # E-mail alerts on a programme selection (visitors, no account).
     "alerts",
 ]
-# The synthetic programme and its benchmark (`generate_programme`, `load_demo_data`,
-# `benchmark_programme`): development and benchmarking only, never imported by the site.
+# The synthetic programme (`generate_programme`, `load_demo_data`): development and the
+# benchmark (bench/) only, never imported by the site.
 if DEBUG or env_bool("DEMO_APP"):
     INSTALLED_APPS.append("demo")
 

@@ -21,6 +21,25 @@ def test_home_shows_edition_dates_theme_and_figures(client, edition):
     assert "Co-production" in html
 
 
+def test_the_home_figures_are_one_aggregate_whatever_the_number_of_events(client, edition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lab = LabFactory()
+    EventFactory(edition=edition, published=True).labs.add(lab)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    for index in range(30):
+        event = EventFactory(edition=edition, published=True, region=["53", "11", "76"][index % 3])
+        event.labs.add(lab, LabFactory())
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/")
+
+    assert len(few) == len(many) == 2  # the current edition, the figures
+    figures = response.context["figures"]
+    assert (figures.events, figures.labs, figures.regions, figures.with_labs) == (31, 31, 3, 31)
+
+
 def test_home_without_edition_says_programme_is_coming(client, db):
     response = client.get("/")
 
