@@ -1,0 +1,115 @@
+"""What a first visit to the programme costs, measured in Chromium as its network panel does.
+
+The static files are served as in production: collected with whitenoise's compressed manifest
+storage (hashed names, gzip and brotli copies) and served by the whitenoise middleware, with no
+development static handler in front. Chromium reports each response's bytes on the wire
+(`Network.loadingFinished.encodedDataLength`, the « transferred » column).
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test.testcases import LiveServerThread
+from django.test.utils import override_settings
+from playwright.sync_api import Browser
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+FIRST_VISIT_BUDGET = 300_000  # bytes transferred for /programme/, empty browser cache
+
+
+@pytest.fixture(scope="module")
+def compressed_static(tmp_path_factory):
+    root = tmp_path_factory.mktemp("staticfiles")
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root, storages
+
+
+@pytest.fixture
+def production_static_server(compressed_static, live_server):
+    """A live server whose static files come from whitenoise alone, as in production."""
+    root, storages = compressed_static
+    with override_settings(
+        STATIC_ROOT=root,
+        STORAGES=storages,
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+    ):
+        in_memory = {
+            c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
+        }
+        for connection in in_memory.values():  # as LiveServerTestCase shares them
+            connection.inc_thread_sharing()
+        thread = LiveServerThread(
+            "127.0.0.1", static_handler=lambda app: app, connections_override=in_memory
+        )
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        try:
+            if thread.error:
+                raise thread.error
+            yield f"http://127.0.0.1:{thread.port}"
+        finally:
+            thread.terminate()
+            for connection in in_memory.values():
+                connection.dec_thread_sharing()
+
+
+def test_a_first_visit_to_the_programme_transfers_at_most_300_kb(
+    browser: Browser, production_static_server, demo
+):
+    context = browser.new_context(base_url=production_static_server, locale="fr-FR")
+    page = context.new_page()
+    network = context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    urls: dict[str, str] = {}
+    headers: dict[str, dict] = {}
+    transferred: dict[str, int] = {}
+    network.on(
+        "Network.requestWillBeSent", lambda e: urls.update({e["requestId"]: e["request"]["url"]})
+    )
+    network.on(
+        "Network.responseReceived",
+        lambda e: headers.update({e["requestId"]: e["response"]["headers"]}),
+    )
+    network.on(
+        "Network.loadingFinished",
+        lambda e: transferred.update({e["requestId"]: e["encodedDataLength"]}),
+    )
+    try:
+        page.goto("/programme/", wait_until="networkidle")
+        page.wait_for_timeout(300)  # the last loadingFinished events
+    finally:
+        context.close()
+
+    by_url = {
+        urls[request]: size
+        for request, size in transferred.items()
+        if not urls[request].startswith("data:")  # inlined: no request
+    }
+    total = sum(by_url.values())
+    report = "\n".join(
+        f"{size:>8} {url}" for url, size in sorted(by_url.items(), key=lambda i: -i[1])
+    )
+    assert total <= FIRST_VISIT_BUDGET, f"{total} bytes:\n{report}"
+    # The icons our markup uses are inlined in css/icons.css: the SVG files still fetched are
+    # the few that DSFR's own components draw (links, close buttons, the display settings).
+    assert not [url for url in by_url if "utility" in url], report
+    assert len([url for url in by_url if url.endswith(".svg")]) <= 8, report
+    stylesheets = [r for r, url in urls.items() if url.endswith(".css")]
+    assert stylesheets
+    for request in stylesheets:
+        sent = {name.lower(): value for name, value in headers[request].items()}
+        assert sent.get("content-encoding") in {"gzip", "br"}, urls[request]
+        assert "immutable" in sent["cache-control"], urls[request]
+        assert "max-age=315360000" in sent["cache-control"], urls[request]
+    fonts = [url for url in by_url if url.endswith(".woff2")]
+    assert len(fonts) == len(set(fonts)), fonts  # the preloads are the very fonts used
+    print(f"\nFirst visit to /programme/: {total} bytes in {len(by_url)} requests\n{report}")
