@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,7 +31,7 @@ PORT = 8765
 REDIS = "redis://127.0.0.1:6379/5"
 # Collected static files, outside the checkout: whitenoise indexes STATIC_ROOT whenever it starts
 # (every test client of `make test` included), so a `staticfiles/` left here slows the suite.
-STATIC_ROOT = Path(os.environ.get("TMPDIR", "/tmp")) / "moisinno-bench-static"
+STATIC_ROOT = Path(tempfile.gettempdir()) / "moisinno-bench-static"
 # What Chromium sends: whitenoise then serves the static file compressed, and the page cache
 # its gzip copy, as a visitor gets them.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
