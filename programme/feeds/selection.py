@@ -20,6 +20,7 @@ from django.utils.http import http_date, quote_etag
 from events.models import Edition, Event
 from events.selectors import current_edition
 from labs.models import Lab
+from moisinno.pagecache import public_content_version
 
 from ..selectors import ProgrammeSelection, programme_events
 
@@ -63,6 +64,8 @@ class FeedSelection:
                 str(self.count),
                 str(self.selection_modified),
                 str(self.edition_modified),
+                # Renaming a lab, an organisation or a format changes the feed too.
+                str(public_content_version()),
             ]
         )
         return quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])

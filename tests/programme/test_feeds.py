@@ -311,6 +311,18 @@ def test_feeds_answer_304_until_the_selection_changes(client, programme, path):
     assert changed["ETag"] != etag
 
 
+def test_renaming_an_organisation_changes_the_feeds_etag(client, programme):
+    first = client.get("/programme.csv")
+    organization = programme["lyon"].organization
+    organization.name = "Métropole de Lyon, nouveau nom"
+    organization.save()
+
+    changed = client.get("/programme.csv", headers={"if-none-match": first["ETag"]})
+
+    assert changed.status_code == 200
+    assert "nouveau nom" in content(changed).decode("utf-8-sig")
+
+
 def test_an_event_leaving_the_selection_changes_last_modified(client, programme):
     # HTTP dates count seconds: the programme was last changed a minute ago.
     Event.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=1))
