@@ -9,7 +9,7 @@ French messages: a calendar or a script must not silently receive another select
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -47,6 +47,8 @@ class FeedSelection:
     count: int
     selection_modified: object  # latest `updated_at` of the selected events, or None
     edition_modified: object  # latest `updated_at` of any event of the edition, or None
+    # Renaming a lab, an organisation or a format changes the feed too: read once per request.
+    content_version: int = field(default_factory=public_content_version)
 
     @property
     def last_modified(self):
@@ -64,8 +66,7 @@ class FeedSelection:
                 str(self.count),
                 str(self.selection_modified),
                 str(self.edition_modified),
-                # Renaming a lab, an organisation or a format changes the feed too.
-                str(public_content_version()),
+                str(self.content_version),
             ]
         )
         return quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
