@@ -72,7 +72,12 @@ def _event_changed(sender, instance, **kwargs) -> None:
 # every cascade load the sessions one by one.
 @receiver(post_save, sender=EventSession)
 def _session_changed(sender, instance, **kwargs) -> None:
-    status = Event.objects.filter(pk=instance.event_id).values_list("status", flat=True).first()
+    # The event the session was saved with, when it has it (the services, the admin inline):
+    # no query per session.
+    if EventSession.event.is_cached(instance):
+        status = instance.event.status
+    else:
+        status = Event.objects.filter(pk=instance.event_id).values_list("status", flat=True).first()
     if status is None or status in PUBLIC_STATUSES:
         public_content_changed()
 

@@ -147,13 +147,19 @@ def _shared_version(cache) -> int:
     return version
 
 
+def _current_version(cache) -> int:
+    """Redis: its own counter. Local memory: the database's row (other processes, such as a
+    management command, may have raised it)."""
+    return _shared_version(cache) if _is_shared(cache) else public_content_version()
+
+
 def version_cached(key: str, compute: Callable[[], object]) -> object:
     """`compute()`, kept in the page cache until the public content changes: for what a miss
     recomputes although it depends on nothing but public content (the programme's menus).
     Computed directly when the cache does not answer."""
     cache = _page_cache()
     try:
-        version = _shared_version(cache) if _is_shared(cache) else public_content_version()
+        version = _current_version(cache)
         full_key = f"{key}:{version}"
         value = cache.get(full_key)
         if value is None:
@@ -201,7 +207,7 @@ def _lookup(key: str) -> tuple[int, dict | None]:
     """The current version, and the page stored under `key` if it was stored at that version.
 
     Redis: the counter and the page in one round trip, no query. Local memory: the version
-    from the database (other processes, such as a management command, may have raised it)."""
+    from the database (`_current_version`), then the page."""
     cache = _page_cache()
     if _is_shared(cache):
         found = cache.get_many([SHARED_VERSION_KEY, key])
@@ -210,7 +216,7 @@ def _lookup(key: str) -> tuple[int, dict | None]:
             version = _shared_version(cache)
         entry = found.get(key)
     else:
-        version = public_content_version()
+        version = _current_version(cache)
         entry = cache.get(key)
     if entry is not None and entry["version"] != version:
         entry = None
@@ -287,7 +293,9 @@ def _entries(response: HttpResponseBase, body: bytes, version: int) -> dict[str,
             if hasattr(response, name)
         },
     }
-    entries = {"identity": entry}
+    # A page not worth compressing is stored under both keys, so that every visitor's lookup
+    # is one read.
+    entries = {"identity": entry, "gzip": entry}
     content_type = response.get("Content-Type", "")
     if len(body) >= 200 and any(kind in content_type for kind in _COMPRESSIBLE):
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
@@ -378,7 +386,7 @@ class PublicPageCacheMiddleware:
             return response
         entries = _entries(response, response.content, version)
         self._write(key, entries)
-        if encoding in entries and encoding != "identity":
+        if entries[encoding] is not entries["identity"]:  # the gzip copy
             response = _response(entries[encoding])
             response[CACHE_HEADER] = "miss"
         return _conditional(request, response)
@@ -386,11 +394,7 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def _read(key: str, encoding: str) -> tuple[int | None, dict | None]:
         try:
-            version, entry = _lookup(f"{key}:{encoding}")
-            if entry is None and encoding != "identity":
-                # Not compressible (or not yet stored): the page as it is, if kept.
-                version, entry = _lookup(f"{key}:identity")
-            return version, entry
+            return _lookup(f"{key}:{encoding}")
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (read)", exc_info=True)
             return None, None
