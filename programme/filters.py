@@ -6,7 +6,9 @@ the request: the form reports it (in French) and that filter is ignored.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -23,6 +25,7 @@ from labs.enums import LabKind
 from labs.models import Lab
 from moisinno.geography import DEPARTMENT_CHOICES, DEPARTMENTS, REGION_CHOICES, region_name
 from moisinno.pagecache import version_cached
+from moisinno.text import fold
 from organizers.enums import OrganizationKind
 from organizers.models import Organization
 
@@ -44,7 +47,10 @@ class Sort:
     ]
 
 
-class ProgrammeFilterForm(DsfrBaseForm):
+class ProgrammeFilterForm(forms.Form):
+    """Rendered field by field by `programme.widgets.field_group` (DSFR markup), not by
+    django-dsfr's templates."""
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("du"), cleaned.get("au")
@@ -66,6 +72,60 @@ class CheckboxFilter(django_filters.Filter):
 def _checkbox() -> forms.CheckboxInput:
     # value="1": a checked box reads `avec_lab=1` in the URL rather than `avec_lab=on`.
     return forms.CheckboxInput(attrs={"value": "1"})
+
+
+class Named(NamedTuple):
+    """An organisation or a lab of the menus: what a filter needs, without a model instance."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+MAX_NAMED_MATCHES = 50
+
+
+class NameOrSlugField(forms.CharField):
+    """A text field naming organisations or labs of the programme: a slug (the links of the
+    lab and organisation pages) or some words of their names, accents and case ignored.
+
+    Cleans to the list of matching `Named`; `options` (set by the filter set) is the list of
+    candidates, kept per public-content version, so matching costs no query. A text input
+    instead of a menu of every organisation: the menu was half of the programme page."""
+
+    def __init__(self, *, none_found: str = "Aucun nom du programme", **kwargs):
+        self.none_found = none_found
+        self.options: Callable[[], list[Named]] = list
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> list[Named]:
+        text = super().clean(value)
+        if not text:
+            return []
+        options = self.options()
+        by_slug = [option for option in options if option.slug == text]
+        if by_slug:
+            return by_slug
+        words = fold(text).split()
+        matches = [option for option in options if all(word in fold(option.name) for word in words)]
+        if not matches:
+            raise forms.ValidationError(
+                f"{self.none_found} ne correspond à «\u00a0{text}\u00a0». "
+                "Vérifiez l’orthographe ou essayez une partie du nom.",
+                code="no_match",
+            )
+        if len(matches) > MAX_NAMED_MATCHES:
+            raise forms.ValidationError(
+                f"«\u00a0{text}\u00a0» correspond à {len(matches)} noms\u00a0: "
+                "précisez votre saisie.",
+                code="too_many",
+            )
+        return matches
+
+
+class NamedFilter(django_filters.CharFilter):
+    field_class = NameOrSlugField
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):
@@ -138,21 +198,19 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         widget=DsfrCheckboxSelectMultiple,
         template_name=CHECKBOX_GROUP,
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = NamedFilter(
         label="Organisation",
-        queryset=Organization.objects.all(),
-        to_field_name="slug",
-        empty_label="Toutes les organisations",
+        help_text="Son nom ou une partie de son nom, par exemple «\u00a0Lyon\u00a0».",
         method="filter_organization",
-        widget=DsfrSelect,
+        max_length=200,
+        none_found="Aucune organisation du programme",
     )
-    lab = django_filters.ModelChoiceFilter(
+    lab = NamedFilter(
         label="Laboratoire d’innovation",
-        queryset=Lab.objects.all(),
-        to_field_name="slug",
-        empty_label="Tous les laboratoires",
+        help_text="Son nom ou une partie de son nom.",
         method="filter_lab",
-        widget=DsfrSelect,
+        max_length=200,
+        none_found="Aucun laboratoire du programme",
     )
     avec_lab = CheckboxFilter(
         label="Organisés avec un laboratoire d’innovation",
@@ -202,18 +260,8 @@ class ProgrammeFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, edition: Edition, **kwargs):
         self.edition = edition
         super().__init__(data, queryset, **kwargs)
-        # Only the organisations and labs that have public events in this edition
-        # (IN subqueries: SQLite runs them once, where it would run EXISTS once per row).
-        public = {"edition": edition, "status__in": PUBLIC_STATUSES}
-        in_public = {f"event__{key}": value for key, value in public.items()}
-        co_organizers = Event.co_organizers.through.objects.filter(**in_public)
-        self.filters["organisation"].queryset = Organization.objects.filter(
-            Q(pk__in=Event.objects.filter(**public).values("organization_id"))
-            | Q(pk__in=co_organizers.values("organization_id"))
-        ).only("name", "slug")
-        self.filters["lab"].queryset = Lab.objects.filter(
-            pk__in=Event.labs.through.objects.filter(**in_public).values("lab_id")
-        ).only("name", "slug")
+        for name in ("organisation", "lab"):
+            self.form.fields[name].options = lambda name=name: self.menu_options()[name]
 
     # Filters ---------------------------------------------------------------------------
 
@@ -254,16 +302,22 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             Exists(through.objects.filter(event=OuterRef("pk"), theme__in=value))
         )
 
-    def filter_organization(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_organization(self, queryset: QuerySet, name: str, value: list[Named]) -> QuerySet:
+        if not value:
+            return queryset
+        ids = [named.pk for named in value]
         through = Event.co_organizers.through
         return queryset.filter(
-            Q(organization=value)
-            | Exists(through.objects.filter(event=OuterRef("pk"), organization=value))
+            Q(organization_id__in=ids)
+            | Exists(through.objects.filter(event=OuterRef("pk"), organization_id__in=ids))
         )
 
-    def filter_lab(self, queryset: QuerySet, name: str, value) -> QuerySet:
+    def filter_lab(self, queryset: QuerySet, name: str, value: list[Named]) -> QuerySet:
+        if not value:
+            return queryset
+        ids = [named.pk for named in value]
         through = Event.labs.through
-        return queryset.filter(Exists(through.objects.filter(event=OuterRef("pk"), lab=value)))
+        return queryset.filter(Exists(through.objects.filter(event=OuterRef("pk"), lab_id__in=ids)))
 
     def filter_with_lab(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
@@ -352,25 +406,35 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             field.widget.choices = [
                 (slug, f"{label}{count(counts, pk)}") for pk, slug, label in options[name]
             ]
-        for name in ("organisation", "lab"):
-            field = self.form.fields[name]
-            field.widget.choices = [("", field.empty_label), *options[name]]
 
     def menu_options(self) -> dict[str, list[tuple]]:
-        """The formats, themes, organisations and labs of the menus: they change only with the
-        public content, so they are kept until it changes (`version_cached`)."""
+        """The formats and themes of the menus, and the organisations and labs with public
+        events in this edition (what `organisation` and `lab` match): they change only with
+        the public content, so they are kept until it changes (`version_cached`)."""
+        edition = self.edition
 
         def compute() -> dict[str, list[tuple]]:
+            # IN subqueries: SQLite runs them once, where it would run EXISTS once per row.
+            public = {"edition": edition, "status__in": PUBLIC_STATUSES}
+            in_public = {f"event__{key}": value for key, value in public.items()}
+            co_organizers = Event.co_organizers.through.objects.filter(**in_public)
+            organizations = Organization.objects.filter(
+                Q(pk__in=Event.objects.filter(**public).values("organization_id"))
+                | Q(pk__in=co_organizers.values("organization_id"))
+            )
+            labs = Lab.objects.filter(
+                pk__in=Event.labs.through.objects.filter(**in_public).values("lab_id")
+            )
             return {
                 "format": list(self.filters["format"].queryset.values_list("pk", "slug", "name")),
                 "theme": list(self.filters["theme"].queryset.values_list("pk", "slug", "name")),
-                "organisation": list(
-                    self.filters["organisation"].queryset.values_list("slug", "name")
-                ),
-                "lab": list(self.filters["lab"].queryset.values_list("slug", "name")),
+                "organisation": [
+                    Named(*row) for row in organizations.values_list("pk", "slug", "name")
+                ],
+                "lab": [Named(*row) for row in labs.values_list("pk", "slug", "name")],
             }
 
-        return version_cached(f"programme-menus:{self.edition.pk}", compute)
+        return version_cached(f"programme-menus:{edition.pk}", compute)
 
     def order(self, queryset: QuerySet) -> QuerySet:
         sort = self.sort
@@ -412,10 +476,15 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         for name in ("format", "theme"):
             for obj in cleaned.get(name) or []:
                 add(obj.name, name, [obj.slug])
-        if cleaned.get("organisation"):
-            add(cleaned["organisation"].name, "organisation")
-        if cleaned.get("lab"):
-            add(cleaned["lab"].name, "lab")
+        for name in ("organisation", "lab"):
+            matches = cleaned.get(name) or []
+            if len(matches) == 1:
+                add(matches[0].name, name)
+            elif matches:
+                add(
+                    f"{self.form.fields[name].label}\u00a0: «\u00a0{self.data.get(name)}\u00a0»",
+                    name,
+                )
         for name in ("avec_lab", "inscription_ouverte", "hors_dates"):
             if cleaned.get(name):
                 add(str(self.form.fields[name].label), name)

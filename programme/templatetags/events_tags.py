@@ -7,6 +7,7 @@ calendars; these filters only expose it to templates.
 from django import template
 
 from moisinno import formatting
+from programme.widgets import field_group
 
 register = template.Library()
 
@@ -43,3 +44,9 @@ def query_with(context, **kwargs) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def filter_group(field) -> str:
+    """A field of the programme's filter form as its DSFR group (`programme.widgets`)."""
+    return field_group(field)

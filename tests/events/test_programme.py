@@ -547,3 +547,83 @@ def test_programme_runs_as_many_queries_for_1_and_50_events(client, edition, url
     fifty = _query_count(client, url)
 
     assert one == fifty
+
+
+# Organisation and lab filters: a text field, not a menu of every name ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "tag"),
+    [
+        ("organisation=ville-de-lyon", ["Lyon"], "Ville de Lyon"),  # the organisation page's link
+        ("organisation=ville de lyon", ["Lyon"], "Ville de Lyon"),
+        ("organisation=LYON", ["Lyon"], "Ville de Lyon"),
+        ("organisation=vílle lyon", ["Lyon"], "Ville de Lyon"),  # words, accents ignored
+        ("lab=lab-lyon", ["Lyon"], "Lab Lyon"),
+        ("lab=lab lyon", ["Lyon"], "Lab Lyon"),
+    ],
+)
+def test_organisation_and_lab_are_found_by_slug_or_by_words_of_their_names(
+    client, variety, query, expected, tag
+):
+    response = client.get(f"/programme/?{query}")
+
+    assert sorted(titles(response)) == expected
+    assert not response.context["filter_errors"]
+    assert [t.label for t in response.context["active_filters"]] == [tag]
+
+
+def test_a_name_shared_by_several_organisations_selects_the_events_of_all_of_them(client, edition):
+    for city in ("Lyon", "Nantes"):
+        organization = OrganizationFactory(name=f"Métropole de {city}")
+        publish(edition, title=f"Événement de {city}", organization=organization)
+    publish(edition, title="Autre", organization=OrganizationFactory(name="Région Bretagne"))
+    co_organized = publish(edition, title="Co-organisé", organization=OrganizationFactory())
+    co_organized.co_organizers.add(OrganizationFactory(name="Métropole du Grand Paris"))
+
+    response = client.get("/programme/?organisation=metropole")
+
+    assert sorted(titles(response)) == ["Co-organisé", "Événement de Lyon", "Événement de Nantes"]
+    assert [t.label for t in response.context["active_filters"]] == [
+        "Organisation\u00a0: «\u00a0metropole\u00a0»"
+    ]
+
+
+def test_an_unknown_organisation_is_a_french_error_and_the_text_is_kept(client, variety):
+    response = client.get("/programme/?organisation=Préfecture du Cantal&region=53")
+    content = html(response).replace("&nbsp;", "\u00a0")
+
+    assert titles(response) == ["Rennes"]  # the other filters still apply
+    assert response.context["filter_errors"] == [
+        "Organisation\u00a0: Aucune organisation du programme ne correspond à "
+        "«\u00a0Préfecture du Cantal\u00a0». Vérifiez l’orthographe ou essayez une partie du nom."
+    ]
+    assert 'value="Préfecture du Cantal"' in content
+    assert 'aria-describedby="id_organisation-desc-error"' in content
+
+
+def test_an_organisation_without_public_event_in_this_edition_is_not_matched(client, variety):
+    OrganizationFactory(name="Ville de Lyonnais-sans-événement")
+
+    response = client.get("/programme/?organisation=lyonnais")
+
+    assert response.context["filter_errors"]
+    assert len(titles(response)) == 4  # the filter is ignored
+
+
+def test_the_filter_form_does_not_grow_with_the_organisations_and_labs(client, edition):
+    def form_bytes() -> int:
+        content = client.get("/programme/").content
+        start = content.index(b'<form id="programme-filters"')
+        return content.index(b"</form>", start) - start
+
+    publish(edition, title="Un événement")
+    small = form_bytes()
+    for n in range(300):  # about the 2022 programme's organisations
+        event = publish(edition, organization=OrganizationFactory(name=f"Organisation n° {n}"))
+        if n < 40:
+            event.labs.add(LabFactory(name=f"Laboratoire d’innovation territoriale n° {n}"))
+    large = form_bytes()
+
+    assert large - small < 100  # only the facets' counts have more digits
+    assert large < 25_000  # it was 56 KB with menus of every organisation and lab

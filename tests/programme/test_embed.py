@@ -133,7 +133,10 @@ def test_embed_shows_the_first_events_and_links_to_the_whole_selection(client, e
     [
         ({"region": "zz"}, "Région\u00a0: Sélectionnez un choix valide."),
         ({"du": "pas-une-date"}, "Du\u00a0: Saisissez une date valide."),
-        ({"organisation": "inconnue"}, "Organisation\u00a0: Sélectionnez un choix valide."),
+        (
+            {"organisation": "inconnue"},
+            "Organisation\u00a0: Aucune organisation du programme ne correspond à",
+        ),
         ({"nombre": "beaucoup"}, "Nombre d’événements\u00a0: saisissez un nombre entier"),
         ({"nombre": "5000"}, "Nombre d’événements\u00a0: saisissez un nombre entier"),
     ],
