@@ -127,6 +127,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's cost of a random read: 1.1 for data in memory or on SSDs (the default, 4,
+    # is for spinning disks). With 4, a text search scanned every event rather than use its
+    # GIN index: the typo search's list took 18 ms instead of 8 on 10,000 events.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Project-level reference and demo data: `manage.py loaddata reference demo_2022`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -398,6 +398,36 @@ def test_search_ranks_title_matches_first(client, searchable):
     assert titles(response)[0] == "Ateliers de créativité"
 
 
+def test_search_ranks_title_then_summary_then_the_rest_whatever_the_dates(client, edition):
+    neutral = {"format": None, "summary": "Une matinée d’échanges."}
+    publish(edition, title="Forum", description="Un atelier ouvert.", starts_on=day(2), **neutral)
+    publish(
+        edition,
+        title="Rencontre",
+        summary="Un atelier d’une heure",
+        format=None,
+        description="Ouvert à tous.",
+        starts_on=day(3),
+    )
+    publish(edition, title="L’atelier du jeudi", starts_on=day(20), **neutral)
+    publish(edition, title="Atelier du mardi", starts_on=day(9), **neutral)
+    events_refresh_search()
+
+    assert titles(client.get("/programme/?q=atelier")) == [
+        "Atelier du mardi",
+        "L’atelier du jeudi",
+        "Rencontre",
+        "Forum",
+    ]
+    # By date when asked, whatever the relevance.
+    assert titles(client.get("/programme/?q=atelier&tri=date")) == [
+        "Forum",
+        "Rencontre",
+        "Atelier du mardi",
+        "L’atelier du jeudi",
+    ]
+
+
 def test_search_follows_renamed_labs_once_refreshed(client, searchable):
     from labs.models import Lab
 
