@@ -165,6 +165,7 @@ def programme_counts(*, selection: ProgrammeSelection) -> ProgrammeCounts:
         .annotate(n=Count("*"))  # not the primary key: PostgreSQL reads its covering index
     )
     main = derogations = 0
+    outside_only = selection.outside_only
     by_region: dict[str, int] = {}
     by_format: dict[int, int] = {}
     for row_region, row_department, row_format, outside, n in groups:
@@ -179,7 +180,7 @@ def programme_counts(*, selection: ProgrammeSelection) -> ProgrammeCounts:
         if place_ok and format_ok:
             derogations += n if outside else 0
             # With `hors_dates`, every group is outside the dates and all of them are listed.
-            main += n if selection.outside_only or not outside else 0
+            main += n if outside_only or not outside else 0
     return ProgrammeCounts(main=main, derogations=derogations, regions=by_region, formats=by_format)
 
 
