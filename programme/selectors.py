@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -79,6 +80,28 @@ def public_events(*, edition: Edition | None = None) -> QuerySet[Event]:
         .defer("description", "search_text", "search_vector")
     )
     return events.filter(edition=edition) if edition is not None else events
+
+
+# What a card shows (events/includes/event_card.html, the star button): a programme page reads
+# these columns only, and builds its 26 events from 17 columns instead of 50.
+CARD_FIELDS = (
+    "edition",
+    "slug",
+    "title",
+    "summary",
+    "status",
+    "is_full",
+    "attendance_mode",
+    "city",
+    "department",
+    "region",
+    "starts_on",
+    "ends_on",
+    "organization__name",
+    "organization__slug",
+    "format__name",
+    "format__slug",
+)
 
 
 def prefetch_cards(events: list[Event]) -> list[Event]:
@@ -161,7 +184,9 @@ def programme_counts(*, selection: ProgrammeSelection) -> ProgrammeCounts:
                 output_field=BooleanField(),
             )
         )
-        .values_list("region", "department", "format", "outside")
+        # The department only matters to its filter: without one, a tenth of the groups.
+        .annotate(place=F("department") if department else Value(""))
+        .values_list("region", "place", "format", "outside")
         .annotate(n=Count("*"))  # not the primary key: PostgreSQL reads its covering index
     )
     main = derogations = 0
@@ -210,7 +235,7 @@ def programme_listing(
     with `counts` (from `programme_counts`).
     """
     outside = outside_edition_q(selection.edition)
-    events = selection.events
+    events = selection.events.only(*CARD_FIELDS)
     main = events if selection.outside_only else events.exclude(outside)
     paginator = Paginator(main, per_page)
     if counts is not None:

@@ -7,6 +7,7 @@ calendars; these filters only expose it to templates.
 from django import template
 
 from moisinno import formatting
+from programme import cards
 from programme.widgets import field_group
 
 register = template.Library()
@@ -16,15 +17,19 @@ session_times = register.filter("session_times", formatting.session_times)
 session_label = register.filter("session_label", formatting.session_label)
 
 
-@register.filter
-def event_place(event) -> str:
-    """ "Rennes (Ille-et-Vilaine)", "En ligne", "Rennes et en ligne"."""
-    where = event.city or event.region_name
-    if event.city and event.department_name and event.department_name != event.city:
-        where = f"{event.city} ({event.department_name})"
-    if not event.is_in_person or not where:
-        return "En ligne" if event.is_online else where
-    return f"{where} et en ligne" if event.is_online else where
+event_place = register.filter("event_place", cards.event_place)
+
+
+@register.simple_tag
+def event_card(event, heading: str = "h3") -> str:
+    """The event as a DSFR card (`programme.cards`)."""
+    return cards.event_card(event, heading)
+
+
+@register.simple_tag(takes_context=True)
+def star_button(context, event) -> str:
+    """The « Mon programme » button of `event` (`programme.cards`)."""
+    return cards.star_button(event, context.get("request"))
 
 
 @register.filter

@@ -657,3 +657,44 @@ def test_the_filter_form_does_not_grow_with_the_organisations_and_labs(client, e
 
     assert large - small < 100  # only the facets' counts have more digits
     assert large < 25_000  # it was 56 KB with menus of every organisation and lab
+
+
+def test_a_card_says_what_when_where_and_with_whom(client, edition):
+    event = publish(
+        edition,
+        title="Atelier <données> & usagers",
+        summary="Résumé « court »",
+        city="Rennes",
+        department="35",
+        region="53",
+        attendance_mode=AttendanceMode.HYBRID,
+        is_full=True,
+        organization=OrganizationFactory(name="Ville de Rennes"),
+    )
+    event.sessions.all().delete()
+    for n in (15, 16, 17):
+        EventSession.objects.create(event=event, date=day(n), start_time=datetime.time(9))
+    event.labs.add(LabFactory(name="La 27e Région"), LabFactory(name="Lab Bretagne"))
+    cancelled = publish(
+        edition, title="Annulé", status=EventStatus.CANCELLED, online=True, format=None
+    )
+
+    page = html(client.get("/programme/"))
+    link = page.index(f'<a href="/evenements/{event.slug}/">')
+    card = page[page.rindex('<div class="fr-card fr-enlarge-link', 0, link) :]
+    card = card[: card.index("</form>")]
+
+    assert f'<h3 class="fr-card__title"><a href="/evenements/{event.slug}/">' in card
+    assert "Atelier &lt;données&gt; &amp; usagers" in card
+    assert "Résumé « court »" in card
+    assert '<p class="fr-badge fr-badge--warning fr-badge--sm">Complet</p>' in card
+    assert '<p class="fr-badge fr-badge--sm">Atelier</p>' in card
+    assert ">Hybride</p>" in card
+    assert "mardi 15 novembre 2022, à 9\u00a0h (+&nbsp;2 séances)" in card
+    assert "Rennes (Ille-et-Vilaine) et en ligne" in card
+    assert "Ville de Rennes — avec La 27e Région, Lab Bretagne" in card
+    assert f'action="/mon-programme/ajouter/{event.slug}/"' in card
+    assert "Ajouter à mon programme" in card
+    other = page[page.index(f"/evenements/{cancelled.slug}/") :]
+    assert '<p class="fr-badge fr-badge--error fr-badge--sm">Annulé</p>' in other[:2000]
+    assert ">En ligne</p>" in other[:2000]

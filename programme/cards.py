@@ -1,0 +1,102 @@
+"""An event's card and its « Mon programme » button, written in Python.
+
+A programme page shows 26 cards, each with its button: through Django's template engine they
+cost a fifth of the page's server time (about 1,200 Python calls a card). These functions write
+the same DSFR markup; the templates `events/includes/event_card.html` and
+`programme/includes/star_button.html` call them, so every page shows the same card.
+"""
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from events.enums import AttendanceMode
+from moisinno.formatting import session_label
+
+from .starred import starred_ids
+
+HEADINGS = {"h2", "h3", "h4"}
+
+
+def event_place(event) -> str:
+    """ "Rennes (Ille-et-Vilaine)", "En ligne", "Rennes et en ligne"."""
+    where = event.city or event.region_name
+    if event.city and event.department_name and event.department_name != event.city:
+        where = f"{event.city} ({event.department_name})"
+    if not event.is_in_person or not where:
+        return "En ligne" if event.is_online else where
+    return f"{where} et en ligne" if event.is_online else where
+
+
+def _badge(text: str, modifier: str = "") -> str:
+    return f'<li><p class="fr-badge{modifier} fr-badge--sm">{escape(text)}</p></li>'
+
+
+def event_card(event, heading: str = "h3") -> SafeString:
+    """The event as a DSFR card (`sessions` and `labs` prefetched); `heading`: h2, h3 or h4."""
+    tag = heading if heading in HEADINGS else "h3"
+    badges = []
+    if event.is_cancelled:
+        badges.append(_badge("Annulé", " fr-badge--error"))
+    elif event.is_full:
+        badges.append(_badge("Complet", " fr-badge--warning"))
+    if event.format_id:
+        badges.append(_badge(event.format.name))
+    mode = (
+        "Hybride"
+        if event.attendance_mode == AttendanceMode.HYBRID
+        else event.get_attendance_mode_display()
+    )
+    badges.append(
+        f'<li><p class="fr-badge fr-badge--sm fr-badge--blue-cumulus">{escape(mode)}</p></li>'
+    )
+    sessions = event.sessions.all()
+    when = ""
+    if sessions:
+        others = len(sessions) - 1
+        more = f" (+&nbsp;{others} séance{'s' if others > 1 else ''})" if others else ""
+        when = (
+            '<p class="fr-card__detail fr-icon-calendar-line">'
+            f"{escape(session_label(sessions[0]))}{more}</p>"
+        )
+    labs = ", ".join(escape(lab.name) for lab in event.labs.all())
+    summary = f'<p class="fr-card__desc">{escape(event.summary)}</p>' if event.summary else ""
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        '<div class="fr-card fr-enlarge-link moisinno-event-card"><div class="fr-card__body">'
+        '<div class="fr-card__content">'
+        f'<{tag} class="fr-card__title"><a href="{escape(event.get_absolute_url())}">'
+        f"{escape(event.title)}</a></{tag}>{summary}"
+        f'<div class="fr-card__start"><ul class="fr-badges-group">{"".join(badges)}</ul>'
+        f"{when}</div>"
+        '<div class="fr-card__end">'
+        f'<p class="fr-card__detail fr-icon-map-pin-2-line">{escape(event_place(event))}</p>'
+        f'<p class="fr-card__detail fr-icon-team-line">{escape(event.organization.name)}'
+        f"{f' — avec {labs}' if labs else ''}</p>"
+        "</div></div></div></div>"
+    )
+
+
+def star_button(event, request) -> SafeString:
+    """« Mon programme »: add or remove `event` (a POST form, no JavaScript needed); the
+    visitor comes back to the same place of the page (`#etoile-<slug>`). No CSRF token: the
+    pages that show it are kept by the shared page cache; the view refuses cross-site posts
+    from the browser's Sec-Fetch-Site and Origin headers (programme/visitor.py)."""
+    starred = request is not None and event.pk in starred_ids(request)
+    anchor = f"etoile-{event.slug}"
+    action = reverse("star_remove" if starred else "star_add", args=[event.slug])
+    path = request.get_full_path() if request is not None else ""
+    if starred:
+        button = (
+            '<button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary '
+            'fr-icon-star-fill fr-btn--icon-left">Retirer de mon programme'
+        )
+    else:
+        button = (
+            '<button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary '
+            'fr-icon-star-line fr-btn--icon-left">Ajouter à mon programme'
+        )
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<form method="post" id="{escape(anchor)}" class="fr-mt-1w" action="{escape(action)}">'
+        f'<input type="hidden" name="next" value="{escape(path)}#{escape(anchor)}">'
+        f'{button}<span class="fr-sr-only">&nbsp;: {escape(event.title)}</span></button></form>'
+    )
