@@ -7,6 +7,7 @@ at attempt 11 instead of 6, and 7 password-reset requests sent 7 e-mails); `chec
 refuses that configuration (tests/moisinno/test_security_headers.py).
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -139,7 +140,7 @@ class Servers:
         )
 
     def reset_emails(self) -> int:
-        with sqlite3.connect(self.tmp / "db.sqlite3") as db:
+        with contextlib.closing(sqlite3.connect(self.tmp / "db.sqlite3")) as db:
             (count,) = db.execute(
                 "SELECT COUNT(*) FROM moisinno_outgoingemail WHERE template = ?",
                 ("account/email/password_reset_key",),
