@@ -63,3 +63,24 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
             id="moisinno.E001",
         )
     ]
+
+
+@register(Tags.security)
+def check_rate_limit_settings(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """A malformed organiser limit is reported by every `manage.py` command (`migrate` at
+    deployment included), not at the first creation."""
+    from .ratelimit import parse_limits
+
+    errors = []
+    for name in ("EVENT_CREATE_RATE_LIMIT", "EVENT_SUBMIT_RATE_LIMIT"):
+        try:
+            parse_limits(getattr(settings, name))
+        except ValueError:
+            errors.append(
+                Error(
+                    f"{name}={getattr(settings, name)!r} is not a rate limit.",
+                    hint="amount/period/per, like allauth's: e.g. 20/h/user,50/h/organization.",
+                    id="moisinno.E002",
+                )
+            )
+    return errors

@@ -57,8 +57,8 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 def parse_limits(spec: str) -> list[Limit]:
     """`"20/h/user,50/h/organization"` -> two limits (durations: `30s`, `15m`, `h`, `2h`, `d`).
 
-    An empty spec means no limit. A malformed one raises ValueError (at start-up, from the
-    settings' users, rather than at the first request).
+    An empty spec means no limit. A malformed one raises ValueError (the system check
+    moisinno.E002 reports the settings' ones).
     """
     limits = []
     for part in filter(None, (item.strip() for item in spec.split(","))):

@@ -315,7 +315,7 @@ SILENCED_SYSTEM_CHECKS = []
 # Django sends Cross-Origin-Opener-Policy: same-origin by default; said here to be explicit.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Permissions-Policy (moisinno/security.py): no page uses any of these browser features.
-# Only features Chromium and Firefox know, so that no browser logs an unrecognised one.
+# Only features Chromium knows: it logs an error for an unknown one (tests/e2e checks none).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "accelerometer": [],
     "autoplay": [],

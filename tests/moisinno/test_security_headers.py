@@ -233,3 +233,11 @@ def test_the_worker_count_is_read_as_gunicorn_reads_it(monkeypatch, env, expecte
         monkeypatch.setenv(name, value)
 
     assert configured_web_workers() == expected
+
+
+def test_a_malformed_organiser_limit_stops_every_command():
+    result = run(["manage.py", "check"], DEBUG="true", EVENT_CREATE_RATE_LIMIT="20 par heure")
+
+    assert result.returncode != 0
+    assert "moisinno.E002" in result.stderr
+    assert "EVENT_CREATE_RATE_LIMIT" in result.stderr
