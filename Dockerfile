@@ -41,5 +41,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = (os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('.').replace('*', '') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
+# The number of gunicorn workers: gunicorn reads WEB_CONCURRENCY as its default --workers, and
+# `check --deploy` reads it too (more than one worker needs CACHE_URL: moisinno/checks.py).
+ENV WEB_CONCURRENCY=3
+
 # Gunicorn 27 opens a control socket by default; this container does not need it.
-CMD ["gunicorn", "moisinno.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket"]
+CMD ["gunicorn", "moisinno.wsgi", "--bind", "0.0.0.0:8000", "--no-control-socket"]

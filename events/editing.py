@@ -23,6 +23,7 @@ from organizers.selectors import user_is_active_member
 from . import workflow
 from .eligibility import referencing_closed_message, referencing_open_for
 from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, RegistrationMode
+from .limits import counted_creation
 from .models import Edition, Event, EventSession
 from .search import event_refresh_search
 from .services import event_refresh_dates
@@ -216,13 +217,14 @@ def event_create(
     """Create a draft for `organization`. Never checks eligibility: a draft may be incomplete.
 
     Raises PermissionDenied for a non-member, ReferencingClosed outside the referencing window
-    (DITP moderators may still add events).
+    (DITP moderators may still add events), EventRateLimited past EVENT_CREATE_RATE_LIMIT.
     """
     if not _can_edit_events_of(user=user, organization_id=organization.pk):
         raise PermissionDenied
     if not referencing_open_for(edition=edition, user=user):
         raise ReferencingClosed(referencing_closed_message(edition))
-    with transaction.atomic():
+    # At most EVENT_CREATE_RATE_LIMIT drafts per account and per organisation (EventRateLimited).
+    with counted_creation(user=user, organization_id=organization.pk), transaction.atomic():
         event = Event(
             edition=edition, organization=organization, created_by=user, status=workflow.INITIAL
         )

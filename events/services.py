@@ -17,6 +17,7 @@ from moisinno.roles import is_moderator
 from . import workflow
 from .eligibility import eligibility_errors
 from .enums import Actor, EventStatus
+from .limits import counted_submission
 from .models import Edition, Event, ModerationLogEntry
 from .notifications import notify_event_transition
 from .search import event_refresh_search
@@ -129,11 +130,13 @@ def event_transition(
 def event_submit(*, event: Event, user: AbstractBaseUser, message: str = "") -> Event:
     """Submit a draft, or resubmit after requested changes (with the organiser's answer).
 
-    The one submission door: raises EventNotEligible with every problem found.
+    The one submission door: raises EventNotEligible with every problem found, and
+    EventRateLimited past EVENT_SUBMIT_RATE_LIMIT (a refused submission is not counted).
     """
-    return event_transition(
-        event=event, to_status=EventStatus.SUBMITTED, user=user, message=message
-    )
+    with counted_submission(user=user, organization_id=event.organization_id):
+        return event_transition(
+            event=event, to_status=EventStatus.SUBMITTED, user=user, message=message
+        )
 
 
 def event_withdraw(*, event: Event, user: AbstractBaseUser) -> Event:

@@ -33,6 +33,13 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY and not env_bool("MOISINNO_ALLOW_D
         "SECRET_KEY is the development key: set SECRET_KEY in the environment "
         "(or DEBUG=true for local development)."
     )
+# An empty key only fails when something signs (a session, a form): the site would serve its
+# pages and break at the first login. Production stops at start-up instead.
+if not DEBUG and not SECRET_KEY.strip():
+    raise ImproperlyConfigured(
+        "SECRET_KEY is empty: set SECRET_KEY in the environment (or DEBUG=true for local "
+        "development)."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -56,6 +63,9 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "allauth",
     "allauth.account",
+    # Two-factor authentication (TOTP and recovery codes), offered to everyone, required of
+    # superusers with STAFF_REQUIRE_2FA (see « Staff accounts » below).
+    "allauth.mfa",
     "django_tasks_db",
     "moisinno",
     "organizers",
@@ -271,8 +281,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Account emails go through the durable outbox, like every other email.
 ACCOUNT_ADAPTER = "moisinno.account_adapter.AccountAdapter"
-# allauth's default rate limits stay on (login failures, sign-ups, password resets, …):
-# ACCOUNT_RATE_LIMITS is deliberately not set to False. They count in the cache (CACHE_URL).
+# allauth's rate limits stay on (login failures, sign-ups, password resets, …): see « Rate
+# limits » below. They count in the cache (CACHE_URL).
 # Every per-IP limit (allauth's, the API's, the alerts') reads the client's address as allauth
 # does: behind N reverse proxies that append to X-Forwarded-For, the N-th address from the end.
 # 0 (the default, no proxy) reads REMOTE_ADDR; behind a proxy, leaving it at 0 would count every
@@ -307,6 +317,65 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = []
+
+# --- Security headers (docs/configuration.md § Security) ------------------------------------
+# Django sends Cross-Origin-Opener-Policy: same-origin by default; said here to be explicit.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy (moisinno/security.py): no page uses any of these browser features.
+# Only features Chromium knows: it logs an error for an unknown one (tests/e2e checks none).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "sync-xhr": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+# Next to SecurityMiddleware, outside the page cache: cached pages carry it too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "moisinno.security.PermissionsPolicyMiddleware",
+)
+
+# --- Staff accounts: allauth's login for the admin, two-factor authentication ---------------
+# `/admin/login/` sends to allauth's login (moisinno/urls.py), so staff get its rate limits
+# and its second step. TOTP (an authenticator app) and recovery codes; no WebAuthn.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mois de l'innovation publique"
+# On: a superuser without TOTP cannot reach the admin and is sent to set it up.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", default=False)
+MIDDLEWARE.append("moisinno.security.StaffTwoFactorMiddleware")
+
+# --- Rate limits (docs/configuration.md § Rate limits) --------------------------------------
+# Every limit counts in the default cache: Redis (CACHE_URL) as soon as more than one worker
+# runs, which `check --deploy` enforces (moisinno/checks.py, from WEB_CONCURRENCY).
+# allauth's defaults, except: a password reset e-mails one address at most 3 times in
+# 15 minutes, and one IP address signs up at most 5 accounts a minute and 20 an hour (a
+# ministry's shared proxy stays usable). Login failures: allauth's 5 per 5 minutes per
+# address, 10 a minute per IP; the 6th attempt is refused, right password or not.
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "20/m/ip,3/15m/key"),
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "5/m/ip,20/h/ip"),
+    "login_failed": os.environ.get("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+}
+# The organiser space (events/limits.py): drafts created (duplicates included) and events
+# submitted, per account and per organisation; DITP moderators are not limited.
+EVENT_CREATE_RATE_LIMIT = os.environ.get("EVENT_CREATE_RATE_LIMIT", "20/h/user,50/h/organization")
+EVENT_SUBMIT_RATE_LIMIT = os.environ.get("EVENT_SUBMIT_RATE_LIMIT", "20/h/user,50/h/organization")
 
 # Open data (programme/api/): anyone may read the API from another site, GET only, no cookies.
 # The API and every feed or export of the programme may be read from other sites' pages.

@@ -3,10 +3,15 @@
 Apps are included by name, so the project's core imports none of them.
 """
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+
+# Staff log in through allauth's login, never the admin's own form: the admin's login had no
+# rate limit and would skip the second factor (docs/configuration.md, « Staff accounts »).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

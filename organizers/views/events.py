@@ -24,6 +24,7 @@ from events.eligibility import (
     referencing_open_for,
 )
 from events.forms import EventForm, SessionFormSet
+from events.limits import EventRateLimited
 from events.models import Event
 from events.selectors import current_edition, event_possible_duplicates
 from events.services import EventNotEligible, TransitionError
@@ -50,6 +51,7 @@ def _without_validation(form, formset) -> None:
 def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpResponse:
     organization = event.organization
     action = request.POST.get("action", "save")
+    limited: EventRateLimited | None = None
     if request.method == "POST":
         data = request.POST
         if action == "add_session":  # without JavaScript: one more row, nothing saved
@@ -73,20 +75,25 @@ def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpRe
                     )
                 else:
                     saved = editing.event_update(event=event, user=request.user, **kwargs)
+            except EventRateLimited as error:
+                # Nothing typed is lost: the form comes back filled in, with when to retry.
+                form.add_error(None, str(error))
+                limited = error
             except EventError as error:
                 messages.error(request, str(error))
                 return redirect("organizers:dashboard")
-            messages.success(request, _saved_message(saved))
-            submission = workflow.submission(saved)
-            if action == "submit" and submission is not None:
-                return redirect(submission.organizer_url, pk=saved.pk)
-            return redirect("organizers:event_update", pk=saved.pk)
+            else:
+                messages.success(request, _saved_message(saved))
+                submission = workflow.submission(saved)
+                if action == "submit" and submission is not None:
+                    return redirect(submission.organizer_url, pk=saved.pk)
+                return redirect("organizers:event_update", pk=saved.pk)
     else:
         form = EventForm(instance=event, organization=organization)
         formset = SessionFormSet(instance=event, prefix=SESSIONS_PREFIX)
     errors = error_summary(form, formset) if action != "add_session" else []
     heading = "Référencer un événement" if creating else f"Modifier « {event.title} »"
-    return render(
+    response = render(
         request,
         "organizers/event_form.html",
         {
@@ -100,7 +107,11 @@ def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpRe
             "errors": errors,
             "breadcrumb_data": breadcrumb(heading),
         },
+        status=429 if limited else 200,
     )
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 def _saved_message(event: Event) -> str:
@@ -198,6 +209,7 @@ def _submission(request: HttpRequest, event: Event, *, resubmit: bool) -> HttpRe
         return redirect("organizers:dashboard")
     form = EventResubmitForm(request.POST or None) if resubmit else None
     errors = None
+    limited: EventRateLimited | None = None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:  # the one submission door checks eligibility itself
             events_services.event_submit(
@@ -207,6 +219,8 @@ def _submission(request: HttpRequest, event: Event, *, resubmit: bool) -> HttpRe
             )
         except EventNotEligible as error:
             errors = error.errors
+        except EventRateLimited as error:
+            limited = error  # the page comes back, the message typed kept, with when to retry
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect("organizers:dashboard")
@@ -222,21 +236,26 @@ def _submission(request: HttpRequest, event: Event, *, resubmit: bool) -> HttpRe
     heading = (
         f"Soumettre à nouveau « {event.title} »" if resubmit else f"Soumettre « {event.title} »"
     )
-    return render(
+    response = render(
         request,
         "organizers/event_submit.html",
         {
-            "title": heading,
+            "title": page_title(heading, has_errors=True) if limited else heading,
             "heading": heading,
             "event": event,
             "resubmit": resubmit,
             "form": form,
             "form_errors": error_summary(form) if form is not None else [],
             "eligibility_errors": errors,
+            "limit_error": str(limited) if limited else "",
             "duplicates": event_possible_duplicates(event=event),
             "breadcrumb_data": breadcrumb(heading),
         },
+        status=429 if limited else 200,
     )
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 @event_member_required
@@ -330,7 +349,7 @@ def event_duplicate(request: HttpRequest, event: Event) -> HttpResponse:
     if request.method == "POST":
         try:
             copy = editing.event_duplicate(event=event, user=request.user, edition=edition)
-        except EventError as error:
+        except (EventError, EventRateLimited) as error:
             messages.error(request, str(error))
             return redirect("organizers:dashboard")
         messages.success(

@@ -41,15 +41,18 @@ def scene():
     approved = EventFactory(title="Fresque de la relation usager", slug="fresque", **submitted)
     changes = EventFactory(title="Hackathon des données locales", slug="hackathon", **submitted)
     moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
+    EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True, primary=True)
     return organizer, moderator, approved, changes
 
 
 def log_in_to_admin(page: Page, email: str) -> None:
+    # Staff log in on the site's login page (allauth's rate limits and second factor).
     page.goto("/admin/")
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
-    page.locator("#id_username").fill(email)
+    expect(page).to_have_url(re.compile(r"/compte/login/\?next=%2Fadmin%2F"))
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def open_in_queue(page: Page, title: str) -> None:
