@@ -152,14 +152,14 @@ class ProgrammeFilterSet(django_filters.FilterSet):
     )
     region = django_filters.ChoiceFilter(
         label="Région",
-        choices=REGION_CHOICES,
+        choices=lambda: REGION_CHOICES,  # a callable: not deep-copied at every request
         empty_label="Toutes les régions",
         method="filter_in",
         widget=DsfrSelect,
     )
     departement = django_filters.ChoiceFilter(
         label="Département",
-        choices=DEPARTMENT_CHOICES,
+        choices=lambda: DEPARTMENT_CHOICES,  # a callable: not deep-copied at every request
         empty_label="Tous les départements",
         field_name="department",
         method="filter_in",

@@ -30,7 +30,9 @@ def _schema(filter_: django_filters.Filter) -> dict:
     ):
         return {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}  # a slug
     if isinstance(filter_, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
-        return {"type": "string", "enum": [str(value) for value, _ in filter_.extra["choices"]]}
+        choices = filter_.extra["choices"]
+        choices = choices() if callable(choices) else choices
+        return {"type": "string", "enum": [str(value) for value, _ in choices]}
     schema = {"type": "string"}
     if filter_.extra.get("max_length"):
         schema["maxLength"] = filter_.extra["max_length"]
