@@ -6,8 +6,8 @@ forms, turns refusals into French error messages and redirects.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin import helpers
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote

@@ -44,9 +44,7 @@ def test_queue_heading_says_what_the_list_is(moderator_client, queued):
     assert re.search(r"<h1>\s*Événements : publié\s*</h1>", published)
 
 
-def test_queue_lists_the_events_before_the_filters_folded_in_a_disclosure(
-    moderator_client, queued
-):
+def test_queue_lists_the_events_before_the_filters_folded_in_a_disclosure(moderator_client, queued):
     content = moderator_client.get(CHANGELIST).content.decode()
 
     assert content.index(queued.title) < content.index('id="changelist-filter"')
