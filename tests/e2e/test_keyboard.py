@@ -28,7 +28,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 # What the focused element shows: DSFR and the admin draw an outline (or a shadow).
 FOCUS_STATE = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body || el === document.documentElement) return {lost: true, id: "", label: "", tag: "", key: ""};
+  if (!el || el === document.body || el === document.documentElement) {
+    return {lost: true, id: "", label: "", tag: "", key: ""};
+  }
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   const drawn = (s) => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0)
