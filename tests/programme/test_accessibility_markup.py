@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from events.enums import EventStatus
 from tests.factories import EventFactory, ThemeFactory, UserFactory
@@ -129,3 +130,53 @@ def test_event_page_puts_the_practical_box_before_the_description(client, editio
 
     assert html.index("En pratique") < html.index('id="description-title"')
     assert html.index('id="event-title"') < html.index("En pratique")
+
+
+def test_accessibility_statement_shows_the_committed_measurements(client, edition):
+    import json
+
+    from programme.accessibility import SWEEP_FILE
+
+    measured = json.loads(SWEEP_FILE.read_text())
+    html = client.get(reverse("accessibility")).content.decode()
+
+    assert "<strong>non conforme</strong>" in html
+    assert "partiellement conforme" not in html
+    assert "Aucun audit de conformité au RGAA n’a encore été réalisé" in html
+    pages = measured["pages"]
+    assert f"{len(pages)} états de page sont ouverts" in html
+    for tool, version in measured["tools"].items():
+        assert f"{tool}&nbsp;: version {version}" in html
+    for page in pages:  # every page tested is listed
+        assert f"<code>{escape(page['path'])}</code>" in html
+    assert "Défenseur des droits" in html
+    assert "mailto:mois-innovation@modernisation.gouv.fr" in html
+    assert "alternative accessible" in html
+
+
+def test_statement_lists_each_page_left_with_a_defect(client, edition, monkeypatch):
+    from programme import accessibility
+
+    measurements = {
+        "tools": {"axe-core": "4.12.1"},
+        "pages": [
+            {"kind": "public", "label": "Accueil", "path": "/", "axe": {}, "nu": []},
+            {
+                "kind": "admin",
+                "label": "Fiche d’un événement",
+                "path": "/admin/events/event/<id>/change/",
+                "axe": {"label": 6},
+                "nu": ["Bad value."],
+            },
+        ],
+    }
+    monkeypatch.setattr(
+        accessibility, "statement_figures", lambda: accessibility.sweep_summary(measurements)
+    )
+    monkeypatch.setattr("programme.views.statement_figures", accessibility.statement_figures)
+
+    html = client.get(reverse("accessibility")).content.decode()
+
+    assert "1 sur 2 ne présentent aucune erreur" in html
+    assert "règle axe-core «&nbsp;label&nbsp;» (6 éléments)" in html
+    assert "1 erreur de code HTML" in html
