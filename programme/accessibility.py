@@ -5,6 +5,7 @@ checker, and fails when its results differ from `data/accessibility_sweep.json`.
 (`/accessibilite/`) shows that file, so it says only what was measured.
 """
 
+import datetime
 import json
 from functools import cache
 from pathlib import Path
@@ -42,7 +43,11 @@ def sweep_summary(measurements: dict) -> dict:
         "clean_pages": sum(1 for p in pages if not p["axe"] and not p["nu"]),
         "defects": [p for p in pages if p["axe"] or p["nu"]],
         "tools": measurements.get("tools", {}),
-        "measured_on": measurements.get("measured_on", ""),
+        "measured_on": (
+            datetime.date.fromisoformat(measurements["measured_on"])
+            if measurements.get("measured_on")
+            else None
+        ),
         "all_pages": pages,
     }
 

@@ -70,7 +70,7 @@ class Keyboard:
             self.page.keyboard.press("Tab")
             presses += 1
             state = self.page.evaluate(FOCUS_STATE)
-            for _ in range(10):  # the browser may scroll smoothly to the focused element
+            for _ in range(30):  # the browser may scroll smoothly to the focused element
                 if state["lost"] or state["inView"]:
                     break
                 self.page.wait_for_timeout(100)

@@ -146,7 +146,7 @@ def test_accessibility_statement_shows_the_committed_measurements(client, editio
     pages = measured["pages"]
     assert f"{len(pages)} états de page sont ouverts" in html
     for tool, version in measured["tools"].items():
-        assert f"{tool}&nbsp;: version {version}" in html
+        assert f"{tool}, version {version}" in html
     for page in pages:  # every page tested is listed
         assert f"<code>{escape(page['path'])}</code>" in html
     assert "Défenseur des droits" in html
