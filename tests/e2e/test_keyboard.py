@@ -46,7 +46,9 @@ FOCUS_STATE = """() => {
     && rect.top < window.innerHeight && rect.left < window.innerWidth;
   const label = (el.getAttribute("aria-label") || el.innerText || el.value || el.name || el.id
     || "").trim().split("\\n")[0].slice(0, 80);
-  return {lost: false, visible: ring, inView, tag: el.tagName, id: el.id, label,
+  const box = [rect.left, rect.top, rect.width, rect.height].map(Math.round).join(",")
+    + " in " + window.innerWidth + "x" + window.innerHeight + " scrollY " + Math.round(scrollY);
+  return {lost: false, visible: ring, inView, box, tag: el.tagName, id: el.id, label,
           key: el.tagName + "#" + el.id + "|" + label};
 }"""
 
@@ -185,8 +187,10 @@ def test_organiser_fills_and_submits_the_event_form_with_the_keyboard(page: Page
     page.keyboard.type("1400")
     # In person: the radio group's first choice (Tab lands on the checked radio).
     keys.tab_to(lambda state: state["id"].startswith("id_attendance_mode_"))
-    page.keyboard.press("Home")
-    page.keyboard.press("Space")
+    for _ in range(3):  # the arrows move the choice within the group
+        if page.locator("#id_attendance_mode_0").is_checked():
+            break
+        page.keyboard.press("ArrowUp")
     expect(page.locator("#id_attendance_mode_0")).to_be_checked()
     for field, text in [("id_address", "3 avenue de la Préfecture"), ("id_city", "Rennes")]:
         keys.tab_to_id(field)
