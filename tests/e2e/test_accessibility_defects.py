@@ -6,10 +6,12 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from events.enums import EventStatus
 from tests.e2e.conftest import open_edition
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -148,3 +150,33 @@ def test_error_summaries_take_the_focus_when_a_form_comes_back(page: Page):
     page.locator("#id_name").fill("")
     page.locator("main form [type=submit]").last.click()
     expect(page.locator("#error-summary")).to_be_focused()
+
+
+def test_moderation_queue_fits_a_1280_px_screen_with_its_events_first(page: Page):
+    edition = open_edition()
+    for number in range(3):
+        EventFactory(
+            edition=edition,
+            status=EventStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            title=f"Session de créativité du laboratoire régional et des partenaires n° {number}",
+            organization__name="Direction générale de l’administration et de la fonction publique",
+        )
+    moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(moderator.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+
+    page.goto("/admin/events/event/")
+
+    expect(page.locator("h1")).to_have_text("File de modération : événements à traiter")
+    table = page.locator("#result_list").bounding_box()
+    column = page.locator("#changelist-form").bounding_box()
+    assert table["x"] + table["width"] <= column["x"] + column["width"] + 1
+    assert table["x"] + table["width"] <= 1280
+    assert _horizontal_overflow(page) == 0
+    # The status and the submission date, last columns, are on screen.
+    expect(page.locator("#result_list td.field-status").first).to_be_in_viewport()
+    expect(page.locator("#result_list td.field-submitted_at").first).to_be_in_viewport()
