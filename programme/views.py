@@ -11,6 +11,7 @@ from events.selectors import current_edition
 from labs.models import Lab
 from organizers.models import Organization
 
+from .accessibility import statement_figures
 from .feeds.links import selection_feed_links
 from .ical import event_ical
 from .pagination import with_page_numbers
@@ -51,9 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def static_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in STATIC_PAGES:
         raise Http404
-    return render(
-        request, f"pages/{page}.html", {"title": STATIC_PAGES[page], "edition": current_edition()}
-    )
+    context = {"title": STATIC_PAGES[page], "edition": current_edition()}
+    if page == "accessibilite":
+        # The statement shows the committed measurements of tests/e2e/test_sweep.py.
+        context["sweep"] = statement_figures()
+    return render(request, f"pages/{page}.html", context)
 
 
 def _programme_context(request: HttpRequest, edition: Edition) -> dict:

@@ -7,11 +7,13 @@ forms, turns refusals into French error messages and redirects.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -195,10 +197,55 @@ class QueueStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _WithoutTimezoneWarningReference:
+    """Django's admin date and time inputs point (aria-describedby) to a timezone warning that
+    DateTimeShortcuts.js writes only when the browser's offset differs from the server's: the
+    reference dangled on every page. js/admin-a11y.js sets it when the warning exists."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("aria-describedby", None)
+        return context
+
+
+class SessionDateWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminDateWidget):
+    pass
+
+
+class SessionTimeWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminTimeWidget):
+    pass
+
+
+class SessionInlineFormSet(BaseInlineFormSet):
+    """Each cell of the sessions' table gets its own name (a table cell is not a label)."""
+
+    NAMES = {
+        "date": "Date de la séance {}",
+        "start_time": "Heure de début de la séance {}",
+        "end_time": "Heure de fin de la séance {}",
+        "DELETE": "Supprimer la séance {}",
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        number = "" if index is None else index + 1
+        for name, label in self.NAMES.items():
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-label"] = label.format(number).strip()
+
+
 class EventSessionInline(admin.TabularInline):
     model = EventSession
     form = SessionTimesForm
+    formset = SessionInlineFormSet
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "date":
+            kwargs["widget"] = SessionDateWidget
+        elif db_field.name in ("start_time", "end_time"):
+            kwargs["widget"] = SessionTimeWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ModerationLogInline(admin.TabularInline):
@@ -254,6 +301,15 @@ class EventAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "starts_on"
     autocomplete_fields = ["organization", "co_organizers", "labs"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "organization" and field is not None:
+            # The autocomplete writes only the selected option, and a `required` single select
+            # must start with an empty placeholder (HTML checker): no `required` attribute
+            # then. The field stays required (the form says so in French).
+            field.widget.use_required_attribute = lambda initial: False
+        return field
 
     def save_model(self, request, obj, form, change) -> None:
         # The same invariants as the organiser's form: region from department, no stale
@@ -375,6 +431,23 @@ class EventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return with_possible_duplicates(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        # A heading that says what the list is, not Django's « Sélectionnez l'objet … ».
+        status = request.GET.get(QueueStatusFilter.parameter_name) or QueueStatusFilter.QUEUE
+        titles = {
+            QueueStatusFilter.QUEUE: "File de modération : événements à traiter",
+            QueueStatusFilter.ALL: "Tous les événements",
+            **{value: f"Événements : {label.lower()}" for value, label in EventStatus.choices},
+        }
+        extra_context = {
+            "title": titles.get(status, "Événements"),
+            # The table needs the width: at 1,280 px the navigation sidebar left it 630 px
+            # for 1,700 px of columns (the breadcrumbs and the header still lead everywhere).
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)
@@ -580,8 +653,27 @@ class EventAdmin(admin.ModelAdmin):
     @admin.action(
         description="Approuver et publier les événements sélectionnés", permissions=["moderate"]
     )
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        self._decide_in_bulk(request, queryset, workflow.decision("approuver"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]):
+        """A confirmation page listing the events, then one publication per event."""
+        if "apply" in request.POST:
+            self._decide_in_bulk(request, queryset, workflow.decision("approuver"))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Approuver et publier les événements sélectionnés",
+            "subtitle": None,
+            "events": queryset.select_related("organization").order_by("pk"),
+            "form": None,
+            "action_name": "approve_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "submit_label": "Confirmer la publication de ces événements",
+            "notice": (
+                "seuls ceux qui sont soumis à validation seront publiés, les autres seront "
+                "signalés. Chaque organisation en est informée par courriel."
+            ),
+        }
+        return TemplateResponse(request, "admin/events/event/bulk_decision.html", context)
 
     @admin.action(
         description="Refuser les événements sélectionnés (avec un motif commun)",
@@ -608,6 +700,10 @@ class EventAdmin(admin.ModelAdmin):
             "action_name": "reject_selected",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": "Refuser ces événements",
+            "notice": (
+                "seuls ceux qui sont soumis à validation peuvent être refusés, les autres "
+                "seront signalés."
+            ),
         }
         return TemplateResponse(request, "admin/events/event/bulk_decision.html", context)
 

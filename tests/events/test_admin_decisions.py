@@ -82,8 +82,20 @@ def test_change_page_offers_the_decisions_of_a_submitted_event(moderator_client,
     assert "Demander des modifications" in content
     assert "Refuser" in content
     assert "Dépublier" not in content
-    assert f'name="version" value="{scene.version}"' in content
     assert f"{decision_url(scene, 'refuser')}?version={scene.version}" in content
+    # Approving is a link to its confirmation page too: no decision is made in one click.
+    assert f"{decision_url(scene, 'approuver')}?version={scene.version}" in content
+    assert f'action="{decision_url(scene, "approuver")}' not in content
+
+
+def test_approving_asks_for_a_confirmation_first(moderator_client, scene):
+    page = moderator_client.get(f"{decision_url(scene, 'approuver')}?version={scene.version}")
+
+    content = page.content.decode()
+    assert "Confirmez la décision «&nbsp;Approuver et publier&nbsp;»" in content
+    assert 'value="Confirmer : approuver et publier"' in content
+    scene.refresh_from_db()
+    assert scene.status == EventStatus.SUBMITTED
 
 
 def test_change_page_offers_unpublish_and_cancel_for_a_published_event(moderator_client, scene):
@@ -371,7 +383,18 @@ def test_bulk_approve_publishes_submitted_events_and_reports_the_others(moderato
     others = [EventFactory(submitted=True, title=f"Visite {n}") for n in range(2)]
     draft = EventFactory(title="Brouillon oublié")
 
-    response = bulk(moderator_client, "approve_selected", [scene, *others, draft], index=0)
+    # First a confirmation page listing the events; nothing is published yet.
+    page = bulk(moderator_client, "approve_selected", [scene, *others, draft], index=0)
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "« Atelier FALC »" in content and "« Brouillon oublié »" in content
+    assert 'value="Confirmer la publication de ces événements"' in content
+    assert not Event.objects.filter(status=EventStatus.PUBLISHED).exists()
+
+    response = bulk(
+        moderator_client, "approve_selected", [scene, *others, draft], index=0, apply="1"
+    )
 
     assert response.status_code == 302
     statuses = dict(Event.objects.values_list("title", "status"))

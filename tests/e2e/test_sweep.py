@@ -1,0 +1,416 @@
+"""One accessibility sweep over every page template: axe-core and the Nu HTML checker.
+
+Every page type of the site is opened in Chromium: public pages, account pages, the organiser
+space (forms empty and with errors), the admin's moderation pages and the error pages
+(whatever 403 and 404 the site answers). axe-core (WCAG 2.1 A/AA) scans the page as the
+visitor sees it; the Nu HTML checker reads the HTML the server sent.
+
+The measured results are committed in `programme/data/accessibility_sweep.json`, and the
+accessibility statement (`/accessibilite/`) is generated from that file. The test fails when
+what it measures differs from the committed file, so the statement cannot drift from the
+measurements. After a change that moves the figures, regenerate the file with:
+
+    A11Y_SWEEP_WRITE=1 .venv/bin/pytest tests/e2e/test_sweep.py -p no:cacheprovider
+
+and commit it with the change.
+"""
+
+import datetime
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from events.enums import EventStatus
+from events.models import Edition, Event
+from programme.accessibility import KIND_LABELS, SWEEP_FILE, sweep_summary
+from tests.e2e.axe import axe_violations
+from tests.e2e.conftest import open_edition
+from tests.e2e.html_checker import JAR, html_messages
+from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+BROWSER = "Chromium"
+REGENERATE = "A11Y_SWEEP_WRITE=1 .venv/bin/pytest tests/e2e/test_sweep.py -p no:cacheprovider"
+
+PAGE_TYPES = KIND_LABELS
+
+
+@dataclass
+class Measure:
+    kind: str
+    label: str
+    path: str
+    axe: dict[str, int] = field(default_factory=dict)
+    nu: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "path": self.path,
+            "axe": dict(sorted(self.axe.items())),
+            "nu": sorted(self.nu),
+        }
+
+
+def _nu_text(message: dict) -> str:
+    # Only the message: the extract holds per-run values (CSRF tokens, ids).
+    return " ".join(message.get("message", "").split())
+
+
+class Sweep:
+    def __init__(self, page: Page):
+        self.page = page
+        self.measures: list[Measure] = []
+
+    def measure(
+        self, kind: str, label: str, path: str, *, html: str | None = None, status: int = 200
+    ) -> None:
+        """Measure the page as it is now; `html` is the served document of a POST answer."""
+        if html is None:
+            response = self.page.context.request.get(self.page.url)
+            assert response.status == status, (label, self.page.url, response.status)
+            html = response.text()
+        measure = Measure(kind=kind, label=label, path=path)
+        for violation in axe_violations(self.page):
+            measure.axe[violation["id"]] = len(violation["nodes"])
+        measure.nu = [_nu_text(message) for message in html_messages(html)]
+        self.measures.append(measure)
+
+    def visit(self, kind: str, label: str, url: str, *, path: str | None = None, status=200):
+        response = self.page.goto(url)
+        assert response is not None and response.status == status, (label, url, response)
+        self.measure(kind, label, path or url, status=status)
+
+    def after_post(self, kind: str, label: str, path: str, submit: Callable[[], None]) -> None:
+        """Submit a form and measure the answer (a page re-rendered with its errors)."""
+        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
+            submit()
+        self.page.wait_for_load_state()
+        if 300 <= answer.value.status < 400:  # no error: measure where it led
+            self.measure(kind, label, path)
+        else:
+            self.measure(kind, label, path, html=answer.value.text())
+
+
+def _login(page: Page, email: str) -> None:
+    page.goto("/compte/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Connexion")
+
+
+def _public_pages(sweep: Sweep) -> None:
+    edition = Edition.objects.get(year=2022)
+    # Enough events for the programme's pagination (20 a page).
+    for number in range(25):
+        EventFactory(
+            edition=edition,
+            status=EventStatus.PUBLISHED,
+            title=f"Atelier de la sweep n° {number}",
+            slug=f"atelier-sweep-{number}",
+            starts_on=edition.start_date,
+        )
+    cancelled = Event.objects.get(slug="ti-lab-fete-son-anniversaire")
+    cancelled.status = EventStatus.CANCELLED
+    cancelled.moderation_message = "La salle n’est plus disponible."
+    cancelled.save()
+    event = Event.objects.filter(edition=edition, status=EventStatus.PUBLISHED).first()
+
+    for label, url in [
+        ("Accueil", "/"),
+        ("Programme", "/programme/"),
+        ("Programme, page 2", "/programme/?page=2"),
+        ("Programme filtré", "/programme/?region=53&mode=in_person"),
+        ("Programme sans résultat", "/programme/?q=introuvable&region=94"),
+        ("Programme, paramètres invalides", "/programme/?region=zz&page=9999"),
+        ("Calendrier", "/programme/calendrier/"),
+        ("Événement", event.get_absolute_url()),
+        ("Événement annulé", cancelled.get_absolute_url()),
+        ("Édition passée", "/editions/2021/"),
+        ("Organisation", "/organisateurs/prefecture-de-la-region-bretagne/"),
+        ("Laboratoires", "/labs/"),
+        ("Laboratoire", "/labs/ti-lab/"),
+        ("Chiffres", "/chiffres/"),
+        ("API", "/api/"),
+        ("Mon programme", "/mon-programme/"),
+        ("Intégrer le programme", "/integrer/"),
+        ("Programme intégrable", "/integrer/programme/"),
+        ("Alertes : abonnement", "/alertes/"),
+        ("Organiser un événement", "/organiser-un-evenement/"),
+        ("Accessibilité", "/accessibilite/"),
+        ("Mentions légales", "/mentions-legales/"),
+        ("Données personnelles", "/donnees-personnelles/"),
+        ("Plan du site", "/plan-du-site/"),
+    ]:
+        sweep.visit("public", label, url)
+    sweep.page.goto("/alertes/")
+    sweep.after_post(
+        "public",
+        "Alertes : abonnement avec erreurs",
+        "/alertes/",
+        lambda: sweep.page.locator("main form button[type=submit]").last.click(),
+    )
+    # Mobile width, a filter group open.
+    sweep.page.set_viewport_size({"width": 375, "height": 800})
+    sweep.visit("public", "Programme (375 px)", "/programme/")
+    sweep.visit("public", "Événement (375 px)", event.get_absolute_url())
+    sweep.page.set_viewport_size({"width": 1280, "height": 800})
+
+    sweep.visit("error", "Page introuvable (404)", "/page-qui-n-existe-pas/", status=404)
+    sweep.visit("error", "Événement introuvable (404)", "/evenements/inconnu/", status=404)
+
+
+def _account_pages(sweep: Sweep) -> None:
+    page = sweep.page
+    sweep.visit("account", "Connexion", "/compte/login/")
+    sweep.after_post(
+        "account",
+        "Connexion avec erreurs",
+        "/compte/login/",
+        lambda: page.get_by_role("button", name="Se connecter").click(),
+    )
+    sweep.visit("account", "Inscription", "/compte/signup/")
+    sweep.after_post(
+        "account",
+        "Inscription avec erreurs",
+        "/compte/signup/",
+        lambda: page.get_by_role("button", name="Créer mon compte").click(),
+    )
+    sweep.visit("account", "Mot de passe oublié", "/compte/password/reset/")
+    sweep.visit("account", "Mot de passe oublié : courriel envoyé", "/compte/password/reset/done/")
+    # A form posted without its CSRF token: the 403 page. In a page of its own: the CSP
+    # violations of the error pages are their own tests' business, not this sweep's.
+    own = page.context.new_page()
+    sweep.page = own
+    try:
+        own.goto("/compte/login/")
+        own.locator("input[name=csrfmiddlewaretoken]").evaluate("input => input.remove()")
+        with own.expect_response(lambda r: r.request.method == "POST") as answer:
+            own.get_by_role("button", name="Se connecter").click()
+        assert answer.value.status == 403
+        own.wait_for_load_state()
+        sweep.measure(
+            "error", "Refus CSRF (403)", "/compte/login/ (POST)", html=answer.value.text()
+        )
+    finally:
+        sweep.page = page
+        own.close()
+
+
+def _organizer_pages(sweep: Sweep) -> None:
+    page = sweep.page
+    edition = open_edition()
+    membership = MembershipFactory(
+        user__email="porteuse@finistere.gouv.fr", organization__name="Préfecture du Finistère"
+    )
+    user, organization = membership.user, membership.organization
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    day = edition.start_date + datetime.timedelta(days=3)
+    common = {"edition": edition, "organization": organization, "starts_on": day}
+    draft = EventFactory(title="Fresque du numérique", slug="fresque", eligible=True, **common)
+    published = EventFactory(
+        title="Portes ouvertes du lab", slug="portes-ouvertes", published=True, **common
+    )
+    _login(page, user.email)
+
+    for label, url, path in [
+        ("Tableau de bord", "/espace-organisateur/", None),
+        ("Adresses électroniques", "/compte/email/", None),
+        ("Changer de mot de passe", "/compte/password/change/", None),
+        ("Déconnexion", "/compte/logout/", None),
+        ("Nouvelle organisation", "/espace-organisateur/organisation/nouvelle/", None),
+        ("Rejoindre une organisation", "/espace-organisateur/organisation/rejoindre/", None),
+        (
+            "Membres de l’organisation",
+            f"/espace-organisateur/organisations/{organization.slug}/membres/",
+            "/espace-organisateur/organisations/<slug>/membres/",
+        ),
+        (
+            "Nouvel événement",
+            f"/espace-organisateur/evenements/nouveau/?organisation={organization.slug}",
+            "/espace-organisateur/evenements/nouveau/",
+        ),
+        (
+            "Modifier un événement",
+            f"/espace-organisateur/evenements/{draft.pk}/modifier/",
+            "/espace-organisateur/evenements/<id>/modifier/",
+        ),
+        (
+            "Aperçu d’un événement",
+            f"/espace-organisateur/evenements/{draft.pk}/apercu/",
+            "/espace-organisateur/evenements/<id>/apercu/",
+        ),
+        (
+            "Soumettre un événement",
+            f"/espace-organisateur/evenements/{draft.pk}/soumettre/",
+            "/espace-organisateur/evenements/<id>/soumettre/",
+        ),
+        (
+            "Annuler un événement",
+            f"/espace-organisateur/evenements/{published.pk}/annuler/",
+            "/espace-organisateur/evenements/<id>/annuler/",
+        ),
+    ]:
+        sweep.visit("organizer", label, url, path=path)
+
+    page.goto(f"/espace-organisateur/evenements/nouveau/?organisation={organization.slug}")
+    page.locator("#id_title").fill("")
+    page.locator("#id_sessions-0-start_time").fill("12:00")
+    page.locator("#id_sessions-0-end_time").fill("10:00")
+    sweep.after_post(
+        "organizer",
+        "Nouvel événement avec erreurs",
+        "/espace-organisateur/evenements/nouveau/",
+        lambda: page.get_by_role("button", name="Enregistrer le brouillon").first.click(),
+    )
+    page.goto("/espace-organisateur/organisation/nouvelle/")
+    sweep.after_post(
+        "organizer",
+        "Nouvelle organisation avec erreurs",
+        "/espace-organisateur/organisation/nouvelle/",
+        lambda: page.locator("main form [type=submit]").last.click(),
+    )
+    # Another organisation's event: the 404 of the ownership checks.
+    other = EventFactory(title="Événement d’une autre organisation", edition=edition)
+    sweep.visit(
+        "error",
+        "Événement d’une autre organisation (404)",
+        f"/espace-organisateur/evenements/{other.pk}/modifier/",
+        path="/espace-organisateur/evenements/<id>/modifier/ (autre organisation)",
+        status=404,
+    )
+    page.context.clear_cookies()
+
+
+def _admin_pages(sweep: Sweep) -> None:
+    page = sweep.page
+    edition = Edition.objects.get(is_current=True)
+    moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
+    day = edition.start_date + datetime.timedelta(days=5)
+    submitted = [
+        EventFactory(
+            edition=edition,
+            status=EventStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            title=f"Atelier soumis n° {number}",
+            slug=f"atelier-soumis-{number}",
+            starts_on=day,
+            eligible=True,
+        )
+        for number in range(3)
+    ]
+    event = submitted[0]
+
+    sweep.visit("admin", "Connexion au back-office", "/admin/login/")
+    page.locator("#id_username").fill(moderator.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    expect(page).not_to_have_url(re.compile("/login/"))
+
+    change = f"/admin/events/event/{event.pk}/change/"
+    for label, url, path in [
+        ("Accueil du back-office", "/admin/", None),
+        ("File de modération", "/admin/events/event/", None),
+        ("Tous les événements", "/admin/events/event/?status=tous", None),
+        ("Fiche d’un événement", change, "/admin/events/event/<id>/change/"),
+        (
+            "Décision : approuver",
+            f"/admin/events/event/{event.pk}/decision/approuver/",
+            "/admin/events/event/<id>/decision/approuver/",
+        ),
+        (
+            "Décision : demander des modifications",
+            f"/admin/events/event/{event.pk}/decision/demander-des-modifications/",
+            "/admin/events/event/<id>/decision/demander-des-modifications/",
+        ),
+        ("Statistiques", "/admin/events/event/statistiques/", None),
+        ("Historique de modération", "/admin/events/moderationlogentry/", None),
+        ("Organisations", "/admin/organizers/organization/", None),
+    ]:
+        sweep.visit("admin", label, url, path=path)
+
+    # Bulk decisions: the intermediate pages.
+    for action, label in [
+        ("reject_selected", "Refus groupé"),
+        ("approve_selected", "Approbation groupée"),
+    ]:
+        page.goto("/admin/events/event/")
+        for item in submitted:
+            page.locator(f"input[name=_selected_action][value='{item.pk}']").check()
+        page.locator("select[name=action]").select_option(action)
+        sweep.after_post(
+            "admin",
+            label,
+            "/admin/events/event/ (action)",
+            lambda: page.locator("button[name=index]").click(),
+        )
+
+
+def _summary_line(summary: dict) -> str:
+    return "\n".join(
+        f"  {kind}: {figures['pages']} pages, axe {figures['axe_rules']} rules / "
+        f"{figures['axe_nodes']} nodes, Nu {figures['nu_errors']} errors"
+        for kind, figures in summary["by_kind"].items()
+    )
+
+
+def test_every_page_template_is_swept_and_the_statement_matches(page: Page, demo):
+    if not JAR.exists():
+        pytest.skip("Nu HTML checker missing: run `make install`")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sweep = Sweep(page)
+
+    _public_pages(sweep)
+    _account_pages(sweep)
+    _organizer_pages(sweep)
+    _admin_pages(sweep)
+
+    pages = [measure.as_json() for measure in sweep.measures]
+    measured = {
+        "tools": {
+            "axe-core": page.evaluate("window.axe && window.axe.version"),
+            "Validateur HTML Nu (vnu-jar)": _vnu_version(),
+            BROWSER: page.context.browser.version,
+        },
+        "pages": pages,
+    }
+    labels = [p["label"] for p in pages]
+    assert len(labels) == len(set(labels)), "each page state has its own label"
+    assert {p["kind"] for p in pages} == set(PAGE_TYPES)
+
+    committed = json.loads(SWEEP_FILE.read_text()) if SWEEP_FILE.exists() else {}
+
+    def comparable(measurements: dict) -> dict:
+        # The browser's version is recorded with the figures but not compared: Debian's
+        # Chromium moves on its own, and its version alone changes no figure.
+        tools = {k: v for k, v in measurements.get("tools", {}).items() if k != BROWSER}
+        return {"tools": tools, "pages": measurements.get("pages")}
+
+    if os.environ.get("A11Y_SWEEP_WRITE"):
+        measured["measured_on"] = timezone.localdate().isoformat()
+        SWEEP_FILE.write_text(json.dumps(measured, ensure_ascii=False, indent=2) + "\n")
+        committed = measured
+    summary = sweep_summary(measured)
+    print("\nAccessibility sweep:\n" + _summary_line(summary))
+    if comparable(committed) != comparable(measured) and not os.environ.get("A11Y_SWEEP_WRITE"):
+        pytest.fail(
+            f"The measured figures differ from {SWEEP_FILE.name}, which the accessibility "
+            f"statement shows. Measured:\n{_summary_line(summary)}\n"
+            f"Regenerate and commit it: {REGENERATE}",
+            pytrace=False,
+        )
+
+
+def _vnu_version() -> str:
+    package = JAR.parents[2] / "package.json"
+    return json.loads(package.read_text())["version"]
