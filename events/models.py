@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
 
@@ -20,6 +23,17 @@ class Edition(models.Model):
     referencing_opens_on = models.DateField("ouverture du référencement", null=True, blank=True)
     referencing_closes_on = models.DateField("clôture du référencement")
     is_current = models.BooleanField("édition en cours", default=False)
+    publication_at = models.DateTimeField(
+        "ouverture du programme au public",
+        null=True,
+        blank=True,
+        help_text=(
+            "Date et heure (Paris) où le programme devient public. Avant ce moment, un "
+            "événement approuvé est « Validé » : visible par son organisateur et la DITP "
+            "seulement ; à ce moment, tous les événements validés sont publiés ensemble. "
+            "Laisser vide pour publier chaque événement dès son approbation."
+        ),
+    )
 
     class Meta:
         verbose_name = "édition"
@@ -43,6 +57,12 @@ class Edition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:edition", kwargs={"year": self.year})
+
+    def awaits_opening(self, now: "datetime.datetime | None" = None) -> bool:
+        """Before the publication moment: approved events wait, « Validé », not public."""
+        if self.publication_at is None:
+            return False
+        return (now or timezone.now()) < self.publication_at
 
     @property
     def ordinal(self) -> str:

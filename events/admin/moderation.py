@@ -33,6 +33,7 @@ from ..services import (
     TransitionError,
     changes_fingerprint,
     edition_make_current,
+    edition_schedule_opening,
     event_mark_reviewed,
     event_refresh_dates,
     event_transition,
@@ -60,6 +61,7 @@ class EditionAdmin(admin.ModelAdmin):
         "end_date",
         "referencing_opens_on",
         "referencing_closes_on",
+        "publication_at",
         "is_current",
     ]
     list_filter = ["is_current"]
@@ -83,6 +85,12 @@ class EditionAdmin(admin.ModelAdmin):
             "referencing_closes_on": _next_year(latest.referencing_closes_on),
             **initial,
         }
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "publication_at" in form.changed_data and obj.publication_at is not None:
+            # The worker opens the programme at the moment (the cron command is the safety net).
+            edition_schedule_opening(edition=obj)
 
     @admin.action(
         description="Rendre courante (site public et espace organisateur)",
@@ -553,23 +561,35 @@ class EventAdmin(admin.ModelAdmin):
     # Bulk decisions
 
     def _decide_in_bulk(
-        self, request: HttpRequest, queryset: QuerySet[Event], spec: Transition, message: str = ""
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Event],
+        spec: Transition | None,
+        message: str = "",
     ) -> None:
-        done, refused = 0, []
-        for event in queryset.order_by("pk"):
+        """One transition per event; `spec=None` is the approval that holds for each event
+        (validate before its edition's opening, publish after it)."""
+        done: dict[Transition, int] = {}
+        refused = []
+        for event in queryset.select_related("edition").order_by("pk"):
+            step = spec or workflow.approval(event)
+            if step is None:
+                impossible = workflow.impossible_message(event.status, EventStatus.PUBLISHED)
+                refused.append(f"« {event.title} » : {impossible}")
+                continue
             try:
                 event_transition(
-                    event=event, to_status=spec.to_status, user=request.user, message=message
+                    event=event, to_status=step.to_status, user=request.user, message=message
                 )
             except TransitionError as error:
                 refused.append(f"« {event.title} » : {error}")
                 continue
-            self.log_change(request, event, f"Décision groupée : {spec.admin_label}.")
-            done += 1
-        if done:
+            self.log_change(request, event, f"Décision groupée : {step.admin_label}.")
+            done[step] = done.get(step, 0) + 1
+        for step, count in done.items():
             messages.success(
                 request,
-                f"{done} événement(s) {spec.done_bulk}. "
+                f"{count} événement(s) {step.done_bulk}. "
                 "Les organisations en sont informées par courriel.",
             )
         if refused:
@@ -578,10 +598,13 @@ class EventAdmin(admin.ModelAdmin):
             )
 
     @admin.action(
-        description="Approuver et publier les événements sélectionnés", permissions=["moderate"]
+        description=(
+            "Approuver les événements sélectionnés (validés avant l’ouverture du programme)"
+        ),
+        permissions=["moderate"],
     )
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        self._decide_in_bulk(request, queryset, workflow.decision("approuver"))
+        self._decide_in_bulk(request, queryset, None)
 
     @admin.action(
         description="Refuser les événements sélectionnés (avec un motif commun)",

@@ -143,7 +143,8 @@ def test_generate_programme_is_mostly_published(programme):
     statuses = dict(programme.values_list("status").annotate(n=Count("pk")))
 
     assert 300 <= statuses[EventStatus.PUBLISHED] <= 375
-    assert set(statuses) == set(EventStatus.values)
+    # « Validé » exists only before an edition's opening; the generated 2022 edition is past.
+    assert set(statuses) == set(EventStatus.values) - {EventStatus.VALIDATED}
 
 
 def test_generate_programme_published_events_have_format_and_themes(programme):
