@@ -18,6 +18,11 @@ class Edition(models.Model):
     number = models.PositiveSmallIntegerField("numéro d'édition")
     name = models.CharField("nom", max_length=120, default="Mois de l'innovation publique")
     theme = models.CharField("thème", max_length=200)
+    description = models.TextField(
+        "présentation",
+        blank=True,
+        help_text="Quelques phrases sur l'édition, affichées en page d'accueil.",
+    )
     start_date = models.DateField("premier jour")
     end_date = models.DateField("dernier jour")
     referencing_opens_on = models.DateField("ouverture du référencement", null=True, blank=True)

@@ -1,10 +1,12 @@
 """Reads on events for the domain: the current edition, the moderation queue, the organiser
 space's lists and duplicate hints. The public programme's reads live in `programme.selectors`."""
 
+import datetime
 import difflib
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Substr
+from django.utils import timezone
 
 from moisinno.text import fold
 from organizers.enums import MembershipStatus
@@ -18,6 +20,43 @@ def current_edition() -> Edition | None:
     return (
         Edition.objects.filter(is_current=True).first() or Edition.objects.order_by("-year").first()
     )
+
+
+#: The usual calendar of an edition: November, referencing from September to late October,
+#: the programme opening to the public on the first day at 9 h (Paris).
+EDITION_START = (11, 2)
+EDITION_END = (11, 30)
+REFERENCING_OPENS = (9, 1)
+REFERENCING_CLOSES = (10, 29)
+OPENING_TIME = datetime.time(9)
+
+
+def next_edition_defaults() -> dict:
+    """A new edition prefilled from the latest one (« Préparer l'édition suivante »): the next
+    year and number, November dates, a referencing window ending late October, the opening on
+    the first day, the name, theme and presentation to edit. Formats and themes are shared by
+    every edition: they carry over as they are."""
+    latest = Edition.objects.order_by("-year").first()
+    if latest is None:
+        return {}
+    year = latest.year + 1
+
+    def day(month_day: tuple[int, int]) -> datetime.date:
+        return datetime.date(year, *month_day)
+
+    start = day(EDITION_START)
+    return {
+        "year": year,
+        "number": latest.number + 1,
+        "name": latest.name,
+        "theme": latest.theme,
+        "description": latest.description,
+        "start_date": start,
+        "end_date": day(EDITION_END),
+        "referencing_opens_on": day(REFERENCING_OPENS),
+        "referencing_closes_on": day(REFERENCING_CLOSES),
+        "publication_at": timezone.make_aware(datetime.datetime.combine(start, OPENING_TIME)),
+    }
 
 
 def published_events(*, edition: Edition):

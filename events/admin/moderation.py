@@ -27,7 +27,12 @@ from ..enums import EventStatus
 from ..forms import SessionTimesForm
 from ..models import Edition, Event, EventSession, Format, ModerationLogEntry, Theme
 from ..search import event_refresh_search
-from ..selectors import current_edition, in_moderation_queue, with_possible_duplicates
+from ..selectors import (
+    current_edition,
+    in_moderation_queue,
+    next_edition_defaults,
+    with_possible_duplicates,
+)
 from ..services import (
     TransitionConflict,
     TransitionError,
@@ -43,10 +48,6 @@ from .exports import events_csv, events_xlsx
 from .statistics import SCOPES, column_chart, edition_statistics, horizontal_bar_chart
 
 # Editions ----------------------------------------------------------------------------------
-
-
-def _next_year(date):
-    return date.replace(year=date.year + 1) if date else None
 
 
 @admin.register(Edition)
@@ -68,23 +69,34 @@ class EditionAdmin(admin.ModelAdmin):
     search_fields = ["theme", "year"]
     readonly_fields = ["is_current"]
     actions = ["make_current"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["year", "number", "name", "theme", "description", "is_current"],
+                "description": (
+                    "Les formats et les thématiques sont communs à toutes les éditions : ils "
+                    "sont repris tels quels. Quand l'édition est prête, rendez-la courante "
+                    "(action de cette page ou de la liste) : le site public et l'espace "
+                    "organisateur la montrent ; les éditions passées restent consultables avec "
+                    "leur programme."
+                ),
+            },
+        ),
+        ("Dates", {"fields": ["start_date", "end_date"]}),
+        (
+            "Référencement et ouverture du programme",
+            {"fields": ["referencing_opens_on", "referencing_closes_on", "publication_at"]},
+        ),
+    ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        """A new edition starts as the latest one, a year later."""
-        initial = super().get_changeform_initial_data(request)
-        latest = Edition.objects.order_by("-year").first()
-        if latest is None:
-            return initial
-        return {
-            "year": latest.year + 1,
-            "number": latest.number + 1,
-            "name": latest.name,
-            "start_date": _next_year(latest.start_date),
-            "end_date": _next_year(latest.end_date),
-            "referencing_opens_on": _next_year(latest.referencing_opens_on),
-            "referencing_closes_on": _next_year(latest.referencing_closes_on),
-            **initial,
-        }
+        """« Préparer l'édition suivante »: the latest edition's, a year later (November,
+        referencing until late October, opening on the first day)."""
+        return {**next_edition_defaults(), **super().get_changeform_initial_data(request)}
+
+    def view_on_site(self, edition: Edition) -> str:
+        return edition.get_absolute_url()
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
