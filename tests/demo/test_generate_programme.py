@@ -10,9 +10,9 @@ from django.db.models import Count, Max, Min, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from events.editing import event_create
 from events.enums import AttendanceMode, EventStatus
 from events.models import Edition, Event, EventSession, Format
-from events.editing import event_create
 from events.search import events_refresh_search
 from labs.models import Lab
 from moisinno.geography import REGIONS
