@@ -389,7 +389,13 @@ class EventSession(models.Model):
 
 
 class ModerationLogEntry(models.Model):
-    """One row per status change, written by the transition service only."""
+    """One row per status change (written by the transition service only) or per edit the
+    DITP made to an organiser's event in the admin (`events.editing.event_record_ditp_edit`,
+    with the changed fields)."""
+
+    TRANSITION = "transition"
+    EDIT = "edit"
+    KINDS = [(TRANSITION, "Changement de statut"), (EDIT, "Modification par la DITP")]
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="moderation_log")
     from_status = models.CharField("de", max_length=20, choices=EventStatus.choices)
@@ -403,6 +409,9 @@ class ModerationLogEntry(models.Model):
     )
     actor_role = models.CharField("en tant que", max_length=16)
     message = models.TextField("message", blank=True)
+    kind = models.CharField("nature", max_length=16, choices=KINDS, default=TRANSITION)
+    # An edit's changed fields: [{"field", "label", "before", "after"}] (events.editing).
+    changes = models.JSONField("champs modifiés", default=list, blank=True)
     created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
 
     class Meta:

@@ -41,3 +41,12 @@ def notify_event_transition(*, event: Event, entry: ModerationLogEntry, step: Tr
         queue_email(to=organizer_emails(event), template="event_decision", context=context)
     elif workflow.is_cancelled(event):
         queue_email(to=moderator_emails(), template="event_cancelled_alert", context=context)
+
+
+def notify_ditp_edit(*, event: Event, entry: ModerationLogEntry) -> None:
+    """The DITP changed the organisers' event: tell them what, field by field."""
+    queue_email(
+        to=organizer_emails(event),
+        template="event_edited_by_ditp",
+        context={"event": event, "entry": entry, "dashboard_url": "/espace-organisateur/"},
+    )

@@ -12,7 +12,7 @@ from moisinno.text import fold
 from organizers.enums import MembershipStatus
 
 from .enums import EventStatus
-from .models import Edition, Event
+from .models import Edition, Event, ModerationLogEntry
 
 
 def current_edition() -> Edition | None:
@@ -118,6 +118,20 @@ def organization_events(*, organization, edition: Edition | None) -> QuerySet[Ev
         .select_related("format", "edition")
         .prefetch_related("sessions")
         .order_by("starts_on", "title", "pk")
+    )
+
+
+def organization_ditp_edits(
+    *, organization, edition: Edition | None, limit: int = 10
+) -> list[ModerationLogEntry]:
+    """The latest changes the DITP made to the organisation's events of `edition`, most
+    recent first, with the changed fields (the dashboard's table)."""
+    return list(
+        ModerationLogEntry.objects.filter(
+            kind=ModerationLogEntry.EDIT, event__organization=organization, event__edition=edition
+        )
+        .select_related("event")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

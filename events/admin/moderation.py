@@ -16,13 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from moisinno.roles import is_moderator
 
 from .. import workflow
-from ..editing import apply_invariants
+from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
 from ..enums import EventStatus
 from ..forms import SessionTimesForm
 from ..models import Edition, Event, EventSession, Format, ModerationLogEntry, Theme
@@ -228,8 +229,26 @@ class ModerationLogInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = "historique de modération"
-    fields = ["created_at", "actor", "actor_role", "from_status", "to_status", "message"]
+    fields = [
+        "created_at",
+        "actor",
+        "actor_role",
+        "from_status",
+        "to_status",
+        "message",
+        "changes_table",
+    ]
     readonly_fields = fields
+
+    @admin.display(description="champs modifiés par la DITP")
+    def changes_table(self, entry: ModerationLogEntry) -> str:
+        if not entry.changes:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{} : « {} » → « {} »",
+            ((c["label"], c["before"], c["after"]) for c in entry.changes),
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -279,6 +298,8 @@ class EventAdmin(admin.ModelAdmin):
         # The same invariants as the organiser's form: region from department, no stale
         # conditional field (the region field is read-only here for that reason).
         apply_invariants(obj)
+        # What the organisers had written, to tell them what the DITP changed (save_related).
+        form._ditp_before = event_snapshot(obj) if change else None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -287,6 +308,15 @@ class EventAdmin(admin.ModelAdmin):
         # dates and the search text in step with what the moderator wrote.
         event_refresh_dates(event=form.instance)
         event_refresh_search(event=form.instance)
+        before = getattr(form, "_ditp_before", None)
+        if before is not None and is_moderator(request.user):
+            entry = event_record_ditp_edit(event=form.instance, user=request.user, before=before)
+            if entry is not None:
+                messages.info(
+                    request,
+                    f"{len(entry.changes)} champ(s) modifié(s) : l'organisation en est "
+                    "informée par courriel, avec le détail avant / après.",
+                )
 
     filter_horizontal = ["themes"]
     actions = ["approve_selected", "reject_selected", "export_selection_csv"]
@@ -710,8 +740,16 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationLogEntry)
 class ModerationLogEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "from_status", "to_status", "actor", "actor_role"]
-    list_filter = ["to_status", "actor_role"]
+    list_display = [
+        "created_at",
+        "event",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_role",
+    ]
+    list_filter = ["kind", "to_status", "actor_role"]
     search_fields = ["event__title", "message"]
     list_select_related = ["event", "actor"]
 
