@@ -256,6 +256,17 @@ def event_mark_reviewed(
     return event
 
 
+def events_feature(*, events, featured: bool, user: AbstractBaseUser) -> int:
+    """Put events « à la une » (the home page) or take them off; returns how many changed."""
+    if not is_moderator(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        count = events.exclude(is_featured=featured).update(is_featured=featured)
+        if count:  # an update() sends no signal
+            public_content_changed()
+    return count
+
+
 def edition_make_current(*, edition: Edition) -> Edition:
     """Make `edition` the current one: the public site and the organiser space switch to it."""
     with transaction.atomic():

@@ -17,6 +17,7 @@ events_patterns = (
         path("evenements/<slug:slug>/", public_page(views.event_detail), name="detail"),
         path("evenements/<slug:slug>/calendrier.ics", public_page(views.event_ics), name="ics"),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
+        path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
         path(
             "organisateurs/<slug:slug>/",
             public_page(views.organization_detail),

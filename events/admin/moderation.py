@@ -26,7 +26,15 @@ from .. import workflow
 from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
 from ..enums import EventStatus
 from ..forms import SessionTimesForm
-from ..models import Edition, Event, EventSession, Format, ModerationLogEntry, Theme
+from ..models import (
+    Collection,
+    Edition,
+    Event,
+    EventSession,
+    Format,
+    ModerationLogEntry,
+    Theme,
+)
 from ..search import event_refresh_search
 from ..selectors import (
     current_edition,
@@ -43,6 +51,7 @@ from ..services import (
     event_mark_reviewed,
     event_refresh_dates,
     event_transition,
+    events_feature,
 )
 from ..workflow import Transition
 from .exports import events_csv, events_xlsx
@@ -284,6 +293,7 @@ class EventAdmin(admin.ModelAdmin):
         "attendance_mode",
         "derogation_requested",
         "changed_since_validation",
+        "is_featured",
         "is_generated",
     ]
     search_fields = ["title", "organization__name", "city"]
@@ -319,7 +329,13 @@ class EventAdmin(admin.ModelAdmin):
                 )
 
     filter_horizontal = ["themes"]
-    actions = ["approve_selected", "reject_selected", "export_selection_csv"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "feature_selected",
+        "unfeature_selected",
+        "export_selection_csv",
+    ]
     fieldsets = [
         (
             "Événement",
@@ -333,6 +349,7 @@ class EventAdmin(admin.ModelAdmin):
                     "format",
                     "themes",
                     "audience",
+                    "is_featured",
                 ]
             },
         ),
@@ -676,6 +693,22 @@ class EventAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/events/event/bulk_decision.html", context)
 
+    # « À la une »
+
+    @admin.action(description="Mettre à la une (page d'accueil)", permissions=["moderate"])
+    def feature_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        count = events_feature(events=queryset, featured=True, user=request.user)
+        messages.success(
+            request,
+            f"{count} événement(s) à la une. Seuls les événements publiés de l'édition "
+            "courante apparaissent en page d'accueil.",
+        )
+
+    @admin.action(description="Retirer de la une", permissions=["moderate"])
+    def unfeature_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        count = events_feature(events=queryset, featured=False, user=request.user)
+        messages.success(request, f"{count} événement(s) retiré(s) de la une.")
+
     # Exports
 
     @admin.action(description="Exporter la sélection en CSV", permissions=["view"])
@@ -761,3 +794,37 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    """Editorial « parcours »: moderators pick events, paste a programme selection, or both."""
+
+    list_display = ["title", "edition", "slug", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    list_filter = ["edition", "is_published"]
+    search_fields = ["title", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["events"]
+    fields = ["edition", "title", "slug", "intro", "events", "query", "position", "is_published"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        edition = current_edition()
+        initial = {"edition": edition.pk} if edition else {}
+        return {**initial, **super().get_changeform_initial_data(request)}
+
+    # Moderators manage collections (the moderation permission, not a model permission).
+    def has_module_permission(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
