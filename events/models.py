@@ -438,6 +438,74 @@ def normalised_selection_query(value: str) -> str:
     return data.urlencode()
 
 
+class EventReport(models.Model):
+    """A visitor's report of an error on a public event (« Signaler une erreur »): it puts the
+    event in the moderation queue until a moderator closes it, with a reply if an address was
+    left."""
+
+    class Kind(models.TextChoices):
+        DATE = "date", "La date ou l’horaire"
+        PLACE = "place", "Le lieu"
+        LINK = "link", "Un lien (inscription, diffusion)"
+        CANCELLED = "cancelled", "L’événement est annulé"
+        OTHER = "other", "Autre chose"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField("ce qui est erroné", max_length=16, choices=Kind.choices)
+    message = models.TextField("message", max_length=2000)
+    email = models.EmailField("courriel du visiteur", blank=True)
+    created_at = models.DateTimeField("signalé le", auto_now_add=True)
+    closed_at = models.DateTimeField("clos le", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="clos par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reply = models.TextField("réponse envoyée au visiteur", blank=True)
+
+    class Meta:
+        verbose_name = "signalement"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["event"], condition=Q(closed_at__isnull=True), name="report_open_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.event}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class EventNote(models.Model):
+    """An internal note of the DITP on an event: a thread the organisers never see."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField("note")
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "note interne"
+        verbose_name_plural = "notes internes (visibles par la DITP seulement)"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 class EventSession(models.Model):
     """One dated occurrence of an event, in Paris local time; times may be unknown yet."""
 

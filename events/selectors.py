@@ -4,15 +4,15 @@ space's lists and duplicate hints. The public programme's reads live in `program
 import datetime
 import difflib
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower, Substr
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower, Substr
 from django.utils import timezone
 
 from moisinno.text import fold
 from organizers.enums import MembershipStatus
 
 from .enums import EventStatus
-from .models import Edition, Event, ModerationLogEntry
+from .models import Edition, Event, EventReport, ModerationLogEntry
 
 
 def current_edition() -> Edition | None:
@@ -69,9 +69,31 @@ DUPLICATE_TITLE_PREFIX = 15
 
 
 def in_moderation_queue() -> Q:
-    """Events waiting for DITP: submitted ones, and published ones changed since validation."""
-    return Q(status=EventStatus.SUBMITTED) | Q(
-        status=EventStatus.PUBLISHED, changed_since_validation=True
+    """Events waiting for DITP: submitted ones, published ones changed since validation, and
+    those a visitor reported an error on (open reports)."""
+    return (
+        Q(status=EventStatus.SUBMITTED)
+        | Q(status=EventStatus.PUBLISHED, changed_since_validation=True)
+        | Q(Exists(open_reports().filter(event=OuterRef("pk"))))
+    )
+
+
+def open_reports() -> QuerySet[EventReport]:
+    return EventReport.objects.filter(closed_at__isnull=True)
+
+
+def with_open_report_counts(queryset):
+    """Annotate `open_reports`: how many visitors' reports wait on each event (one subquery)."""
+    counts = (
+        open_reports()
+        .filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        open_reports=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
     )
 
 

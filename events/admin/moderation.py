@@ -30,16 +30,20 @@ from ..models import (
     Collection,
     Edition,
     Event,
+    EventNote,
+    EventReport,
     EventSession,
     Format,
     ModerationLogEntry,
     Theme,
 )
+from ..reports import ReportError, note_add, report_close
 from ..search import event_refresh_search
 from ..selectors import (
     current_edition,
     in_moderation_queue,
     next_edition_defaults,
+    with_open_report_counts,
     with_possible_duplicates,
 )
 from ..services import (
@@ -196,7 +200,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            (self.QUEUE, "À traiter (soumis ou modifiés depuis la validation)"),
+            (self.QUEUE, "À traiter (soumis, modifiés depuis la validation ou signalés)"),
             *EventStatus.choices,
             (self.ALL, "Tous les statuts"),
         ]
@@ -269,6 +273,58 @@ class ModerationLogInline(admin.TabularInline):
         return False
 
 
+class EventReportInline(admin.TabularInline):
+    """Visitors' reports on the event: closed (with a reply) from each report's page."""
+
+    model = EventReport
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "signalements des visiteurs"
+    fields = ["created_at", "kind", "message", "email", "state"]
+    readonly_fields = fields
+
+    @admin.display(description="état")
+    def state(self, report: EventReport) -> str:
+        if not report.is_open:
+            return f"Clos le {timezone.localtime(report.closed_at):%d/%m/%Y}"
+        return format_html(
+            '<a href="{}">Traiter et clore</a>',
+            reverse("admin:events_eventreport_change", args=[report.pk]),
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventNoteInline(admin.TabularInline):
+    """The DITP's internal notes on the event: a thread organisers never see."""
+
+    model = EventNote
+    extra = 1
+    can_delete = False
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at", "author"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Existing notes are read-only; the empty row adds a new one (see save_formset).
+        return is_moderator(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = [
@@ -281,6 +337,7 @@ class EventAdmin(admin.ModelAdmin):
         "derogation_requested",
         "duplicate",
         "changed_since_validation",
+        "reports",
         "submitted_at",
     ]
     list_filter = [
@@ -438,10 +495,23 @@ class EventAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EventSessionInline, ModerationLogInline]
+    inlines = [EventSessionInline, EventReportInline, EventNoteInline, ModerationLogInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not EventNote:
+            return super().save_formset(request, form, formset, change)
+        # Internal notes: only new ones, signed by the moderator who writes them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for note_form in formset.extra_forms:
+            if note_form.has_changed() and note_form.cleaned_data.get("text"):
+                text = note_form.cleaned_data["text"]
+                formset.new_objects.append(
+                    note_add(event=form.instance, user=request.user, text=text)
+                )
+        return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        return with_possible_duplicates(super().get_queryset(request))
+        return with_open_report_counts(with_possible_duplicates(super().get_queryset(request)))
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)
@@ -459,6 +529,19 @@ class EventAdmin(admin.ModelAdmin):
         if event.ends_on in (None, event.starts_on):
             return f"{event.starts_on:%d/%m/%Y}"
         return f"du {event.starts_on:%d/%m/%Y} au {event.ends_on:%d/%m/%Y}"
+
+    @admin.display(description="signalements", ordering="open_reports")
+    def reports(self, event: Event) -> str:
+        count = getattr(event, "open_reports", 0)
+        if not count:
+            return "—"
+        return format_html(
+            '<a href="{}?event__id__exact={}&amp;ouverts=oui">{} signalement{}</a>',
+            reverse("admin:events_eventreport_changelist"),
+            event.pk,
+            count,
+            "s" if count > 1 else "",
+        )
 
     @admin.display(description="doublon possible", ordering="possible_duplicate")
     def duplicate(self, event: Event) -> str:
@@ -828,3 +911,128 @@ class CollectionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return is_moderator(request.user)
+
+
+class ReportCloseForm(forms.ModelForm):
+    close = forms.BooleanField(label="Clore le signalement", required=False)
+
+    class Meta:
+        model = EventReport
+        fields = ["reply"]
+        widgets = {"reply": forms.Textarea(attrs={"rows": 6, "cols": 80})}
+        help_texts = {
+            "reply": "Envoyée par courriel au visiteur s'il a laissé son adresse, à la clôture."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("close")
+            and (cleaned.get("reply") or "").strip()
+            and not self.instance.email
+        ):
+            self.add_error(
+                "reply",
+                "Le visiteur n’a pas laissé d’adresse électronique : la réponse ne peut pas lui "
+                "être envoyée. Videz ce champ pour clore, et gardez la réponse en note interne.",
+            )
+        return cleaned
+
+
+class OpenReportFilter(admin.SimpleListFilter):
+    title = "état"
+    parameter_name = "ouverts"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "À traiter"), ("non", "Clos")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(closed_at__isnull=True)
+        if self.value() == "non":
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
+@admin.register(EventReport)
+class EventReportAdmin(admin.ModelAdmin):
+    """Visitors' reports: read them, keep internal notes on the event, close with a reply."""
+
+    form = ReportCloseForm
+    list_display = ["created_at", "event", "kind", "has_email", "closed_at"]
+    list_filter = [OpenReportFilter, "kind"]
+    list_select_related = ["event"]
+    search_fields = ["event__title", "message"]
+    readonly_fields = [
+        "event_link",
+        "kind",
+        "message",
+        "email",
+        "created_at",
+        "closed_at",
+        "closed_by",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event_link", "kind", "message", "email", "created_at"]}),
+        ("Clôture", {"fields": ["reply", "close", "closed_at", "closed_by"]}),
+    ]
+
+    @admin.display(description="courriel laissé", boolean=True)
+    def has_email(self, report: EventReport) -> bool:
+        return bool(report.email)
+
+    @admin.display(description="événement")
+    def event_link(self, report: EventReport) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_change", args=[report.event_id]),
+            report.event.title,
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return [
+                (None, {"fields": ["event_link", "kind", "message", "email", "created_at"]}),
+                ("Clôture", {"fields": ["reply", "closed_at", "closed_by"]}),
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return [*self.readonly_fields, "reply"]
+        return self.readonly_fields
+
+    def has_module_permission(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not form.cleaned_data.get("close"):
+            # Not closed yet: nothing is sent, the draft reply is not kept either.
+            messages.info(request, "Le signalement reste à traiter.")
+            return
+        try:
+            report_close(report=obj, user=request.user, reply=form.cleaned_data.get("reply", ""))
+        except ReportError as error:
+            messages.error(request, str(error))
+            return
+        if obj.reply.strip() and obj.email:
+            messages.success(request, "Signalement clos ; la réponse est envoyée au visiteur.")
+        else:
+            messages.success(request, "Signalement clos.")
+
+    def response_change(self, request, obj):
+        # Back to the reports still waiting (the messages above say what happened; the admin's
+        # generic « modifié avec succès » would not).
+        return HttpResponseRedirect(reverse("admin:events_eventreport_changelist") + "?ouverts=oui")
