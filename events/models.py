@@ -228,6 +228,17 @@ class Event(models.Model):
     # Incremented at every transition: two moderators deciding at once cannot both win.
     version = models.PositiveIntegerField(default=0, editable=False)
 
+    # An online event (no region) the DITP hands to a regional relay (moisinno.roles).
+    assigned_relay = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="relais régional chargé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"regional_relay__isnull": False},
+        help_text="Pour un événement en ligne : le relais régional qui le modère.",
+    )
     is_featured = models.BooleanField(
         "à la une",
         default=False,

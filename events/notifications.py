@@ -36,11 +36,19 @@ def notify_event_transition(*, event: Event, entry: ModerationLogEntry, step: Tr
     }
     if step.checks_eligibility:
         queue_email(to=[entry.actor.email], template="event_submitted_ack", context=context)
-        queue_email(to=moderator_emails(), template="event_submitted_alert", context=context)
+        queue_email(
+            to=moderator_emails(region=event.region, assigned_relay_id=event.assigned_relay_id),
+            template="event_submitted_alert",
+            context=context,
+        )
     elif entry.actor_role in {Actor.MODERATOR, Actor.SYSTEM} and step.email_notice:
         queue_email(to=organizer_emails(event), template="event_decision", context=context)
     elif workflow.is_cancelled(event):
-        queue_email(to=moderator_emails(), template="event_cancelled_alert", context=context)
+        queue_email(
+            to=moderator_emails(region=event.region, assigned_relay_id=event.assigned_relay_id),
+            template="event_cancelled_alert",
+            context=context,
+        )
 
 
 def notify_ditp_edit(*, event: Event, entry: ModerationLogEntry) -> None:

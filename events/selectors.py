@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce, Lower, Substr
 from django.utils import timezone
 
+from moisinno.roles import relay_regions
 from moisinno.text import fold
 from organizers.enums import MembershipStatus
 
@@ -76,6 +77,15 @@ def in_moderation_queue() -> Q:
         | Q(status=EventStatus.PUBLISHED, changed_since_validation=True)
         | Q(Exists(open_reports().filter(event=OuterRef("pk"))))
     )
+
+
+def moderated_by(user, *, prefix: str = "") -> Q:
+    """The events `user` moderates: everything for a national moderator; for a regional relay,
+    its regions' events and those assigned to it (`prefix`: "event__" from a related model)."""
+    regions = relay_regions(user)
+    if regions is None:
+        return Q()
+    return Q(**{f"{prefix}region__in": sorted(regions)}) | Q(**{f"{prefix}assigned_relay": user.pk})
 
 
 def open_reports() -> QuerySet[EventReport]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from moisinno.roles import is_moderator
+from moisinno.roles import covers, is_moderator
 from organizers.selectors import user_is_active_member
 
 from .enums import Actor, EventStatus
@@ -423,7 +423,10 @@ def roles(user, event) -> set[str]:
         return {SYSTEM}
     if not user.is_authenticated or not user.is_active:
         return found
-    if is_moderator(user):
+    if is_moderator(user) and covers(
+        user, region=event.region, assigned_relay_id=event.assigned_relay_id
+    ):
+        # A regional relay moderates only its regions' events (and those assigned to it).
         found.add(MODERATOR)
     if user_is_active_member(user=user, organization_id=event.organization_id):
         found.add(ORGANIZER)

@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from moisinno.roles import is_moderator
+from moisinno.roles import is_moderator, is_relay
 
 from .. import workflow
 from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
@@ -42,6 +42,7 @@ from ..search import event_refresh_search
 from ..selectors import (
     current_edition,
     in_moderation_queue,
+    moderated_by,
     next_edition_defaults,
     with_open_report_counts,
     with_possible_duplicates,
@@ -422,6 +423,7 @@ class EventAdmin(admin.ModelAdmin):
                     ("postal_code", "city"),
                     ("department", "region"),
                     "online_url",
+                    "assigned_relay",
                 ]
             },
         ),
@@ -511,7 +513,19 @@ class EventAdmin(admin.ModelAdmin):
         return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        return with_open_report_counts(with_possible_duplicates(super().get_queryset(request)))
+        # A regional relay reaches only its regions' events (and those assigned to it).
+        events = super().get_queryset(request).filter(moderated_by(request.user))
+        return with_open_report_counts(with_possible_duplicates(events))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Missing, or outside a relay's regions: the same 404 (nothing says it exists).
+        raise Http404("Aucun événement à cette adresse.")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if is_relay(request.user):
+            fields.append("assigned_relay")  # only the national DITP assigns events
+        return fields
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)
@@ -869,6 +883,9 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
     search_fields = ["event__title", "message"]
     list_select_related = ["event", "actor"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(moderated_by(request.user, prefix="event__"))
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -976,6 +993,12 @@ class EventReportAdmin(admin.ModelAdmin):
         (None, {"fields": ["event_link", "kind", "message", "email", "created_at"]}),
         ("Clôture", {"fields": ["reply", "close", "closed_at", "closed_by"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(moderated_by(request.user, prefix="event__"))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404("Aucun signalement à cette adresse.")
 
     @admin.display(description="courriel laissé", boolean=True)
     def has_email(self, report: EventReport) -> bool:
