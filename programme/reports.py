@@ -28,7 +28,9 @@ class EventReportForm(DsfrBaseForm):
     kind = forms.ChoiceField(
         label="Qu’est-ce qui est erroné ?",
         choices=EventReport.Kind.choices,
-        widget=forms.RadioSelect,
+        # A class of our own: django-dsfr otherwise adds a `dsfr` attribute to each radio,
+        # which is not valid HTML (the Nu checker says so).
+        widget=forms.RadioSelect(attrs={"class": "moisinno-radio"}),
         error_messages={"required": "Indiquez ce qui est erroné."},
     )
     message = forms.CharField(
