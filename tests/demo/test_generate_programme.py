@@ -271,6 +271,16 @@ def test_load_demo_data_on_empty_database_loads_fixtures_and_programme(db):
     assert Event.objects.filter(is_generated=True, edition=current).count() == 350
     assert not Event.objects.filter(submitted_at__gt=timezone.now()).exists()
     assert "350 événements générés" in out.getvalue()
+    # The 2021 « parcours » and a few events « à la une » on the home page.
+    assert list(current.collections.values_list("slug", flat=True)) == [
+        "experience-usager",
+        "experience-agent",
+        "services-publics-ecoresponsables",
+        "relance-et-impact",
+    ]
+    featured = Event.objects.filter(is_featured=True)
+    assert featured.count() == 6
+    assert set(featured.values_list("status", "edition")) == {(EventStatus.PUBLISHED, current.pk)}
 
 
 def test_demo_lets_a_new_organiser_reference_an_event_at_once(client, db):
@@ -355,3 +365,15 @@ def test_generate_programme_changed_events_list_their_changes(programme):
         for event in changed
         for change in event.changed_fields
     )
+
+
+def test_demo_home_shows_featured_events_and_the_parcours(client, db):
+    call_command("load_demo_data", stdout=io.StringIO(), verbosity=0)
+
+    home = client.get("/").content.decode()
+
+    assert "À la une" in home
+    assert "/parcours/relance-et-impact/" in home
+    collection = client.get("/parcours/experience-usager/")
+    assert collection.status_code == 200
+    assert collection.context["listing"].count > 0

@@ -235,6 +235,7 @@ def test_admin_offers_validation_before_the_moment(
     page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert "Valider (publié à l&#x27;ouverture du programme)" in page
     assert "Approuver et publier" not in page
+    assert "Programme ouvert au public le" in page
 
     response = client.post(
         reverse("admin:events_event_changelist") + "?status=tous",
@@ -259,3 +260,10 @@ def test_organiser_dashboard_shows_the_validated_group(
 
     assert "Validés, publiés à l’ouverture du programme" in page
     assert event.title in page
+    # The opening moment (in 2026, past by now) is announced only while it is to come.
+    assert "Le programme ouvre au public le" not in page
+    opening_edition.publication_at = timezone.now() + datetime.timedelta(days=3)
+    opening_edition.save()
+    page = client.get("/espace-organisateur/").content.decode()
+    local = timezone.localtime(opening_edition.publication_at)
+    assert f"Le programme ouvre au public le {local.day} " in page

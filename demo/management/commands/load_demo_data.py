@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Edition, Event
+from events.enums import EventStatus
+from events.models import Collection, Edition, Event
 from events.search import events_refresh_search
 from events.services import edition_make_current
 from moisinno.pagecache import public_content_batch
@@ -17,6 +18,34 @@ from moisinno.pagecache import public_content_batch
 DEMO_EVENTS = 350
 DEMO_SEED = 2022
 DEMO_THEME = "Simplifier ensemble (édition de démonstration)"
+DEMO_FEATURED = 6
+#: The four « parcours » of the 2021 edition, each a saved programme selection by theme.
+DEMO_COLLECTIONS = [
+    (
+        "Expérience usager",
+        "experience-usager",
+        "Des services publics conçus avec celles et ceux qui les utilisent.",
+        "theme=experience-usager",
+    ),
+    (
+        "Expérience agent",
+        "experience-agent",
+        "Des outils, des méthodes et des organisations au service des agents publics.",
+        "theme=experience-agent",
+    ),
+    (
+        "Services publics écoresponsables",
+        "services-publics-ecoresponsables",
+        "La transition écologique de l’action publique, au quotidien.",
+        "theme=transition-ecologique",
+    ),
+    (
+        "Relance et impact",
+        "relance-et-impact",
+        "Mesurer et améliorer l’efficacité des politiques publiques.",
+        "theme=efficacite-operationnelle",
+    ),
+]
 
 
 def demo_edition_create(*, today: datetime.date) -> Edition:
@@ -42,6 +71,21 @@ def demo_edition_create(*, today: datetime.date) -> Edition:
         referencing_opens_on=today - datetime.timedelta(days=30),
         referencing_closes_on=today + datetime.timedelta(days=30),
     )
+
+
+def demo_editorial_create(*, edition: Edition) -> None:
+    """The four « parcours » of 2021 and a few published events « à la une »."""
+    for position, (title, slug, intro, query) in enumerate(DEMO_COLLECTIONS):
+        Collection.objects.create(
+            edition=edition, title=title, slug=slug, intro=intro, query=query, position=position
+        )
+    featured = (
+        Event.objects.filter(edition=edition, status=EventStatus.PUBLISHED, labs__isnull=False)
+        .order_by("starts_on", "pk")
+        .values_list("pk", flat=True)
+        .distinct()[:DEMO_FEATURED]
+    )
+    Event.objects.filter(pk__in=list(featured)).update(is_featured=True)
 
 
 class Command(BaseCommand):
@@ -72,6 +116,8 @@ class Command(BaseCommand):
             verbosity=verbosity,
             stdout=self.stdout,
         )
+        with transaction.atomic(), public_content_batch():
+            demo_editorial_create(edition=current)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration chargées : édition {current.year} courante "
