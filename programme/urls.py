@@ -24,6 +24,7 @@ events_patterns = (
             name="report_sent",
         ),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
+        path("editions/<int:year>/labs/", public_page(views.edition_labs), name="edition_labs"),
         path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
         path(
             "organisateurs/<slug:slug>/",

@@ -229,9 +229,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
-def lab_list(request: HttpRequest) -> HttpResponse:
-    edition = current_edition()
+def _lab_list(request: HttpRequest, edition: Edition | None, **context) -> HttpResponse:
     atlas = lab_atlas(edition=edition, params=request.GET)
     return render(
         request,
@@ -243,6 +241,30 @@ def lab_list(request: HttpRequest) -> HttpResponse:
             "form": atlas.filterset.form,
             "filter_errors": atlas.filterset.error_messages(),
             "breadcrumb_data": {"current": "Laboratoires"},
+            **context,
+        },
+    )
+
+
+@require_GET
+def lab_list(request: HttpRequest) -> HttpResponse:
+    return _lab_list(request, current_edition())
+
+
+@require_GET
+def edition_labs(request: HttpRequest, year: int) -> HttpResponse:
+    """The labs atlas of a past edition: its figures and each lab's events of that year."""
+    edition = get_object_or_404(Edition, year=year)
+    if edition == current_edition():
+        query = request.GET.urlencode()
+        return redirect(reverse("labs:list") + (f"?{query}" if query else ""))
+    return _lab_list(
+        request,
+        edition,
+        title=f"Laboratoires de l’édition {edition.year}",
+        breadcrumb_data={
+            "links": [{"url": edition.get_absolute_url(), "title": f"Édition {edition.year}"}],
+            "current": "Laboratoires",
         },
     )
 

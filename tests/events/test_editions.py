@@ -75,3 +75,24 @@ def test_prepared_edition_made_current_keeps_the_past_one_browsable(admin_client
     assert "Atelier de 2022" in page
     assert "Programme 2023" in client.get(reverse("events:programme")).content.decode()
     assert fmt.pk and theme.pk in [t.pk for t in past_event.themes.all()]
+
+
+def test_a_past_edition_keeps_its_labs_atlas(client, db):
+    from tests.factories import LabFactory
+
+    past = EditionFactory(year=2022, is_current=False)
+    EditionFactory(year=2023, is_current=True)
+    lab = LabFactory(name="Lab Bretagne")
+    EventFactory(edition=past, published=True).labs.add(lab)
+
+    programme = client.get(reverse("events:edition", kwargs={"year": 2022})).content.decode()
+    assert "/editions/2022/labs/" in programme
+    page = client.get("/editions/2022/labs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Laboratoires de l’édition 2022" in html
+    assert "Lab Bretagne" in html
+    assert "/editions/2022/?avec_lab=1" in html
+    assert page.context["atlas"].figures.with_labs == 1
+    # The current edition's atlas lives at /labs/.
+    assert client.get("/editions/2023/labs/")["Location"] == "/labs/"
