@@ -896,10 +896,27 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class CollectionForm(forms.ModelForm):
+    class Meta:
+        model = Collection
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        events = cleaned.get("events")
+        if not (events and events.exists()) and not (cleaned.get("query") or "").strip():
+            raise forms.ValidationError(
+                "Choisissez des événements, collez l’adresse d’une sélection du programme, "
+                "ou les deux : un parcours vide n’aurait rien à montrer."
+            )
+        return cleaned
+
+
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
     """Editorial « parcours »: moderators pick events, paste a programme selection, or both."""
 
+    form = CollectionForm
     list_display = ["title", "edition", "slug", "position", "is_published"]
     list_editable = ["position", "is_published"]
     list_filter = ["edition", "is_published"]

@@ -152,3 +152,27 @@ def test_moderator_manages_collections_and_featured_events_in_the_admin(client, 
     assert response.status_code == 302
     scene["picked"].refresh_from_db()
     assert scene["picked"].is_featured
+
+
+def test_admin_creates_a_collection_from_a_pasted_programme_url(client, scene, moderator):
+    client.force_login(moderator)
+    url = reverse("admin:events_collection_add")
+    data = {
+        "edition": scene["collection"].edition.pk,
+        "title": "En Île-de-France",
+        "slug": "ile-de-france",
+        "intro": "",
+        "query": "",
+        "position": 0,
+        "is_published": "on",
+    }
+
+    empty = client.post(url, data)
+    assert empty.status_code == 200
+    assert "un parcours vide n’aurait rien à montrer" in empty.content.decode()
+
+    data["query"] = "http://testserver/programme/?region=11&page=3"
+    assert client.post(url, data).status_code == 302
+    assert Collection.objects.get(slug="ile-de-france").query == "region=11"
+    page = body(client.get("/parcours/ile-de-france/"))
+    assert "Atelier usager" in page and "Atelier choisi" not in page
