@@ -899,7 +899,16 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
 class CollectionForm(forms.ModelForm):
     class Meta:
         model = Collection
-        fields = "__all__"
+        fields = [
+            "edition",
+            "title",
+            "slug",
+            "intro",
+            "events",
+            "query",
+            "position",
+            "is_published",
+        ]
 
     def clean(self):
         cleaned = super().clean()
