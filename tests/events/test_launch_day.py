@@ -195,6 +195,20 @@ def test_cron_command_opens_due_editions_only(opening_edition, organizer_member,
     assert event.moderation_log.filter(to_status=S.PUBLISHED).count() == 1
 
 
+def run_worker():
+    call_command(
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        verbosity=0,
+        stdout=io.StringIO(),
+    )
+
+
+# The worker closes the connection when it is not in autocommit mode (inside a test
+# transaction): this test uses real transactions, as tests/moisinno/test_notifications.py does.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_opening_task_is_scheduled_at_the_moment_and_the_worker_runs_it(
     opening_edition, organizer_member, moderator
 ):
@@ -212,14 +226,14 @@ def test_the_opening_task_is_scheduled_at_the_moment_and_the_worker_runs_it(
     assert task.run_after == moment
     assert task.args_kwargs["args"] == [opening_edition.pk]
     # The moment has not come: the worker does not pick the task up.
-    call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+    run_worker()
     event.refresh_from_db()
     assert event.status == S.VALIDATED
     # The moment comes (moved to now), the worker opens the programme.
     opening_edition.publication_at = timezone.now() - datetime.timedelta(seconds=1)
     opening_edition.save()
     DBTaskResult.objects.filter(pk=task.pk).update(run_after=opening_edition.publication_at)
-    call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
+    run_worker()
     event.refresh_from_db()
     assert event.status == S.PUBLISHED
 
