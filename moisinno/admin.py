@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 
 from .geography import REGION_CHOICES
 from .models import OutgoingEmail, RegionalRelay
 from .notifications import email_requeue
+from .roles import MODERATOR_GROUP
 
 admin.site.site_header = "Mois de l'innovation publique — back-office DITP"
 admin.site.site_title = "Back-office DITP"
@@ -53,6 +55,12 @@ class RegionalRelayAdmin(admin.ModelAdmin):
     form = RegionalRelayForm
     list_display = ["user", "region_names"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # A relay is a moderator: make sure the account is in the moderators' group.
+        group, _created = Group.objects.get_or_create(name=MODERATOR_GROUP)
+        obj.user.groups.add(group)
 
     @admin.display(description="régions")
     def region_names(self, relay: RegionalRelay) -> str:

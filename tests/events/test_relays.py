@@ -177,6 +177,17 @@ def test_only_superusers_manage_relays_and_only_national_ditp_assigns(
     )
     assert response.status_code == 302
     assert RegionalRelay.objects.get(user=moderator).regions == ["11", "24"]
+    # A staff account made a relay joins the moderators' group (a relay is a moderator).
+    staff = UserFactory(is_staff=True, is_superuser=False, email="coordination@lab.gouv.fr")
+    staff.groups.clear()
+    client.post(reverse("admin:moisinno_regionalrelay_add"), {"user": staff.pk, "regions": ["53"]})
+    assert staff.groups.filter(name="Modérateur DITP").exists()
+    assert (
+        client.post(
+            reverse("admin:moisinno_regionalrelay_add"), {"user": staff.pk, "regions": []}
+        ).status_code
+        == 200
+    )  # « Cochez au moins une région. »
 
     client.force_login(relay)
     page = client.get(
