@@ -176,3 +176,12 @@ def test_admin_creates_a_collection_from_a_pasted_programme_url(client, scene, m
     assert Collection.objects.get(slug="ile-de-france").query == "region=11"
     page = body(client.get("/parcours/ile-de-france/"))
     assert "Atelier usager" in page and "Atelier choisi" not in page
+
+
+def test_the_embed_builder_keeps_the_collection(client, scene):
+    response = client.get("/integrer/?parcours=experience-usager")
+
+    page = body(response)
+    assert response.context["matching"] == 2
+    assert "/integrer/programme/?parcours=experience-usager" in page
+    assert '<input type="hidden" name="parcours" value="experience-usager">' in page
