@@ -639,8 +639,12 @@ class _Planner:
         if status == EventStatus.DRAFT:
             return {}
         rng = self.rng
-        closes = self.edition.referencing_closes_on
+        # An edition whose referencing is still open (the demo's current one) has no future
+        # submissions nor decisions: every moment stops now.
+        now = datetime.datetime.now(self.tz)
+        closes = min(self.edition.referencing_closes_on, now.date())
         opens = self.edition.referencing_opens_on or closes - datetime.timedelta(days=45)
+        opens = min(opens, closes)
         span = max((closes - opens).days, 0)
 
         def moment(day: datetime.date) -> datetime.datetime:
@@ -667,7 +671,10 @@ class _Planner:
             values.update(
                 status_changed_at=decided, moderation_message=rng.choice(vocab.REJECTED_MESSAGES)
             )
-        return values
+        return {
+            key: min(value, now) if isinstance(value, datetime.datetime) else value
+            for key, value in values.items()
+        }
 
     def _link(
         self, planned: _Planned, spec: OrganizationSpec, region: str, organization_id: int

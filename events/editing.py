@@ -22,9 +22,10 @@ from organizers.selectors import user_is_active_member
 
 from . import workflow
 from .eligibility import referencing_closed_message, referencing_open_for
-from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, RegistrationMode
+from .enums import ACCESSIBILITY_FEATURES, Actor, AttendanceMode, RegistrationMode
 from .limits import counted_creation
-from .models import Edition, Event, EventSession
+from .models import Edition, Event, EventSession, ModerationLogEntry
+from .notifications import notify_ditp_edit
 from .search import event_refresh_search
 from .services import event_refresh_dates
 
@@ -117,6 +118,46 @@ def _tracked_fields() -> list[tuple[str, str]]:
 
 def _snapshot(event: Event) -> dict[str, str]:
     return {name: _display_value(event, name) for name, _label in _tracked_fields()}
+
+
+def event_snapshot(event: Event) -> dict[str, str]:
+    """Every field an organiser fills in, as read in a list of changes (fresh from the
+    database: call it before and after a change, then `changes_between`)."""
+    return _snapshot(Event.objects.get(pk=event.pk))
+
+
+def changes_between(before: dict[str, str], after: dict[str, str]) -> list[dict]:
+    """[{"field", "label", "before", "after"}] of the fields that differ, in form order."""
+    return [
+        {"field": name, "label": label, "before": before[name], "after": after[name]}
+        for name, label in _tracked_fields()
+        if before[name] != after[name]
+    ]
+
+
+def event_record_ditp_edit(
+    *, event: Event, user: AbstractBaseUser, before: dict[str, str]
+) -> ModerationLogEntry | None:
+    """A moderator changed `event` in the admin: keep the changed fields (before / after) in
+    its moderation log and tell its organisers by e-mail (their dashboard shows the same
+    table). Nothing when nothing an organiser fills in changed. Call it in the admin's
+    transaction, after the event and its related rows are saved."""
+    if not is_moderator(user):
+        raise PermissionDenied
+    changes = changes_between(before, event_snapshot(event))
+    if not changes:
+        return None
+    entry = ModerationLogEntry.objects.create(
+        event=event,
+        kind=ModerationLogEntry.EDIT,
+        from_status=event.status,
+        to_status=event.status,
+        actor=user,
+        actor_role=Actor.MODERATOR,
+        changes=changes,
+    )
+    notify_ditp_edit(event=event, entry=entry)
+    return entry
 
 
 def _merge_changes(existing: list[dict], before: dict[str, str], after: dict[str, str]) -> list:

@@ -4,6 +4,7 @@ from django.db import models
 class EventStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     SUBMITTED = "submitted", "Soumis à validation"
+    VALIDATED = "validated", "Validé"
     CHANGES_REQUESTED = "changes_requested", "Modifications demandées"
     PUBLISHED = "published", "Publié"
     REJECTED = "rejected", "Refusé"
@@ -15,6 +16,8 @@ class Actor(models.TextChoices):
 
     ORGANIZER = "organizer", "Organisateur"
     MODERATOR = "moderator", "Modérateur DITP"
+    # The opening of the programme at the edition's publication moment (task worker or cron).
+    SYSTEM = "system", "Ouverture du programme"
 
 
 class AttendanceMode(models.TextChoices):

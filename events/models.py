@@ -1,8 +1,12 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
 from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
 
@@ -15,11 +19,27 @@ class Edition(models.Model):
     number = models.PositiveSmallIntegerField("numéro d'édition")
     name = models.CharField("nom", max_length=120, default="Mois de l'innovation publique")
     theme = models.CharField("thème", max_length=200)
+    description = models.TextField(
+        "présentation",
+        blank=True,
+        help_text="Quelques phrases sur l'édition, affichées en page d'accueil.",
+    )
     start_date = models.DateField("premier jour")
     end_date = models.DateField("dernier jour")
     referencing_opens_on = models.DateField("ouverture du référencement", null=True, blank=True)
     referencing_closes_on = models.DateField("clôture du référencement")
     is_current = models.BooleanField("édition en cours", default=False)
+    publication_at = models.DateTimeField(
+        "ouverture du programme au public",
+        null=True,
+        blank=True,
+        help_text=(
+            "Date et heure (Paris) où le programme devient public. Avant ce moment, un "
+            "événement approuvé est « Validé » : visible par son organisateur et la DITP "
+            "seulement ; à ce moment, tous les événements validés sont publiés ensemble. "
+            "Laisser vide pour publier chaque événement dès son approbation."
+        ),
+    )
 
     class Meta:
         verbose_name = "édition"
@@ -43,6 +63,12 @@ class Edition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:edition", kwargs={"year": self.year})
+
+    def awaits_opening(self, now: "datetime.datetime | None" = None) -> bool:
+        """Before the publication moment: approved events wait, « Validé », not public."""
+        if self.publication_at is None:
+            return False
+        return (now or timezone.now()) < self.publication_at
 
     @property
     def ordinal(self) -> str:
@@ -202,6 +228,23 @@ class Event(models.Model):
     # Incremented at every transition: two moderators deciding at once cannot both win.
     version = models.PositiveIntegerField(default=0, editable=False)
 
+    # An online event (no region) the DITP hands to a regional relay (moisinno.roles).
+    assigned_relay = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="relais régional chargé",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"regional_relay__isnull": False},
+        help_text="Pour un événement en ligne : le relais régional qui le modère.",
+    )
+    is_featured = models.BooleanField(
+        "à la une",
+        default=False,
+        help_text="Mis en avant en page d'accueil (événements publics de l'édition courante).",
+    )
+
     is_generated = models.BooleanField("généré (démo)", default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -339,6 +382,141 @@ class Event(models.Model):
         return [label for field, label in ACCESSIBILITY_FEATURES.items() if getattr(self, field)]
 
 
+class Collection(models.Model):
+    """An editorial « parcours »: events picked by hand, a saved programme selection (the
+    programme's GET parameters), or both; public at `/parcours/<slug>/`."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name="édition", on_delete=models.PROTECT, related_name="collections"
+    )
+    title = models.CharField("titre", max_length=150)
+    slug = models.SlugField("identifiant d'URL", max_length=160, unique=True)
+    intro = models.TextField("introduction", blank=True)
+    events = models.ManyToManyField(
+        Event,
+        verbose_name="événements choisis",
+        blank=True,
+        related_name="collections",
+        help_text="Seuls les événements publics de l'édition sont montrés.",
+    )
+    query = models.CharField(
+        "sélection du programme",
+        max_length=1000,
+        blank=True,
+        help_text=(
+            "Les critères d'une recherche du programme : collez l'adresse de la page du "
+            "programme filtrée (par exemple /programme/?theme=experience-usager&region=53). "
+            "Le parcours montre les événements choisis et ceux de cette sélection."
+        ),
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    is_published = models.BooleanField("en ligne", default=True)
+
+    class Meta:
+        verbose_name = "parcours"
+        verbose_name_plural = "parcours"
+        ordering = ["position", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:collection", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self.query = normalised_selection_query(self.query)
+
+
+#: Parameters of a programme URL that do not select events (or select a collection).
+NOT_SELECTING = {"page", "parcours", "tri"}
+
+
+def normalised_selection_query(value: str) -> str:
+    """The query string of a pasted programme URL (or query), without page, sort or
+    collection parameters: `https://…/programme/?theme=a&page=2` → `theme=a`."""
+    value = (value or "").strip()
+    if "?" in value:
+        value = value.split("?", 1)[1]
+    data = QueryDict(value.split("#", 1)[0], mutable=True)
+    for name in NOT_SELECTING:
+        data.pop(name, None)
+    for name in list(data):
+        values = [v for v in data.getlist(name) if v]
+        if values:
+            data.setlist(name, values)
+        else:
+            data.pop(name)
+    return data.urlencode()
+
+
+class EventReport(models.Model):
+    """A visitor's report of an error on a public event (« Signaler une erreur »): it puts the
+    event in the moderation queue until a moderator closes it, with a reply if an address was
+    left."""
+
+    class Kind(models.TextChoices):
+        DATE = "date", "La date ou l’horaire"
+        PLACE = "place", "Le lieu"
+        LINK = "link", "Un lien (inscription, diffusion)"
+        CANCELLED = "cancelled", "L’événement est annulé"
+        OTHER = "other", "Autre chose"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField("ce qui est erroné", max_length=16, choices=Kind.choices)
+    message = models.TextField("message", max_length=2000)
+    email = models.EmailField("courriel du visiteur", blank=True)
+    created_at = models.DateTimeField("signalé le", auto_now_add=True)
+    closed_at = models.DateTimeField("clos le", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="clos par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reply = models.TextField("réponse envoyée au visiteur", blank=True)
+
+    class Meta:
+        verbose_name = "signalement"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["event"], condition=Q(closed_at__isnull=True), name="report_open_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.event}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class EventNote(models.Model):
+    """An internal note of the DITP on an event: a thread the organisers never see."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField("note")
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "note interne"
+        verbose_name_plural = "notes internes (visibles par la DITP seulement)"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 class EventSession(models.Model):
     """One dated occurrence of an event, in Paris local time; times may be unknown yet."""
 
@@ -364,7 +542,13 @@ class EventSession(models.Model):
 
 
 class ModerationLogEntry(models.Model):
-    """One row per status change, written by the transition service only."""
+    """One row per status change (written by the transition service only) or per edit the
+    DITP made to an organiser's event in the admin (`events.editing.event_record_ditp_edit`,
+    with the changed fields)."""
+
+    TRANSITION = "transition"
+    EDIT = "edit"
+    KINDS = [(TRANSITION, "Changement de statut"), (EDIT, "Modification par la DITP")]
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="moderation_log")
     from_status = models.CharField("de", max_length=20, choices=EventStatus.choices)
@@ -378,6 +562,9 @@ class ModerationLogEntry(models.Model):
     )
     actor_role = models.CharField("en tant que", max_length=16)
     message = models.TextField("message", blank=True)
+    kind = models.CharField("nature", max_length=16, choices=KINDS, default=TRANSITION)
+    # An edit's changed fields: [{"field", "label", "before", "after"}] (events.editing).
+    changes = models.JSONField("champs modifiés", default=list, blank=True)
     created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
 
     class Meta:

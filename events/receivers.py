@@ -14,7 +14,7 @@ from labs.models import Lab
 from moisinno.pagecache import public_content_changed
 from organizers.models import Organization
 
-from .models import Edition, Event, EventSession, Format, Theme
+from .models import Collection, Edition, Event, EventSession, Format, Theme
 from .search import events_refresh_search
 from .workflow import PUBLIC_STATUSES
 
@@ -93,6 +93,15 @@ for _relation in (Event.labs, Event.themes, Event.co_organizers):
     m2m_changed.connect(_relation_changed, sender=_relation.through, weak=False)
 
 
+def _collection_events_changed(sender, action, **kwargs) -> None:
+    # A collection's page, its feeds and the event pages that list it.
+    if action.startswith("post_"):
+        public_content_changed()
+
+
+m2m_changed.connect(_collection_events_changed, sender=Collection.events.through, weak=False)
+
+
 @receiver(post_save, sender=Organization)
 @receiver(post_delete, sender=Organization)
 @receiver(post_save, sender=Lab)
@@ -103,5 +112,7 @@ for _relation in (Event.labs, Event.themes, Event.co_organizers):
 @receiver(post_delete, sender=Format)
 @receiver(post_save, sender=Theme)
 @receiver(post_delete, sender=Theme)
+@receiver(post_save, sender=Collection)
+@receiver(post_delete, sender=Collection)
 def _reference_changed(sender, raw=False, **kwargs) -> None:
     public_content_changed()

@@ -1,16 +1,19 @@
 """Reads on events for the domain: the current edition, the moderation queue, the organiser
 space's lists and duplicate hints. The public programme's reads live in `programme.selectors`."""
 
+import datetime
 import difflib
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower, Substr
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower, Substr
+from django.utils import timezone
 
+from moisinno.roles import relay_regions
 from moisinno.text import fold
 from organizers.enums import MembershipStatus
 
 from .enums import EventStatus
-from .models import Edition, Event
+from .models import Edition, Event, EventReport, ModerationLogEntry
 
 
 def current_edition() -> Edition | None:
@@ -18,6 +21,43 @@ def current_edition() -> Edition | None:
     return (
         Edition.objects.filter(is_current=True).first() or Edition.objects.order_by("-year").first()
     )
+
+
+#: The usual calendar of an edition: November, referencing from September to late October,
+#: the programme opening to the public on the first day at 9 h (Paris).
+EDITION_START = (11, 2)
+EDITION_END = (11, 30)
+REFERENCING_OPENS = (9, 1)
+REFERENCING_CLOSES = (10, 29)
+OPENING_TIME = datetime.time(9)
+
+
+def next_edition_defaults() -> dict:
+    """A new edition prefilled from the latest one (« Préparer l'édition suivante »): the next
+    year and number, November dates, a referencing window ending late October, the opening on
+    the first day, the name, theme and presentation to edit. Formats and themes are shared by
+    every edition: they carry over as they are."""
+    latest = Edition.objects.order_by("-year").first()
+    if latest is None:
+        return {}
+    year = latest.year + 1
+
+    def day(month_day: tuple[int, int]) -> datetime.date:
+        return datetime.date(year, *month_day)
+
+    start = day(EDITION_START)
+    return {
+        "year": year,
+        "number": latest.number + 1,
+        "name": latest.name,
+        "theme": latest.theme,
+        "description": latest.description,
+        "start_date": start,
+        "end_date": day(EDITION_END),
+        "referencing_opens_on": day(REFERENCING_OPENS),
+        "referencing_closes_on": day(REFERENCING_CLOSES),
+        "publication_at": timezone.make_aware(datetime.datetime.combine(start, OPENING_TIME)),
+    }
 
 
 def published_events(*, edition: Edition):
@@ -30,9 +70,40 @@ DUPLICATE_TITLE_PREFIX = 15
 
 
 def in_moderation_queue() -> Q:
-    """Events waiting for DITP: submitted ones, and published ones changed since validation."""
-    return Q(status=EventStatus.SUBMITTED) | Q(
-        status=EventStatus.PUBLISHED, changed_since_validation=True
+    """Events waiting for DITP: submitted ones, published ones changed since validation, and
+    those a visitor reported an error on (open reports)."""
+    return (
+        Q(status=EventStatus.SUBMITTED)
+        | Q(status=EventStatus.PUBLISHED, changed_since_validation=True)
+        | Q(Exists(open_reports().filter(event=OuterRef("pk"))))
+    )
+
+
+def moderated_by(user, *, prefix: str = "") -> Q:
+    """The events `user` moderates: everything for a national moderator; for a regional relay,
+    its regions' events and those assigned to it (`prefix`: "event__" from a related model)."""
+    regions = relay_regions(user)
+    if regions is None:
+        return Q()
+    return Q(**{f"{prefix}region__in": sorted(regions)}) | Q(**{f"{prefix}assigned_relay": user.pk})
+
+
+def open_reports() -> QuerySet[EventReport]:
+    return EventReport.objects.filter(closed_at__isnull=True)
+
+
+def with_open_report_counts(queryset):
+    """Annotate `open_reports`: how many visitors' reports wait on each event (one subquery)."""
+    counts = (
+        open_reports()
+        .filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        open_reports=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
     )
 
 
@@ -79,6 +150,20 @@ def organization_events(*, organization, edition: Edition | None) -> QuerySet[Ev
         .select_related("format", "edition")
         .prefetch_related("sessions")
         .order_by("starts_on", "title", "pk")
+    )
+
+
+def organization_ditp_edits(
+    *, organization, edition: Edition | None, limit: int = 10
+) -> list[ModerationLogEntry]:
+    """The latest changes the DITP made to the organisation's events of `edition`, most
+    recent first, with the changed fields (the dashboard's table)."""
+    return list(
+        ModerationLogEntry.objects.filter(
+            kind=ModerationLogEntry.EDIT, event__organization=organization, event__edition=edition
+        )
+        .select_related("event")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

@@ -2,8 +2,10 @@
 which reads the workflow table (`events.workflow`); the organisers' content edits live in
 `events.editing`."""
 
+import datetime
 import hashlib
 import json
+import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from moisinno.formatting import french_date, french_time
 from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 
@@ -21,6 +24,8 @@ from .limits import counted_submission
 from .models import Edition, Event, ModerationLogEntry
 from .notifications import notify_event_transition
 from .search import event_refresh_search
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionError(Exception):
@@ -47,11 +52,15 @@ def event_transition(
     *,
     event: Event,
     to_status: str,
-    user: AbstractBaseUser,
+    user: AbstractBaseUser | None,
     message: str = "",
     expected_version: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> Event:
     """Move `event` to `to_status` on behalf of `user`, or raise a TransitionError.
+
+    `user=None` is the programme's opening (the `system` actor, see `edition_open_programme`);
+    `now` is the moment the transition's timing is judged against (a controlled clock in tests).
 
     Checks that the workflow has the transition and that the user may make it, that a
     required message is there and, for a submission, every eligibility rule
@@ -74,13 +83,17 @@ def event_transition(
         roles = workflow.roles(user, locked) & step.actors
         if not roles:
             raise TransitionNotAllowed("Vous n'avez pas le droit d'effectuer cette action.")
-        actor = Actor.ORGANIZER if Actor.ORGANIZER in roles else Actor.MODERATOR
+        actor = next(
+            role for role in (Actor.ORGANIZER, Actor.MODERATOR, Actor.SYSTEM) if role in roles
+        )
+        now = now or timezone.now()
+        if not workflow.holds_now(step, locked, now):
+            raise TransitionNotAllowed(workflow.timing_message(step))
         if step.message_required and not message:
             raise TransitionNotAllowed("Un message expliquant la décision est obligatoire.")
         if step.checks_eligibility and (errors := eligibility_errors(locked, user=user)):
             raise EventNotEligible(errors)
 
-        now = timezone.now()
         locked.status = to_status
         locked.status_changed_at = now
         locked.status_changed_by = user
@@ -144,14 +157,23 @@ def event_withdraw(*, event: Event, user: AbstractBaseUser) -> Event:
 
 
 def event_approve(
-    *, event: Event, user: AbstractBaseUser, message: str = "", expected_version: int | None = None
+    *,
+    event: Event,
+    user: AbstractBaseUser,
+    message: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> Event:
+    """Approve a submitted event: « Validé » before its edition's publication moment (public
+    at the opening), published at once after it."""
+    step = workflow.approval(event, now)
     return event_transition(
         event=event,
-        to_status=EventStatus.PUBLISHED,
+        to_status=step.to_status if step else EventStatus.PUBLISHED,
         user=user,
         message=message,
         expected_version=expected_version,
+        now=now,
     )
 
 
@@ -237,6 +259,17 @@ def event_mark_reviewed(
     return event
 
 
+def events_feature(*, events, featured: bool, user: AbstractBaseUser) -> int:
+    """Put events « à la une » (the home page) or take them off; returns how many changed."""
+    if not is_moderator(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        count = events.exclude(is_featured=featured).update(is_featured=featured)
+        if count:  # an update() sends no signal
+            public_content_changed()
+    return count
+
+
 def edition_make_current(*, edition: Edition) -> Edition:
     """Make `edition` the current one: the public site and the organiser space switch to it."""
     with transaction.atomic():
@@ -247,3 +280,56 @@ def edition_make_current(*, edition: Edition) -> Edition:
         public_content_changed()
     edition.is_current = True
     return edition
+
+
+def edition_open_programme(*, edition: Edition, now: datetime.datetime | None = None) -> int:
+    """The launch-day opening: once `edition`'s publication moment has come, publish every
+    validated event of it (organisers get their « en ligne » e-mail, the log a `system` row).
+
+    Idempotent and safe to run again or concurrently (the task worker at the moment, the cron
+    command as a safety net): before the moment, or with nothing left to open, it does nothing.
+    Returns how many events it published.
+    """
+    now = now or timezone.now()
+    edition = Edition.objects.get(pk=edition.pk)
+    if edition.publication_at is None or edition.awaits_opening(now):
+        return 0
+    moment = timezone.localtime(edition.publication_at)
+    message = (
+        f"Ouverture du programme le {french_date(moment.date())} à {french_time(moment.time())}."
+    )
+    opened = 0
+    pending = Event.objects.filter(edition=edition, status=EventStatus.VALIDATED).order_by("pk")
+    for event in pending:
+        try:
+            event_transition(
+                event=event, to_status=EventStatus.PUBLISHED, user=None, message=message, now=now
+            )
+        except TransitionError as error:  # moved meanwhile (unvalidated, opened by another run)
+            logger.info("Opening of %s skipped event %s: %s", edition, event.pk, error)
+            continue
+        opened += 1
+    if opened:
+        logger.info("Programme %s opened: %s event(s) published.", edition.year, opened)
+    return opened
+
+
+def editions_open_due(*, now: datetime.datetime | None = None) -> int:
+    """Open every edition whose publication moment has passed and still has validated events
+    (`manage.py open_programme`, from cron)."""
+    now = now or timezone.now()
+    due = Edition.objects.filter(
+        publication_at__lte=now, events__status=EventStatus.VALIDATED
+    ).distinct()
+    return sum(edition_open_programme(edition=edition, now=now) for edition in due)
+
+
+def edition_schedule_opening(*, edition: Edition) -> None:
+    """Queue the opening task at `edition`'s publication moment (call it when the moment is
+    set or changed). A task scheduled for an older moment finds nothing to do, and the cron
+    command `open_programme` catches a task that failed (tasks are not retried)."""
+    if edition.publication_at is None:
+        return
+    from .tasks import open_programme
+
+    open_programme.using(run_after=edition.publication_at).enqueue(edition.pk)

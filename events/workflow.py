@@ -6,11 +6,19 @@ organiser space's buttons, pre-checks and dashboard, the status badges and the d
 e-mails. Templates and views never compare status strings: they ask `allowed(event, user)`,
 `status_info(event)` or `is_editable(event)`.
 
+A transition may hold only before or only after the edition's publication moment
+(`Transition.when`): before it, approval makes an event « Validé » (not public); at the moment
+the opening (`events.services.edition_open_programme`, actor `system`) publishes every
+validated event; after it, approval publishes at once.
+
 | from | to | who | message |
 |---|---|---|---|
 | draft | submitted | organiser (eligibility checked) | |
 | submitted | draft (withdrawn) | organiser | |
-| submitted | published | moderator | |
+| submitted | published | moderator (no publication moment, or once it has passed) | |
+| submitted | validated | moderator (before the edition's publication moment) | |
+| validated | published | the programme's opening (task worker or cron, at the moment) | |
+| validated | changes_requested | moderator | required |
 | submitted | changes_requested | moderator | required |
 | submitted | rejected | moderator | required |
 | changes_requested | submitted | organiser (eligibility checked) | |
@@ -18,10 +26,13 @@ e-mails. Templates and views never compare status strings: they ask `allowed(eve
 | published | changes_requested ("unpublish") | moderator | required |
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from moisinno.roles import is_moderator
+from django.utils import timezone
+
+from moisinno.roles import covers, is_moderator
 from organizers.selectors import user_is_active_member
 
 from .enums import Actor, EventStatus
@@ -29,6 +40,11 @@ from .enums import Actor, EventStatus
 S = EventStatus
 ORGANIZER = Actor.ORGANIZER
 MODERATOR = Actor.MODERATOR
+SYSTEM = Actor.SYSTEM
+
+#: `Transition.when`: the transition holds only before / after the edition's publication moment.
+BEFORE_OPENING = "before_opening"
+AFTER_OPENING = "after_opening"
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,16 @@ STATUSES: dict[str, StatusInfo] = {
         not_editable_message=(
             "Cet événement est en cours de validation : retirez-le de la validation pour le "
             "modifier."
+        ),
+    ),
+    S.VALIDATED: StatusInfo(
+        badge="new",
+        dashboard_heading="Validés, publiés à l’ouverture du programme",
+        editable=False,
+        public=False,
+        not_editable_message=(
+            "Cet événement est validé : il sera publié à l’ouverture du programme. Pour le "
+            "modifier d’ici là, écrivez à l’équipe DITP."
         ),
     ),
     S.PUBLISHED: StatusInfo(
@@ -141,6 +167,10 @@ class Transition:
     done: str = ""  # completes "« Title » …" in the admin's success message
     done_bulk: str = "traité(s)"  # completes "N événement(s) …" after a bulk action
     dangerous: bool = False
+    # BEFORE_OPENING / AFTER_OPENING: only before / after the edition's publication moment.
+    when: str = ""
+    # A moderator's approval (the bulk « approve » action picks the one that holds now).
+    approves: bool = False
     # Organiser space: button label, URL name (takes the event's pk) and DSFR icon.
     organizer_label: str = ""
     organizer_url: str = ""
@@ -191,10 +221,58 @@ TRANSITIONS: tuple[Transition, ...] = (
         message_label="Message à l'organisateur (facultatif)",
         done="est publié",
         done_bulk="publié(s)",
+        when=AFTER_OPENING,
+        approves=True,
         email_subject="Votre événement « {title} » est publié",
         email_notice=(
             "Bonne nouvelle : votre événement « {title} » est validé et publié dans le "
             "programme du Mois de l’innovation publique."
+        ),
+    ),
+    # Before the publication moment: checked, but not public until the programme opens.
+    Transition(
+        S.SUBMITTED,
+        S.VALIDATED,
+        frozenset({MODERATOR}),
+        slug="valider",
+        admin_label="Valider (publié à l'ouverture du programme)",
+        message_label="Message à l'organisateur (facultatif)",
+        done="est validé : il sera publié à l'ouverture du programme",
+        done_bulk="validé(s), publié(s) à l'ouverture du programme",
+        when=BEFORE_OPENING,
+        approves=True,
+        email_subject="Votre événement « {title} » est validé",
+        email_notice=(
+            "Bonne nouvelle : votre événement « {title} » est validé. Il sera publié dans le "
+            "programme du Mois de l’innovation publique à son ouverture, le {opening}."
+        ),
+    ),
+    # The opening: every validated event goes online at once, nobody clicks.
+    Transition(
+        S.VALIDATED,
+        S.PUBLISHED,
+        frozenset({SYSTEM}),
+        when=AFTER_OPENING,
+        email_subject="Votre événement « {title} » est en ligne",
+        email_notice=(
+            "Le programme du Mois de l’innovation publique est ouvert : votre événement "
+            "« {title} » est en ligne."
+        ),
+    ),
+    Transition(
+        S.VALIDATED,
+        S.CHANGES_REQUESTED,
+        frozenset({MODERATOR}),
+        message_required=True,
+        slug="retirer-la-validation",
+        admin_label="Retirer la validation et demander des modifications",
+        message_label="Motif et modifications demandées à l'organisateur",
+        done="n'est plus validé et attend les modifications demandées",
+        dangerous=True,
+        email_subject="Des modifications sont demandées sur « {title} »",
+        email_notice=(
+            "L’équipe de la DITP demande des modifications sur votre événement « {title} » "
+            "avant de le publier."
         ),
     ),
     Transition(
@@ -311,26 +389,64 @@ def submission(event) -> Transition | None:
     return step if step is not None and step.offered_to_organizers else None
 
 
+def holds_now(step: Transition, event, now: datetime.datetime | None = None) -> bool:
+    """Whether the transition's timing (`when`) holds for `event`'s edition at `now`."""
+    if not step.when:
+        return True
+    waiting = event.edition.awaits_opening(now or timezone.now())
+    return waiting if step.when == BEFORE_OPENING else not waiting
+
+
+def timing_message(step: Transition) -> str:
+    if step.when == BEFORE_OPENING:
+        return "Le programme est déjà ouvert au public : approuvez l’événement pour le publier."
+    return (
+        "Le programme n’est pas encore ouvert au public : l’événement sera publié à "
+        "l’ouverture du programme."
+    )
+
+
+def approval(event, now: datetime.datetime | None = None) -> Transition | None:
+    """The moderator's approval of `event` that holds now: validate before the publication
+    moment, publish after it (None when the event cannot be approved)."""
+    for step in TRANSITIONS:
+        if step.approves and step.from_status == event.status and holds_now(step, event, now):
+            return step
+    return None
+
+
 def roles(user, event) -> set[str]:
-    """What `user` is for `event`: a member of the organising organisation, DITP, or both."""
+    """What `user` is for `event`: a member of the organising organisation, DITP, or both;
+    no user at all is the programme's opening (`system`)."""
     found: set[str] = set()
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None:
+        return {SYSTEM}
+    if not user.is_authenticated or not user.is_active:
         return found
-    if is_moderator(user):
+    if is_moderator(user) and covers(
+        user, region=event.region, assigned_relay_id=event.assigned_relay_id
+    ):
+        # A regional relay moderates only its regions' events (and those assigned to it).
         found.add(MODERATOR)
     if user_is_active_member(user=user, organization_id=event.organization_id):
         found.add(ORGANIZER)
     return found
 
 
-def allowed(event, user, *, as_roles: Iterable[str] | None = None) -> list[Transition]:
+def allowed(
+    event, user, *, as_roles: Iterable[str] | None = None, now: datetime.datetime | None = None
+) -> list[Transition]:
     """The transitions `user` may make on `event` now, in table order.
 
     `as_roles` skips the membership query when the caller already knows the user's roles
     (the dashboard lists events of the user's own organisations).
     """
     mine = set(as_roles) if as_roles is not None else roles(user, event)
-    return [t for t in TRANSITIONS if t.from_status == event.status and t.actors & mine]
+    return [
+        t
+        for t in TRANSITIONS
+        if t.from_status == event.status and t.actors & mine and holds_now(t, event, now)
+    ]
 
 
 def organizer_actions(event, user, *, as_roles: Iterable[str] | None = None) -> list[Transition]:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from .enums import EmailStatus
@@ -48,3 +49,28 @@ class PublicContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class RegionalRelay(models.Model):
+    """A regional relay (SGAR, lab coordinator): a DITP moderator limited to some regions.
+
+    The account is also in the moderator group; a moderator without this row is national and
+    sees everything. Managed by superusers in the admin; `moisinno.roles` reads it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        on_delete=models.CASCADE,
+        related_name="regional_relay",
+        limit_choices_to={"is_staff": True},
+    )
+    regions = models.JSONField(
+        "régions", default=list, help_text="Codes INSEE des régions que ce relais modère."
+    )
+
+    class Meta:
+        verbose_name = "relais régional"
+        verbose_name_plural = "relais régionaux"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({', '.join(self.regions)})"

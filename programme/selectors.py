@@ -26,7 +26,7 @@ from django.db.models import (
 from django.http import QueryDict
 
 from events.enums import EventStatus
-from events.models import Edition, Event, EventSession
+from events.models import Collection, Edition, Event, EventSession, normalised_selection_query
 from events.selectors import published_events
 from labs.enums import LabKind
 from labs.models import Lab
@@ -144,13 +144,67 @@ def programme_events(*, edition: Edition, params: QueryDict | dict | None) -> Pr
         for key, value in params.items():
             data.setlist(key, value if isinstance(value, (list, tuple)) else [value])
         params = data
-    filterset = ProgrammeFilterSet(
-        params if params is not None else QueryDict(),
-        queryset=public_events(edition=edition),
-        edition=edition,
-    )
+    params = params if params is not None else QueryDict()
+    events = public_events(edition=edition)
+    if params.get(COLLECTION_PARAMETER):
+        events = collection_scope(events, slug=params[COLLECTION_PARAMETER], edition=edition)
+    filterset = ProgrammeFilterSet(params, queryset=events, edition=edition)
     filterset.errors  # validate now: invalid criteria are dropped  # noqa: B018
     return ProgrammeSelection(edition=edition, filterset=filterset)
+
+
+# Collections (« parcours ») and featured events -------------------------------------------------
+
+#: The parameter that narrows any programme selection (page, feeds, embed) to a collection.
+COLLECTION_PARAMETER = "parcours"
+
+
+def published_collection(*, slug: str) -> Collection | None:
+    return Collection.objects.filter(slug=slug, is_published=True).select_related("edition").first()
+
+
+def collection_scope(events: QuerySet[Event], *, slug: str, edition: Edition) -> QuerySet[Event]:
+    """`events` narrowed to the collection `slug` of `edition`: its hand-picked events and
+    those of its saved programme selection (none when there is no such collection online)."""
+    collection = Collection.objects.filter(slug=slug, edition=edition, is_published=True).first()
+    if collection is None:
+        return events.none()
+    scope = Q(pk__in=collection.events.values("pk"))
+    if collection.query:
+        query = normalised_selection_query(collection.query)  # never itself a collection
+        saved = programme_events(edition=edition, params=QueryDict(query))
+        scope |= Q(pk__in=saved.events.order_by().values("pk"))
+    return events.filter(scope)
+
+
+def edition_collections(*, edition: Edition | None) -> list[Collection]:
+    if edition is None:
+        return []
+    return list(Collection.objects.filter(edition=edition, is_published=True))
+
+
+def event_collections(*, event: Event) -> list[Collection]:
+    """The online collections of the event's edition that list it (a query per collection with
+    a saved selection; an edition has a handful)."""
+    found = []
+    for collection in edition_collections(edition=event.edition):
+        scoped = collection_scope(
+            Event.objects.filter(pk=event.pk), slug=collection.slug, edition=event.edition
+        )
+        if scoped.exists():
+            found.append(collection)
+    return found
+
+
+FEATURED_LIMIT = 6
+
+
+def featured_events(*, edition: Edition | None, limit: int = FEATURED_LIMIT) -> list[Event]:
+    """The edition's public events « à la une », soonest first, with their cards' relations."""
+    if edition is None:
+        return []
+    events = public_events(edition=edition).filter(is_featured=True, status=EventStatus.PUBLISHED)
+    return prefetch_cards(list(events.order_by("starts_on", "title", "pk")[:limit]))
 
 
 @dataclass(frozen=True)

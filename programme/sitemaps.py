@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from events.models import Edition, Event
+from events.models import Collection, Edition, Event
 from events.workflow import PUBLIC_STATUSES
 from labs.models import Lab
 from organizers.models import Organization
@@ -68,6 +68,13 @@ class EditionSitemap(SiteSitemap):
         return Edition.objects.filter(is_current=False).order_by("-year")
 
 
+class CollectionSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Collection.objects.filter(is_published=True).only("slug").order_by("pk")
+
+
 class LabSitemap(SiteSitemap):
     changefreq = "weekly"
 
@@ -96,6 +103,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "events": EventSitemap,
     "editions": EditionSitemap,
+    "parcours": CollectionSitemap,
     "labs": LabSitemap,
     "organisations": OrganizationSitemap,
 }

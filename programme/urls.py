@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from moisinno.pagecache import public_page
 
-from . import views
+from . import reports, views
 from .sitemaps import robots_txt, sitemap_xml
 
 events_patterns = (
@@ -16,7 +16,16 @@ events_patterns = (
         path("programme/calendrier/", public_page(views.calendar), name="calendar"),
         path("evenements/<slug:slug>/", public_page(views.event_detail), name="detail"),
         path("evenements/<slug:slug>/calendrier.ics", public_page(views.event_ics), name="ics"),
+        # Not cached: a form with a CSRF token (the event page links to it).
+        path("evenements/<slug:slug>/signaler/", reports.event_report, name="report"),
+        path(
+            "evenements/<slug:slug>/signaler/merci/",
+            reports.event_report_sent,
+            name="report_sent",
+        ),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
+        path("editions/<int:year>/labs/", public_page(views.edition_labs), name="edition_labs"),
+        path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
         path(
             "organisateurs/<slug:slug>/",
             public_page(views.organization_detail),

@@ -16,8 +16,12 @@ from .feeds.links import selection_feed_links
 from .ical import event_ical
 from .pagination import with_page_numbers
 from .selectors import (
+    COLLECTION_PARAMETER,
+    edition_collections,
     edition_key_figures,
+    event_collections,
     event_related,
+    featured_events,
     lab_atlas,
     paginate,
     prefetch_cards,
@@ -29,6 +33,7 @@ from .selectors import (
     public_event,
     public_events_of_lab,
     public_events_of_organization,
+    published_collection,
 )
 from .structured_data import absolute_url, event_structured_data, json_ld
 
@@ -45,7 +50,16 @@ STATIC_PAGES = {
 def home(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     figures = edition_key_figures(edition=edition) if edition else None
-    return render(request, "home.html", {"edition": edition, "figures": figures})
+    return render(
+        request,
+        "home.html",
+        {
+            "edition": edition,
+            "figures": figures,
+            "featured": featured_events(edition=edition),
+            "collections": edition_collections(edition=edition),
+        },
+    )
 
 
 @require_safe
@@ -59,8 +73,8 @@ def static_page(request: HttpRequest, page: str) -> HttpResponse:
     return render(request, f"pages/{page}.html", context)
 
 
-def _programme_context(request: HttpRequest, edition: Edition) -> dict:
-    selection = programme_events(edition=edition, params=request.GET)
+def _programme_context(request: HttpRequest, edition: Edition, params=None) -> dict:
+    selection = programme_events(edition=edition, params=request.GET if params is None else params)
     counts = programme_counts(selection=selection)
     listing = programme_listing(selection=selection, page=request.GET.get("page"), counts=counts)
     filterset = selection.filterset
@@ -107,6 +121,25 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
         title=f"Programme de l’édition {edition.year}",
         is_current=False,
         breadcrumb_data={"current": f"Édition {edition.year}"},
+    )
+    return render(request, "events/programme.html", context)
+
+
+@require_GET
+def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A « parcours »: the programme's cards and filters within the collection's events, with
+    the same feeds and embed as any selection (`?parcours=<slug>`)."""
+    collection = published_collection(slug=slug)
+    if collection is None:
+        raise Http404("Aucun parcours à cette adresse.")
+    params = request.GET.copy()
+    params[COLLECTION_PARAMETER] = collection.slug
+    context = _programme_context(request, collection.edition, params=params)
+    context.update(
+        title=collection.title,
+        collection=collection,
+        is_current=collection.edition.is_current,
+        breadcrumb_data={"current": collection.title},
     )
     return render(request, "events/programme.html", context)
 
@@ -159,6 +192,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "title": event.title,
             "event": event,
             "related": event_related(event=event),
+            "collections": event_collections(event=event),
             "json_ld": json_ld(event_structured_data(event=event)),
             "breadcrumb_data": {"links": [programme_link], "current": event.title},
         },
@@ -198,9 +232,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
-def lab_list(request: HttpRequest) -> HttpResponse:
-    edition = current_edition()
+def _lab_list(request: HttpRequest, edition: Edition | None, **context) -> HttpResponse:
     atlas = lab_atlas(edition=edition, params=request.GET)
     return render(
         request,
@@ -212,6 +244,30 @@ def lab_list(request: HttpRequest) -> HttpResponse:
             "form": atlas.filterset.form,
             "filter_errors": atlas.filterset.error_messages(),
             "breadcrumb_data": {"current": "Laboratoires"},
+            **context,
+        },
+    )
+
+
+@require_GET
+def lab_list(request: HttpRequest) -> HttpResponse:
+    return _lab_list(request, current_edition())
+
+
+@require_GET
+def edition_labs(request: HttpRequest, year: int) -> HttpResponse:
+    """The labs atlas of a past edition: its figures and each lab's events of that year."""
+    edition = get_object_or_404(Edition, year=year)
+    if edition == current_edition():
+        query = request.GET.urlencode()
+        return redirect(reverse("labs:list") + (f"?{query}" if query else ""))
+    return _lab_list(
+        request,
+        edition,
+        title=f"Laboratoires de l’édition {edition.year}",
+        breadcrumb_data={
+            "links": [{"url": edition.get_absolute_url(), "title": f"Édition {edition.year}"}],
+            "current": "Laboratoires",
         },
     )
 

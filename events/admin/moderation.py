@@ -18,36 +18,53 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from moisinno.roles import is_moderator
+from moisinno.roles import is_moderator, is_relay
 
 from .. import workflow
-from ..editing import apply_invariants
+from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
 from ..enums import EventStatus
 from ..forms import SessionTimesForm
-from ..models import Edition, Event, EventSession, Format, ModerationLogEntry, Theme
+from ..models import (
+    Collection,
+    Edition,
+    Event,
+    EventNote,
+    EventReport,
+    EventSession,
+    Format,
+    ModerationLogEntry,
+    Theme,
+)
+from ..reports import ReportError, note_add, report_close
 from ..search import event_refresh_search
-from ..selectors import current_edition, in_moderation_queue, with_possible_duplicates
+from ..selectors import (
+    current_edition,
+    in_moderation_queue,
+    moderated_by,
+    next_edition_defaults,
+    with_open_report_counts,
+    with_possible_duplicates,
+)
 from ..services import (
     TransitionConflict,
     TransitionError,
     changes_fingerprint,
     edition_make_current,
+    edition_schedule_opening,
     event_mark_reviewed,
     event_refresh_dates,
     event_transition,
+    events_feature,
 )
 from ..workflow import Transition
 from .exports import events_csv, events_xlsx
 from .statistics import SCOPES, column_chart, edition_statistics, horizontal_bar_chart
 
 # Editions ----------------------------------------------------------------------------------
-
-
-def _next_year(date):
-    return date.replace(year=date.year + 1) if date else None
 
 
 @admin.register(Edition)
@@ -62,29 +79,47 @@ class EditionAdmin(admin.ModelAdmin):
         "end_date",
         "referencing_opens_on",
         "referencing_closes_on",
+        "publication_at",
         "is_current",
     ]
     list_filter = ["is_current"]
     search_fields = ["theme", "year"]
     readonly_fields = ["is_current"]
     actions = ["make_current"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["year", "number", "name", "theme", "description", "is_current"],
+                "description": (
+                    "Les formats et les thématiques sont communs à toutes les éditions : ils "
+                    "sont repris tels quels. Quand l'édition est prête, rendez-la courante "
+                    "(action de cette page ou de la liste) : le site public et l'espace "
+                    "organisateur la montrent ; les éditions passées restent consultables avec "
+                    "leur programme."
+                ),
+            },
+        ),
+        ("Dates", {"fields": ["start_date", "end_date"]}),
+        (
+            "Référencement et ouverture du programme",
+            {"fields": ["referencing_opens_on", "referencing_closes_on", "publication_at"]},
+        ),
+    ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        """A new edition starts as the latest one, a year later."""
-        initial = super().get_changeform_initial_data(request)
-        latest = Edition.objects.order_by("-year").first()
-        if latest is None:
-            return initial
-        return {
-            "year": latest.year + 1,
-            "number": latest.number + 1,
-            "name": latest.name,
-            "start_date": _next_year(latest.start_date),
-            "end_date": _next_year(latest.end_date),
-            "referencing_opens_on": _next_year(latest.referencing_opens_on),
-            "referencing_closes_on": _next_year(latest.referencing_closes_on),
-            **initial,
-        }
+        """« Préparer l'édition suivante »: the latest edition's, a year later (November,
+        referencing until late October, opening on the first day)."""
+        return {**next_edition_defaults(), **super().get_changeform_initial_data(request)}
+
+    def view_on_site(self, edition: Edition) -> str:
+        return edition.get_absolute_url()
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "publication_at" in form.changed_data and obj.publication_at is not None:
+            # The worker opens the programme at the moment (the cron command is the safety net).
+            edition_schedule_opening(edition=obj)
 
     @admin.action(
         description="Rendre courante (site public et espace organisateur)",
@@ -168,7 +203,7 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            (self.QUEUE, "À traiter (soumis ou modifiés depuis la validation)"),
+            (self.QUEUE, "À traiter (soumis, modifiés depuis la validation ou signalés)"),
             *EventStatus.choices,
             (self.ALL, "Tous les statuts"),
         ]
@@ -255,14 +290,84 @@ class ModerationLogInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = "historique de modération"
-    fields = ["created_at", "actor", "actor_role", "from_status", "to_status", "message"]
+    fields = [
+        "created_at",
+        "actor",
+        "actor_role",
+        "from_status",
+        "to_status",
+        "message",
+        "changes_table",
+    ]
     readonly_fields = fields
+
+    @admin.display(description="champs modifiés par la DITP")
+    def changes_table(self, entry: ModerationLogEntry) -> str:
+        if not entry.changes:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{} : « {} » → « {} »",
+            ((c["label"], c["before"], c["after"]) for c in entry.changes),
+        )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventReportInline(admin.TabularInline):
+    """Visitors' reports on the event: closed (with a reply) from each report's page."""
+
+    model = EventReport
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "signalements des visiteurs"
+    fields = ["created_at", "kind", "message", "email", "state"]
+    readonly_fields = fields
+
+    @admin.display(description="état")
+    def state(self, report: EventReport) -> str:
+        if not report.is_open:
+            return f"Clos le {timezone.localtime(report.closed_at):%d/%m/%Y}"
+        return format_html(
+            '<a href="{}">Traiter et clore</a>',
+            reverse("admin:events_eventreport_change", args=[report.pk]),
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventNoteInline(admin.TabularInline):
+    """The DITP's internal notes on the event: a thread organisers never see."""
+
+    model = EventNote
+    extra = 1
+    can_delete = False
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at", "author"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Existing notes are read-only; the empty row adds a new one (see save_formset).
+        return is_moderator(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -280,6 +385,7 @@ class EventAdmin(admin.ModelAdmin):
         "derogation_requested",
         "duplicate",
         "changed_since_validation",
+        "reports",
         "submitted_at",
     ]
     list_filter = [
@@ -292,6 +398,7 @@ class EventAdmin(admin.ModelAdmin):
         "attendance_mode",
         "derogation_requested",
         "changed_since_validation",
+        "is_featured",
         "is_generated",
     ]
     search_fields = ["title", "organization__name", "city"]
@@ -315,6 +422,8 @@ class EventAdmin(admin.ModelAdmin):
         # The same invariants as the organiser's form: region from department, no stale
         # conditional field (the region field is read-only here for that reason).
         apply_invariants(obj)
+        # What the organisers had written, to tell them what the DITP changed (save_related).
+        form._ditp_before = event_snapshot(obj) if change else None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -323,9 +432,24 @@ class EventAdmin(admin.ModelAdmin):
         # dates and the search text in step with what the moderator wrote.
         event_refresh_dates(event=form.instance)
         event_refresh_search(event=form.instance)
+        before = getattr(form, "_ditp_before", None)
+        if before is not None and is_moderator(request.user):
+            entry = event_record_ditp_edit(event=form.instance, user=request.user, before=before)
+            if entry is not None:
+                messages.info(
+                    request,
+                    f"{len(entry.changes)} champ(s) modifié(s) : l'organisation en est "
+                    "informée par courriel, avec le détail avant / après.",
+                )
 
     filter_horizontal = ["themes"]
-    actions = ["approve_selected", "reject_selected", "export_selection_csv"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "feature_selected",
+        "unfeature_selected",
+        "export_selection_csv",
+    ]
     fieldsets = [
         (
             "Événement",
@@ -339,6 +463,7 @@ class EventAdmin(admin.ModelAdmin):
                     "format",
                     "themes",
                     "audience",
+                    "is_featured",
                 ]
             },
         ),
@@ -354,6 +479,7 @@ class EventAdmin(admin.ModelAdmin):
                     ("postal_code", "city"),
                     ("department", "region"),
                     "online_url",
+                    "assigned_relay",
                 ]
             },
         ),
@@ -427,10 +553,35 @@ class EventAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EventSessionInline, ModerationLogInline]
+    inlines = [EventSessionInline, EventReportInline, EventNoteInline, ModerationLogInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not EventNote:
+            return super().save_formset(request, form, formset, change)
+        # Internal notes: only new ones, signed by the moderator who writes them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for note_form in formset.extra_forms:
+            if note_form.has_changed() and note_form.cleaned_data.get("text"):
+                text = note_form.cleaned_data["text"]
+                formset.new_objects.append(
+                    note_add(event=form.instance, user=request.user, text=text)
+                )
+        return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        return with_possible_duplicates(super().get_queryset(request))
+        # A regional relay reaches only its regions' events (and those assigned to it).
+        events = super().get_queryset(request).filter(moderated_by(request.user))
+        return with_open_report_counts(with_possible_duplicates(events))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Missing, or outside a relay's regions: the same 404 (nothing says it exists).
+        raise Http404("Aucun événement à cette adresse.")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if is_relay(request.user):
+            fields.append("assigned_relay")  # only the national DITP assigns events
+        return fields
 
     def changelist_view(self, request, extra_context=None):
         # A heading that says what the list is, not Django's « Sélectionnez l'objet … ».
@@ -465,6 +616,19 @@ class EventAdmin(admin.ModelAdmin):
         if event.ends_on in (None, event.starts_on):
             return f"{event.starts_on:%d/%m/%Y}"
         return f"du {event.starts_on:%d/%m/%Y} au {event.ends_on:%d/%m/%Y}"
+
+    @admin.display(description="signalements", ordering="open_reports")
+    def reports(self, event: Event) -> str:
+        count = getattr(event, "open_reports", 0)
+        if not count:
+            return "—"
+        return format_html(
+            '<a href="{}?event__id__exact={}&amp;ouverts=oui">{} signalement{}</a>',
+            reverse("admin:events_eventreport_changelist"),
+            event.pk,
+            count,
+            "s" if count > 1 else "",
+        )
 
     @admin.display(description="doublon possible", ordering="possible_duplicate")
     def duplicate(self, event: Event) -> str:
@@ -626,23 +790,35 @@ class EventAdmin(admin.ModelAdmin):
     # Bulk decisions
 
     def _decide_in_bulk(
-        self, request: HttpRequest, queryset: QuerySet[Event], spec: Transition, message: str = ""
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Event],
+        spec: Transition | None,
+        message: str = "",
     ) -> None:
-        done, refused = 0, []
-        for event in queryset.order_by("pk"):
+        """One transition per event; `spec=None` is the approval that holds for each event
+        (validate before its edition's opening, publish after it)."""
+        done: dict[Transition, int] = {}
+        refused = []
+        for event in queryset.select_related("edition").order_by("pk"):
+            step = spec or workflow.approval(event)
+            if step is None:
+                impossible = workflow.impossible_message(event.status, EventStatus.PUBLISHED)
+                refused.append(f"« {event.title} » : {impossible}")
+                continue
             try:
                 event_transition(
-                    event=event, to_status=spec.to_status, user=request.user, message=message
+                    event=event, to_status=step.to_status, user=request.user, message=message
                 )
             except TransitionError as error:
                 refused.append(f"« {event.title} » : {error}")
                 continue
-            self.log_change(request, event, f"Décision groupée : {spec.admin_label}.")
-            done += 1
-        if done:
+            self.log_change(request, event, f"Décision groupée : {step.admin_label}.")
+            done[step] = done.get(step, 0) + 1
+        for step, count in done.items():
             messages.success(
                 request,
-                f"{done} événement(s) {spec.done_bulk}. "
+                f"{count} événement(s) {step.done_bulk}. "
                 "Les organisations en sont informées par courriel.",
             )
         if refused:
@@ -651,26 +827,31 @@ class EventAdmin(admin.ModelAdmin):
             )
 
     @admin.action(
-        description="Approuver et publier les événements sélectionnés", permissions=["moderate"]
+        description=(
+            "Approuver les événements sélectionnés (validés avant l’ouverture du programme)"
+        ),
+        permissions=["moderate"],
     )
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]):
-        """A confirmation page listing the events, then one publication per event."""
+        """A confirmation page listing the events, then one approval per event (validated
+        before the edition's opening, published after)."""
         if "apply" in request.POST:
-            self._decide_in_bulk(request, queryset, workflow.decision("approuver"))
+            self._decide_in_bulk(request, queryset, None)
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Approuver et publier les événements sélectionnés",
+            "title": "Approuver les événements sélectionnés",
             "subtitle": None,
             "events": queryset.select_related("organization").order_by("pk"),
             "form": None,
             "action_name": "approve_selected",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "submit_label": "Confirmer la publication de ces événements",
+            "submit_label": "Confirmer l’approbation de ces événements",
             "notice": (
-                "seuls ceux qui sont soumis à validation seront publiés, les autres seront "
-                "signalés. Chaque organisation en est informée par courriel."
+                "seuls ceux qui sont soumis à validation seront approuvés (validés avant "
+                "l’ouverture du programme, publiés après), les autres seront signalés. Chaque "
+                "organisation en est informée par courriel."
             ),
         }
         return TemplateResponse(request, "admin/events/event/bulk_decision.html", context)
@@ -706,6 +887,22 @@ class EventAdmin(admin.ModelAdmin):
             ),
         }
         return TemplateResponse(request, "admin/events/event/bulk_decision.html", context)
+
+    # « À la une »
+
+    @admin.action(description="Mettre à la une (page d'accueil)", permissions=["moderate"])
+    def feature_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        count = events_feature(events=queryset, featured=True, user=request.user)
+        messages.success(
+            request,
+            f"{count} événement(s) à la une. Seuls les événements publiés de l'édition "
+            "courante apparaissent en page d'accueil.",
+        )
+
+    @admin.action(description="Retirer de la une", permissions=["moderate"])
+    def unfeature_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        count = events_feature(events=queryset, featured=False, user=request.user)
+        messages.success(request, f"{count} événement(s) retiré(s) de la une.")
 
     # Exports
 
@@ -771,10 +968,21 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationLogEntry)
 class ModerationLogEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "from_status", "to_status", "actor", "actor_role"]
-    list_filter = ["to_status", "actor_role"]
+    list_display = [
+        "created_at",
+        "event",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_role",
+    ]
+    list_filter = ["kind", "to_status", "actor_role"]
     search_fields = ["event__title", "message"]
     list_select_related = ["event", "actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(moderated_by(request.user, prefix="event__"))
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -784,3 +992,194 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class CollectionForm(forms.ModelForm):
+    class Meta:
+        model = Collection
+        fields = [
+            "edition",
+            "title",
+            "slug",
+            "intro",
+            "events",
+            "query",
+            "position",
+            "is_published",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        events = cleaned.get("events")
+        if not (events and events.exists()) and not (cleaned.get("query") or "").strip():
+            raise forms.ValidationError(
+                "Choisissez des événements, collez l’adresse d’une sélection du programme, "
+                "ou les deux : un parcours vide n’aurait rien à montrer."
+            )
+        return cleaned
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    """Editorial « parcours »: moderators pick events, paste a programme selection, or both."""
+
+    form = CollectionForm
+    list_display = ["title", "edition", "slug", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    list_filter = ["edition", "is_published"]
+    search_fields = ["title", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["events"]
+    fields = ["edition", "title", "slug", "intro", "events", "query", "position", "is_published"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        edition = current_edition()
+        initial = {"edition": edition.pk} if edition else {}
+        return {**initial, **super().get_changeform_initial_data(request)}
+
+    # Moderators manage collections (the moderation permission, not a model permission).
+    def has_module_permission(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+
+class ReportCloseForm(forms.ModelForm):
+    close = forms.BooleanField(label="Clore le signalement", required=False)
+
+    class Meta:
+        model = EventReport
+        fields = ["reply"]
+        widgets = {"reply": forms.Textarea(attrs={"rows": 6, "cols": 80})}
+        help_texts = {
+            "reply": "Envoyée par courriel au visiteur s'il a laissé son adresse, à la clôture."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("close")
+            and (cleaned.get("reply") or "").strip()
+            and not self.instance.email
+        ):
+            self.add_error(
+                "reply",
+                "Le visiteur n’a pas laissé d’adresse électronique : la réponse ne peut pas lui "
+                "être envoyée. Videz ce champ pour clore, et gardez la réponse en note interne.",
+            )
+        return cleaned
+
+
+class OpenReportFilter(admin.SimpleListFilter):
+    title = "état"
+    parameter_name = "ouverts"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "À traiter"), ("non", "Clos")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(closed_at__isnull=True)
+        if self.value() == "non":
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
+@admin.register(EventReport)
+class EventReportAdmin(admin.ModelAdmin):
+    """Visitors' reports: read them, keep internal notes on the event, close with a reply."""
+
+    form = ReportCloseForm
+    list_display = ["created_at", "event", "kind", "has_email", "closed_at"]
+    list_filter = [OpenReportFilter, "kind"]
+    list_select_related = ["event"]
+    search_fields = ["event__title", "message"]
+    readonly_fields = [
+        "event_link",
+        "kind",
+        "message",
+        "email",
+        "created_at",
+        "closed_at",
+        "closed_by",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event_link", "kind", "message", "email", "created_at"]}),
+        ("Clôture", {"fields": ["reply", "close", "closed_at", "closed_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(moderated_by(request.user, prefix="event__"))
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404("Aucun signalement à cette adresse.")
+
+    @admin.display(description="courriel laissé", boolean=True)
+    def has_email(self, report: EventReport) -> bool:
+        return bool(report.email)
+
+    @admin.display(description="événement")
+    def event_link(self, report: EventReport) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_change", args=[report.event_id]),
+            report.event.title,
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return [
+                (None, {"fields": ["event_link", "kind", "message", "email", "created_at"]}),
+                ("Clôture", {"fields": ["reply", "closed_at", "closed_by"]}),
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return [*self.readonly_fields, "reply"]
+        return self.readonly_fields
+
+    def has_module_permission(self, request) -> bool:
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not form.cleaned_data.get("close"):
+            # Not closed yet: nothing is sent, the draft reply is not kept either.
+            messages.info(request, "Le signalement reste à traiter.")
+            return
+        try:
+            report_close(report=obj, user=request.user, reply=form.cleaned_data.get("reply", ""))
+        except ReportError as error:
+            messages.error(request, str(error))
+            return
+        if obj.reply.strip() and obj.email:
+            messages.success(request, "Signalement clos ; la réponse est envoyée au visiteur.")
+        else:
+            messages.success(request, "Signalement clos.")
+
+    def response_change(self, request, obj):
+        # Back to the reports still waiting (the messages above say what happened; the admin's
+        # generic « modifié avec succès » would not).
+        return HttpResponseRedirect(reverse("admin:events_eventreport_changelist") + "?ouverts=oui")

@@ -115,7 +115,11 @@ def _in_order(counts: dict, choices) -> list[Row]:
 def submissions_per_day(*, edition: Edition) -> list[Row]:
     """Submissions (first ones and resubmissions) per day in Paris time, with empty days."""
     rows = (
-        ModerationLogEntry.objects.filter(event__edition=edition, to_status=EventStatus.SUBMITTED)
+        ModerationLogEntry.objects.filter(
+            event__edition=edition,
+            to_status=EventStatus.SUBMITTED,
+            kind=ModerationLogEntry.TRANSITION,
+        )
         .annotate(day=TruncDate("created_at"))
         .order_by()
         .values("day")

@@ -7,7 +7,12 @@ from django.views.decorators.http import require_GET
 
 from events import workflow
 from events.eligibility import referencing_closed_message, referencing_open_for
-from events.selectors import current_edition, organization_events, organization_past_events
+from events.selectors import (
+    current_edition,
+    organization_ditp_edits,
+    organization_events,
+    organization_past_events,
+)
 
 from ..enums import MembershipStatus
 from ..selectors import memberships_of_user
@@ -33,6 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     for status, heading, matching in workflow.dashboard_groups(events)
                 ],
                 "event_count": len(events),
+                "ditp_edits": organization_ditp_edits(organization=organization, edition=edition),
                 "past_events": list(
                     organization_past_events(organization=organization, edition=edition)[:30]
                 ),

@@ -8,7 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max, Min, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
+from events.editing import event_create
 from events.enums import AttendanceMode, EventStatus
 from events.models import Edition, Event, EventSession, Format
 from events.search import events_refresh_search
@@ -16,6 +18,7 @@ from labs.models import Lab
 from moisinno.geography import REGIONS
 from organizers.enums import OrganizationKind
 from organizers.models import Organization
+from tests.factories import MembershipFactory, UserFactory
 
 
 def generate(**options) -> str:
@@ -143,7 +146,8 @@ def test_generate_programme_is_mostly_published(programme):
     statuses = dict(programme.values_list("status").annotate(n=Count("pk")))
 
     assert 300 <= statuses[EventStatus.PUBLISHED] <= 375
-    assert set(statuses) == set(EventStatus.values)
+    # « Validé » exists only before an edition's opening; the generated 2022 edition is past.
+    assert set(statuses) == set(EventStatus.values) - {EventStatus.VALIDATED}
 
 
 def test_generate_programme_published_events_have_format_and_themes(programme):
@@ -253,10 +257,52 @@ def test_load_demo_data_on_empty_database_loads_fixtures_and_programme(db):
 
     call_command("load_demo_data", stdout=out, verbosity=0)
 
-    assert Edition.objects.get(is_current=True).year == 2022
-    assert Event.objects.filter(is_generated=False).count() == 12
-    assert Event.objects.filter(is_generated=True).count() == 350
+    # The real 2022 edition with the events the press cited, and a current edition whose
+    # referencing is open today, holding the generated programme.
+    real = Edition.objects.get(year=2022)
+    assert not real.is_current
+    assert Event.objects.filter(is_generated=False, edition=real).count() == 12
+    current = Edition.objects.get(is_current=True)
+    today = timezone.localdate()
+    assert current.year > 2022
+    assert current.referencing_opens_on < today < current.referencing_closes_on
+    assert today < current.start_date <= current.end_date
+    assert current.number == real.number + current.year - 2022
+    assert Event.objects.filter(is_generated=True, edition=current).count() == 350
+    assert not Event.objects.filter(submitted_at__gt=timezone.now()).exists()
     assert "350 événements générés" in out.getvalue()
+    # The 2021 « parcours » and a few events « à la une » on the home page.
+    assert list(current.collections.values_list("slug", flat=True)) == [
+        "experience-usager",
+        "experience-agent",
+        "services-publics-ecoresponsables",
+        "relance-et-impact",
+    ]
+    featured = Event.objects.filter(is_featured=True)
+    assert featured.count() == 6
+    assert set(featured.values_list("status", "edition")) == {(EventStatus.PUBLISHED, current.pk)}
+
+
+def test_demo_lets_a_new_organiser_reference_an_event_at_once(client, db):
+    """A new user after `make run`: signs up, creates an organisation, references an event."""
+    call_command("load_demo_data", stdout=io.StringIO(), verbosity=0)
+    current = Edition.objects.get(is_current=True)
+    user = UserFactory()
+    membership = MembershipFactory(user=user)
+    client.force_login(user)
+
+    page = client.get("/espace-organisateur/").content.decode()
+    assert "Le référencement est ouvert jusqu’au" in page
+    form = client.get("/espace-organisateur/evenements/nouveau/")
+    assert form.status_code == 200
+    assert "Le référencement" not in form.content.decode() or "clos" not in form.content.decode()
+    event = event_create(
+        organization=membership.organization,
+        edition=current,
+        user=user,
+        fields={"title": "Atelier de démonstration"},
+    )
+    assert event.edition == current
 
 
 def test_load_demo_data_when_editions_exist_does_nothing(reference):
@@ -319,3 +365,15 @@ def test_generate_programme_changed_events_list_their_changes(programme):
         for event in changed
         for change in event.changed_fields
     )
+
+
+def test_demo_home_shows_featured_events_and_the_parcours(client, db):
+    call_command("load_demo_data", stdout=io.StringIO(), verbosity=0)
+
+    home = client.get("/").content.decode()
+
+    assert "À la une" in home
+    assert "/parcours/relance-et-impact/" in home
+    collection = client.get("/parcours/experience-usager/")
+    assert collection.status_code == 200
+    assert collection.context["listing"].count > 0

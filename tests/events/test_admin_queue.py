@@ -236,5 +236,5 @@ def test_queue_counts_per_filter_choice(moderator_client, edition):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "À traiter (soumis ou modifiés depuis la validation) (1)" in content
+    assert "À traiter (soumis, modifiés depuis la validation ou signalés) (1)" in content
     assert "Tous les statuts (2)" in content

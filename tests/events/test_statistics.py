@@ -118,6 +118,7 @@ def test_statistics_of_published_events(known):
     assert as_pairs(stats.by_status) == [
         ("Brouillon", 1),
         ("Soumis à validation", 1),
+        ("Validé", 0),
         ("Modifications demandées", 0),
         ("Publié", 4),
         ("Refusé", 1),

@@ -26,6 +26,10 @@ ALLOWED = {
     (S.CHANGES_REQUESTED, S.SUBMITTED): {"organizer"},
     (S.PUBLISHED, S.CANCELLED): {"organizer", "moderator"},
     (S.PUBLISHED, S.CHANGES_REQUESTED): {"moderator"},
+    # The edition has no publication moment here: approval publishes at once, nothing is
+    # « Validé » (submitted → validated needs a moment to come, validated → published is the
+    # opening's, never a person's: tests/events/test_launch_day.py).
+    (S.VALIDATED, S.CHANGES_REQUESTED): {"moderator"},
 }
 ACTORS = ["organizer", "moderator", "other_organizer", "anonymous_user"]
 PAIRS = [(a, b) for a, b in itertools.product(S.values, S.values) if a != b]

@@ -35,8 +35,9 @@ def test_the_home_figures_are_one_aggregate_whatever_the_number_of_events(client
     with CaptureQueriesContext(connection) as many:
         response = client.get("/")
 
-    # The page cache's version, the current edition, the figures: one aggregate on the events.
-    assert len(few) == len(many) == 3
+    # The page cache's version, the current edition, the figures (one aggregate on the
+    # events), the featured events and the collections (issue 11).
+    assert len(few) == len(many) == 5
     assert sum("events_event" in q["sql"] and "COUNT" in q["sql"] for q in many) == 1
     figures = response.context["figures"]
     assert (figures.events, figures.labs, figures.regions, figures.with_labs) == (31, 31, 3, 31)

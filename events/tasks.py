@@ -1,0 +1,15 @@
+"""Background work of the events domain, run by the task worker (`manage.py db_worker`)."""
+
+from django.tasks import task
+
+from .models import Edition
+from .services import edition_open_programme
+
+
+@task
+def open_programme(edition_id: int) -> int:
+    """The launch-day opening, scheduled at the edition's publication moment."""
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        return 0
+    return edition_open_programme(edition=edition)

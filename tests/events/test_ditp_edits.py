@@ -1,0 +1,88 @@
+"""When a moderator changes an organiser's event in the admin, the organisers receive the
+changed fields (before / after) by e-mail, see them on their dashboard, and the moderation log
+keeps them."""
+
+from events.models import ModerationLogEntry
+from moisinno.models import OutgoingEmail
+from tests.admin_forms import resubmit_data
+from tests.factories import EventFactory, MembershipFactory, ThemeFactory
+
+
+def change_url(event) -> str:
+    return f"/admin/events/event/{event.pk}/change/"
+
+
+def test_moderator_edit_is_logged_mailed_and_shown_on_the_dashboard(client, moderator, edition):
+    membership = MembershipFactory()
+    colleague = MembershipFactory(organization=membership.organization).user
+    theme = ThemeFactory(name="Expérience usager")
+    event = EventFactory(
+        edition=edition,
+        organization=membership.organization,
+        published=True,
+        title="Atelier FALC",
+        city="Rennes",
+    )
+    client.force_login(moderator)
+    url = change_url(event)
+
+    response = client.post(
+        url,
+        resubmit_data(
+            client.get(url), title="Atelier FALC à Rennes", city="Saint-Malo", themes=[theme.pk]
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = ModerationLogEntry.objects.get(event=event, kind=ModerationLogEntry.EDIT)
+    assert entry.actor == moderator
+    assert entry.changes == [
+        {
+            "field": "title",
+            "label": "Titre",
+            "before": "Atelier FALC",
+            "after": "Atelier FALC à Rennes",
+        },
+        {"field": "city", "label": "Ville", "before": "Rennes", "after": "Saint-Malo"},
+        {"field": "themes", "label": "Thématiques", "before": "", "after": "Expérience usager"},
+    ]
+    email = OutgoingEmail.objects.get(template="event_edited_by_ditp")
+    assert email.to == sorted([membership.user.email, colleague.email])
+    assert email.subject == "L’équipe DITP a modifié votre événement « Atelier FALC à Rennes »"
+    assert "Ville\n  avant : Rennes\n  après : Saint-Malo" in email.body_text
+    assert '<th scope="row">Thématiques</th>' in email.body_html
+
+    client.force_login(membership.user)
+    page = client.get("/espace-organisateur/").content.decode()
+    assert "Modifications apportées par l’équipe DITP" in page
+    assert "<td>Rennes</td>" in page and "<td>Saint-Malo</td>" in page
+
+    # The history on the admin page shows it too.
+    client.force_login(moderator)
+    assert "Ville : « Rennes » → « Saint-Malo »" in client.get(url).content.decode()
+
+
+def test_saving_without_change_sends_nothing(client, moderator, edition):
+    event = EventFactory(edition=edition, organization=MembershipFactory().organization)
+    client.force_login(moderator)
+    url = change_url(event)
+
+    response = client.post(url, resubmit_data(client.get(url)))
+
+    assert response.status_code == 302
+    assert not ModerationLogEntry.objects.filter(kind=ModerationLogEntry.EDIT).exists()
+    assert not OutgoingEmail.objects.filter(template="event_edited_by_ditp").exists()
+
+
+def test_another_organisation_does_not_see_the_edit(client, moderator, edition):
+    event = EventFactory(edition=edition, organization=MembershipFactory().organization)
+    client.force_login(moderator)
+    url = change_url(event)
+    client.post(url, resubmit_data(client.get(url), city="Brest"))
+    assert ModerationLogEntry.objects.filter(kind=ModerationLogEntry.EDIT).count() == 1
+
+    client.force_login(MembershipFactory().user)
+    page = client.get("/espace-organisateur/").content.decode()
+
+    assert "Modifications apportées par l’équipe DITP" not in page
+    assert "Brest" not in page
