@@ -19,6 +19,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from moisinno.forms import (
+    BoundedModelMultipleChoiceField,
+    StorableKeysAutocompleteSelect,
+    StorableKeysAutocompleteSelectMultiple,
+)
 from moisinno.roles import is_moderator
 
 from .. import workflow
@@ -254,6 +259,24 @@ class EventAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "starts_on"
     autocomplete_fields = ["organization", "co_organizers", "labs"]
+
+    # A submitted key that is not a number, or beyond the database's integers, is a form
+    # error: not a server error when the autocomplete widget redisplays it (nor, on SQLite,
+    # when the field looks it up).
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+            kwargs["widget"] = StorableKeysAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+            kwargs["widget"] = StorableKeysAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         # The same invariants as the organiser's form: region from department, no stale
