@@ -36,3 +36,12 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def sentry_before_send(event: dict, hint: dict) -> dict:
+    """Tag each Sentry event with the request id, the one in the logs and on the 500 page."""
+    from django_guid import get_guid
+
+    if request_id := get_guid():
+        event.setdefault("tags", {})["request_id"] = request_id
+    return event
