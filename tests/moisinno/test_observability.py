@@ -23,6 +23,7 @@ import json, django
 django.setup()
 from django.test.utils import setup_test_environment, override_settings
 setup_test_environment()
+from django.test import Client
 with override_settings(ROOT_URLCONF="tests.moisinno.test_error_pages"):
     response = Client(raise_request_exception=False).get("/en-panne/")
 import sentry_sdk
