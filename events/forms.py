@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
 from labs.models import Lab
+from moisinno.forms import BoundedModelMultipleChoiceField
 from organizers.models import Organization
 
 from .editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
@@ -112,6 +113,8 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = Event
         fields = [*ORGANIZER_FIELDS, *ORGANIZER_M2M_FIELDS]
+        # A key beyond the database's integers is a form error, not a server error on SQLite.
+        field_classes = dict.fromkeys(ORGANIZER_M2M_FIELDS, BoundedModelMultipleChoiceField)
         labels = {
             "summary": "Résumé",
             "online_url": "Lien de connexion ou de diffusion",

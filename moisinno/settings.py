@@ -418,9 +418,64 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+# --- Error pages and observability (docs/configuration.md, « Erreurs et journaux ») ----------
+# The request id: read from a valid incoming X-Request-ID (a proxy's), else a new one; sent back
+# in X-Request-ID, on every log line and on the 500 page. First, so that every line has it.
+INSTALLED_APPS.append("django_guid")
+MIDDLEWARE.insert(0, "django_guid.middleware.guid_middleware")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+}
+# The CSRF failure page in French (moisinno/views.py; the other error pages are handlers).
+CSRF_FAILURE_VIEW = "moisinno.views.csrf_failure"
+
+# Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json, the
+# default when DEBUG is off), readable text in development. Django's own loggers propagate to
+# the one handler, so every unhandled error leaves its traceback, whatever DEBUG says.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {"()": "moisinno.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's defaults print only with DEBUG on (console) or mail ADMINS: replaced.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django_guid": {"level": "WARNING"},
+    },
 }
+
+# Error reporting to Sentry (or a compatible service), only when SENTRY_DSN is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from moisinno.logs import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        # No visitor's or organiser's personal data (addresses, cookies) leaves the service.
+        send_default_pii=False,
+        # The request id as a tag: a visitor quoting it from the 500 page finds the event.
+        before_send=sentry_before_send,
+    )
+# --- end of error pages and observability ---------------------------------------------------

@@ -37,6 +37,8 @@ def deliver(email: OutgoingEmail) -> bool:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     email.attempts += 1
+    # What the logs say about each attempt (never the addresses: the email's id leads to them).
+    about = {"email_id": email.pk, "template": email.template, "attempt": email.attempts}
     try:
         message.send()
     except Exception as error:  # noqa: BLE001 - any transport error must lead to a retry
@@ -44,10 +46,22 @@ def deliver(email: OutgoingEmail) -> bool:
         if email.attempts >= MAX_ATTEMPTS:
             email.status = EmailStatus.FAILED
             logger.error(
-                "Email %s abandoned after %s attempts: %s", email.pk, email.attempts, error
+                "Email %s abandoned after %s attempts: %s",
+                email.pk,
+                email.attempts,
+                error,
+                extra={**about, "outcome": "abandoned", "error": email.last_error},
             )
         else:
-            logger.warning("Email %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+            retry_in = retry_delay(email.attempts)
+            logger.warning(
+                "Email %s not sent (attempt %s), next attempt in %s min: %s",
+                email.pk,
+                email.attempts,
+                int(retry_in.total_seconds() // 60),
+                error,
+                extra={**about, "outcome": "retry", "error": email.last_error},
+            )
         with transaction.atomic():
             email.save(update_fields=["attempts", "last_error", "status"])
             if email.status == EmailStatus.PENDING:
@@ -59,6 +73,9 @@ def deliver(email: OutgoingEmail) -> bool:
     email.sent_at = timezone.now()
     email.last_error = ""
     email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    logger.info(
+        "Email %s sent (attempt %s)", email.pk, email.attempts, extra={**about, "outcome": "sent"}
+    )
     return True
 
 

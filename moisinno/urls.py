@@ -21,3 +21,9 @@ urlpatterns = [
     path("alertes/", include("alerts.urls")),
     path("", include("programme.urls")),
 ]
+
+# French DSFR error pages; JSON under /api/ (moisinno/views.py).
+handler400 = "moisinno.views.bad_request"
+handler403 = "moisinno.views.permission_denied"
+handler404 = "moisinno.views.page_not_found"
+handler500 = "moisinno.views.server_error"

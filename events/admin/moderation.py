@@ -22,6 +22,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from moisinno.forms import (
+    BoundedModelMultipleChoiceField,
+    StorableKeysAutocompleteSelect,
+    StorableKeysAutocompleteSelectMultiple,
+)
 from moisinno.roles import is_moderator, is_relay
 
 from .. import workflow
@@ -417,6 +422,24 @@ class EventAdmin(admin.ModelAdmin):
             # then. The field stays required (the form says so in French).
             field.widget.use_required_attribute = lambda initial: False
         return field
+
+    # A submitted key that is not a number, or beyond the database's integers, is a form
+    # error: not a server error when the autocomplete widget redisplays it (nor, on SQLite,
+    # when the field looks it up).
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+            kwargs["widget"] = StorableKeysAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+            kwargs["widget"] = StorableKeysAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         # The same invariants as the organiser's form: region from department, no stale

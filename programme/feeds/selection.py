@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, quote_etag, urlencode
 
 from events.models import Edition, Event
 from events.selectors import current_edition
@@ -87,7 +87,8 @@ def normalised_query(request: HttpRequest) -> str:
     data = request.GET.copy()
     for name in IGNORED_PARAMETERS:
         data.pop(name, None)
-    return "&".join(sorted(f"{key}={value}" for key in data for value in sorted(data.getlist(key))))
+    # Percent-encoded: the query goes into links and XML (a raw control character is no URL).
+    return urlencode(sorted((key, value) for key in data for value in data.getlist(key)))
 
 
 def feed_edition(year: int | None) -> Edition:

@@ -1,0 +1,557 @@
+"""Hostile input over every field of every form, every filter and every API parameter.
+
+Whatever a visitor, an organiser or a moderator sends, the answer is never a server error
+(a French form error instead) and a payload is never echoed unescaped into a page. The same
+payloads run on SQLite (`make test`) and on PostgreSQL (CI): the two databases fail on
+different values (an integer SQLite cannot store, a NUL byte PostgreSQL refuses).
+
+Run with `-s` to print how many requests each target tried.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+
+from alerts.models import Alert
+from alerts.services import manage_token
+from events.enums import ACCESSIBILITY_FEATURES, EventStatus
+from events.forms import EventForm
+from events.models import Event
+from organizers.enums import MembershipRole, MembershipStatus
+from organizers.forms import OrganizationForm
+from programme.filters import LabFilterSet, ProgrammeFilterSet
+from tests.admin_forms import resubmit_data
+from tests.factories import (
+    EditionFactory,
+    EventFactory,
+    FormatFactory,
+    LabFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    ThemeFactory,
+    UserFactory,
+)
+from tests.organizers.forms import complete_event_fields, event_form_data
+
+HUGE = "9" * 40
+# A value is a string, bytes sent as they are (invalid UTF-8), or a list (the field repeated).
+PAYLOADS: dict[str, str | bytes | list] = {
+    "huge-integer": HUGE,
+    "int64-overflow": "9223372036854775808",
+    "int64-underflow": "-9223372036854775809",
+    "int32-overflow": "2147483648",
+    "negative": "-1",
+    "float": "1e308",
+    "nan": "NaN",
+    "nul-byte": "avant\x00après",
+    "100k-chars": "x" * 100_000,
+    "combining-marks": "e\u0301" * 50,
+    "bidi-zero-width": "\u202e\u200b\ufeffabc",
+    "emoji": "🎉👩\u200d💻",
+    "lone-surrogate": b"\xed\xa0\x80",  # U+D800 encoded as if it were a character
+    "invalid-utf8": b"\xff\xfe\xc3",
+    "date-zero": "0000-00-00",
+    "date-negative": "-0001-01-01",
+    "date-year-99999": "99999-12-31",
+    "date-french-far": "31/12/99999",
+    "date-february-30": "2026-02-30",
+    "time-overflow": "25:61",
+    "script-tag": "<script>alert('hostile')</script>",
+    "attribute-break": '"><svg onload=alert(1)>',
+    "javascript-url": "javascript:alert(1)",
+    "sql-quote": "' OR 1=1 --",
+    "sql-statement": "1; DROP TABLE events_event; --",
+    "list": ["a", "b", HUGE],
+    "empty": "",
+    "blank": "   ",
+}
+# The payloads that found something on one database or the other, and the ones that travel
+# furthest (bytes, sizes, markup): pages that only echo the programme's filters again (feeds,
+# calendar, API) try these, the forms try everything.
+CORE = [
+    "huge-integer",
+    "int64-overflow",
+    "nul-byte",
+    "100k-chars",
+    "lone-surrogate",
+    "invalid-utf8",
+    "date-year-99999",
+    "date-negative",
+    "script-tag",
+    "sql-quote",
+    "list",
+    "empty",
+]
+UNESCAPED = ("<script>alert('hostile')</script>", "<svg onload=alert(1)>")
+
+# What each database answered with a server error, for the report (`-s`).
+TRIED: dict[str, int] = {}
+
+
+@dataclass
+class Target:
+    """One form or page: where it is, what a valid submission holds, which names to attack."""
+
+    name: str
+    method: str
+    path: str
+    fields: list[str]
+    data: dict = field(default_factory=dict)
+    user: object | None = None
+    # Called before every request, to put back what a successful submission changed.
+    reset: object | None = None
+    payloads: list[str] = field(default_factory=lambda: list(PAYLOADS))
+
+
+def _encode(data: dict) -> str:
+    pairs = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((key, item))
+    return urlencode(pairs)
+
+
+def _send(client: Client, target: Target, data: dict):
+    body = _encode(data)
+    if target.method == "get":
+        return client.get(target.path, QUERY_STRING=body)
+    return client.post(target.path, body, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.fixture
+def world(db):
+    """An open edition with its references, an organiser with events in every state, another
+    organisation, a moderator and a confirmed alert."""
+    today = datetime.date.today()
+    start = today + datetime.timedelta(days=60)
+    edition = EditionFactory(
+        year=start.year,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=28),
+        referencing_opens_on=today - datetime.timedelta(days=10),
+        referencing_closes_on=today + datetime.timedelta(days=30),
+        is_current=True,
+    )
+    fmt = FormatFactory(name="Atelier", slug="atelier")
+    theme = ThemeFactory()
+    lab = LabFactory()
+    membership = MembershipFactory()
+    organization = membership.organization
+    other = OrganizationFactory()
+    pending = MembershipFactory(
+        organization=organization, status=MembershipStatus.PENDING, role=MembershipRole.MEMBER
+    )
+    events = {
+        status: EventFactory(edition=edition, organization=organization, status=status)
+        for status in (EventStatus.DRAFT, EventStatus.PUBLISHED, EventStatus.CHANGES_REQUESTED)
+    }
+    public = EventFactory(edition=edition, organization=other, published=True, eligible=True)
+    public.labs.add(lab)
+    alert = Alert.objects.create(
+        email="veille@example.fr", edition=edition, query="region=53", confirmed_at=timezone.now()
+    )
+    return {
+        "edition": edition,
+        "format": fmt,
+        "theme": theme,
+        "lab": lab,
+        "user": membership.user,
+        "organization": organization,
+        "other": other,
+        "pending": pending,
+        "events": events,
+        "public": public,
+        "alert": alert,
+        "moderator": UserFactory(moderator=True),
+    }
+
+
+def _event_data(world: dict) -> dict:
+    day = world["edition"].start_date + datetime.timedelta(days=3)
+    data = event_form_data(
+        sessions=[{"date": day.isoformat(), "start_time": "10:00", "end_time": "12:00"}],
+        **complete_event_fields(format_pk=world["format"].pk),
+    )
+    data.update(
+        themes=[str(world["theme"].pk)],
+        labs=[str(world["lab"].pk)],
+        co_organizers=[str(world["other"].pk)],
+        capacity="30",
+        online_url="https://exemple.gouv.fr/salle",
+        registration_url="https://exemple.gouv.fr/inscription",
+        registration_email="inscription@exemple.gouv.fr",
+        public_contact_name="Camille Agent",
+        public_contact_email="camille@exemple.gouv.fr",
+        private_contact_name="Camille Agent",
+        private_contact_phone="01 02 03 04 05",
+        derogation_justification="",
+        accessible_wheelchair="on",
+    )
+    return data
+
+
+def _event_fields() -> list[str]:
+    session_fields = [f"sessions-0-{name}" for name in ("date", "start_time", "end_time", "id")]
+    management = ["sessions-TOTAL_FORMS", "sessions-INITIAL_FORMS", "sessions-MAX_NUM_FORMS"]
+    return [*EventForm.base_fields, *ACCESSIBILITY_FEATURES, *session_fields, *management, "action"]
+
+
+PROGRAMME_PARAMS = [*ProgrammeFilterSet.base_filters, "page"]
+API_PARAMS = [*ProgrammeFilterSet.base_filters, "edition", "page", "page_size"]
+
+
+def _reset_status(event: Event, status: str):
+    def reset():
+        Event.objects.filter(pk=event.pk).update(status=status)
+
+    return reset
+
+
+def _admin_change_data(client: Client, target: Target) -> dict:
+    """The admin's change form as the moderator's browser would send it back."""
+    data = resubmit_data(client.get(target.path))
+    target.fields = [name for name in data if not name.endswith("-TOTAL_FORMS")]
+    return data
+
+
+def targets(world: dict) -> dict[str, Target]:
+    user, moderator = world["user"], world["moderator"]
+    organization, events = world["organization"], world["events"]
+    edition, public = world["edition"], world["public"]
+    event_data = _event_data(world)
+    draft = events[EventStatus.DRAFT]
+    signup = {"email": "nouvel.agent@exemple.gouv.fr", "password1": "Un-mot-de-passe-solide-42"}
+    signup["password2"] = signup["password1"]
+    filters = {"region": "53", "q": "atelier", "du": edition.start_date.isoformat()}
+    found = {
+        # The organiser space.
+        "event-create": Target(
+            "event-create",
+            "post",
+            f"/espace-organisateur/evenements/nouveau/?organisation={organization.slug}",
+            _event_fields(),
+            event_data,
+            user,
+        ),
+        "event-create-organisation": Target(
+            "event-create-organisation",
+            "get",
+            "/espace-organisateur/evenements/nouveau/",
+            ["organisation"],
+            {"organisation": organization.slug},
+            user,
+        ),
+        "event-update": Target(
+            "event-update",
+            "post",
+            f"/espace-organisateur/evenements/{draft.pk}/modifier/",
+            _event_fields(),
+            event_data,
+            user,
+        ),
+        "event-cancel": Target(
+            "event-cancel",
+            "post",
+            f"/espace-organisateur/evenements/{events[EventStatus.PUBLISHED].pk}/annuler/",
+            ["reason"],
+            {"reason": "La salle n’est plus disponible."},
+            user,
+            _reset_status(events[EventStatus.PUBLISHED], EventStatus.PUBLISHED),
+        ),
+        "event-resubmit": Target(
+            "event-resubmit",
+            "post",
+            f"/espace-organisateur/evenements/"
+            f"{events[EventStatus.CHANGES_REQUESTED].pk}/soumettre-a-nouveau/",
+            ["message"],
+            {"message": "Les horaires sont corrigés."},
+            user,
+            _reset_status(events[EventStatus.CHANGES_REQUESTED], EventStatus.CHANGES_REQUESTED),
+        ),
+        "organization-create": Target(
+            "organization-create",
+            "post",
+            "/espace-organisateur/organisation/nouvelle/",
+            list(OrganizationForm.base_fields),
+            {
+                "name": "Direction départementale des territoires",
+                "kind": "state_deconcentrated",
+                "region": "53",
+                "department": "35",
+                "website": "https://exemple.gouv.fr",
+                "description": "Une direction.",
+            },
+            UserFactory(),
+        ),
+        "organization-search": Target(
+            "organization-search",
+            "get",
+            "/espace-organisateur/organisation/rejoindre/",
+            ["q"],
+            {"q": "préfecture"},
+            UserFactory(),
+        ),
+        "organization-join": Target(
+            "organization-join",
+            "post",
+            "/espace-organisateur/organisation/rejoindre/",
+            ["organization"],
+            {"organization": str(world["other"].pk)},
+            UserFactory(),
+        ),
+        # Accounts.
+        "signup": Target("signup", "post", "/compte/signup/", [*signup], signup),
+        "login": Target(
+            "login",
+            "post",
+            "/compte/login/",
+            ["login", "password", "remember"],
+            {"login": user.email, "password": "pas le bon mot de passe", "remember": "on"},
+        ),
+        "password-reset": Target(
+            "password-reset", "post", "/compte/password/reset/", ["email"], {"email": user.email}
+        ),
+        "email-add": Target(
+            "email-add",
+            "post",
+            "/compte/email/",
+            ["email", "action_add"],
+            {"email": "autre.adresse@exemple.gouv.fr", "action_add": ""},
+            UserFactory(),
+        ),
+        "password-change": Target(
+            "password-change",
+            "post",
+            "/compte/password/change/",
+            ["oldpassword", "password1", "password2"],
+            {"oldpassword": "faux", "password1": "Nouveau-mot-de-passe-42"},
+            UserFactory(),
+        ),
+        # Alerts.
+        "alert-subscribe": Target(
+            "alert-subscribe",
+            "post",
+            "/alertes/?region=53",
+            ["email"],
+            {"email": "veille@exemple.fr"},
+        ),
+        "alert-subscribe-selection": Target(
+            "alert-subscribe-selection", "get", "/alertes/", PROGRAMME_PARAMS, filters
+        ),
+        "alert-manage": Target(
+            "alert-manage",
+            "post",
+            f"/alertes/gerer/{manage_token(world['alert'])}/",
+            ["alert", "all"],
+            {"alert": str(world["alert"].pk + 1000)},
+        ),
+        # The public site: filters and pages.
+        "programme": Target("programme", "get", "/programme/", PROGRAMME_PARAMS, filters),
+        "calendar": Target("calendar", "get", "/programme/calendrier/", PROGRAMME_PARAMS, filters),
+        "edition": Target(
+            "edition", "get", f"/editions/{edition.year}/", PROGRAMME_PARAMS, filters
+        ),
+        "labs": Target("labs", "get", "/labs/", [*LabFilterSet.base_filters], {"region": "53"}),
+        "lab-page": Target("lab-page", "get", f"/labs/{world['lab'].slug}/", ["page"]),
+        "organization-page": Target(
+            "organization-page", "get", f"/organisateurs/{world['other'].slug}/", ["page"]
+        ),
+        "feeds": Target("feeds", "get", "/programme.csv", PROGRAMME_PARAMS, filters),
+        "feed-json": Target("feed-json", "get", "/programme.json", PROGRAMME_PARAMS, filters),
+        "feed-ics": Target("feed-ics", "get", "/programme.ics", PROGRAMME_PARAMS, filters),
+        "feed-atom": Target("feed-atom", "get", "/flux.atom", PROGRAMME_PARAMS, filters),
+        "embed": Target(
+            "embed",
+            "get",
+            "/integrer/programme/",
+            [*PROGRAMME_PARAMS, "nombre"],
+            {"region": "53"},
+        ),
+        "embed-builder": Target(
+            "embed-builder", "get", "/integrer/", [*PROGRAMME_PARAMS, "nombre"], {"region": "53"}
+        ),
+        "figures": Target("figures", "get", "/chiffres/", ["edition"]),
+        "figures-json": Target("figures-json", "get", "/chiffres.json", ["edition"]),
+        "star": Target(
+            "star", "post", f"/mon-programme/ajouter/{public.slug}/", ["next"], {"next": "/"}
+        ),
+        "mon-programme": Target("mon-programme", "get", "/mon-programme/", ["complet"]),
+        # The API.
+        "api-events": Target("api-events", "get", "/api/v1/events/", API_PARAMS),
+        "api-sessions": Target("api-sessions", "get", "/api/v1/sessions/", API_PARAMS),
+        "api-labs": Target(
+            "api-labs",
+            "get",
+            "/api/v1/labs/",
+            [*LabFilterSet.base_filters, "edition", "page", "page_size"],
+        ),
+        "api-organizations": Target(
+            "api-organizations", "get", "/api/v1/organizations/", ["page", "page_size"]
+        ),
+        # The back office.
+        "admin-decision": Target(
+            "admin-decision",
+            "post",
+            f"/admin/events/event/{draft.pk}/decision/demander-des-modifications/",
+            ["message", "version"],
+            {"message": "Précisez le lieu.", "version": "999"},
+            moderator,
+        ),
+        "admin-event-change": Target(
+            "admin-event-change",
+            "post",
+            f"/admin/events/event/{draft.pk}/change/",
+            [],
+            _admin_change_data,
+            moderator,
+        ),
+        "admin-queue": Target(
+            "admin-queue", "get", "/admin/events/event/", ["q", "status", "o", "p"], {}, moderator
+        ),
+        "admin-statistics": Target(
+            "admin-statistics",
+            "get",
+            "/admin/events/event/statistiques/",
+            ["edition", "perimetre"],
+            {},
+            moderator,
+        ),
+    }
+    for name in ECHOES:
+        found[name].payloads = CORE
+    return found
+
+
+# The same form again (the update of a draft) or the programme's filters again.
+ECHOES = [
+    "event-update",
+    "admin-event-change",
+    "alert-subscribe-selection",
+    "calendar",
+    "edition",
+    "feeds",
+    "feed-json",
+    "feed-ics",
+    "feed-atom",
+    "embed",
+    "embed-builder",
+    "api-sessions",
+]
+
+TARGET_NAMES = [
+    "event-create",
+    "event-create-organisation",
+    "event-update",
+    "event-cancel",
+    "event-resubmit",
+    "organization-create",
+    "organization-search",
+    "organization-join",
+    "signup",
+    "login",
+    "password-reset",
+    "email-add",
+    "password-change",
+    "alert-subscribe",
+    "alert-subscribe-selection",
+    "alert-manage",
+    "programme",
+    "calendar",
+    "edition",
+    "labs",
+    "lab-page",
+    "organization-page",
+    "feeds",
+    "feed-json",
+    "feed-ics",
+    "feed-atom",
+    "embed",
+    "embed-builder",
+    "figures",
+    "figures-json",
+    "star",
+    "mon-programme",
+    "api-events",
+    "api-sessions",
+    "api-labs",
+    "api-organizations",
+    "admin-decision",
+    "admin-event-change",
+    "admin-queue",
+    "admin-statistics",
+]
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    # The limits answer 429 long before the payloads run out: this test looks for crashes.
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.API_RATE_LIMIT = 10**6
+
+
+@pytest.mark.parametrize("name", TARGET_NAMES)
+def test_no_server_error_and_no_unescaped_echo(world, no_rate_limits, name):
+    target = targets(world)[name]
+    client = Client(raise_request_exception=False)
+    if target.user is not None:
+        client.force_login(target.user)
+    if callable(target.data):
+        target.data = target.data(client, target)
+    failures, tried = [], 0
+    for field_name in target.fields:
+        for payload_name in target.payloads:
+            payload = PAYLOADS[payload_name]
+            for cache in caches.all(initialized_only=True):
+                cache.clear()
+            if target.reset:
+                target.reset()
+            response = _send(client, target, {**target.data, field_name: payload})
+            tried += 1
+            where = f"{field_name}={payload_name}"
+            if response.status_code >= 500:
+                failures.append(f"{where}: {response.status_code}")
+            elif "html" in response.get("Content-Type", ""):
+                page = response.content.decode(errors="replace")
+                if any(raw in page for raw in UNESCAPED):
+                    failures.append(f"{where}: payload echoed unescaped")
+    TRIED[name] = tried
+    print(f"\n{name}: {tried} hostile requests, {len(failures)} failures")
+    assert failures == [], f"{name}: {len(failures)} of {tried} requests failed: {failures}"
+
+
+@pytest.mark.parametrize("name", ["themes", "co_organizers", "labs"])
+def test_event_form_keeps_what_was_entered_when_a_choice_is_beyond_the_databases_integers(
+    world, name
+):
+    """These answered 500 on SQLite (OverflowError in `pk__in`), a form error on PostgreSQL."""
+    client = Client()
+    client.force_login(world["user"])
+    data = {**_event_data(world), "description": "Mon déroulé, saisi avec soin.", name: HUGE}
+
+    response = client.post(
+        f"/espace-organisateur/evenements/nouveau/?organisation={world['organization'].slug}", data
+    )
+
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())  # French spaces are non-breaking
+    assert f"« {HUGE} » n’est pas une valeur correcte." in page
+    assert "Mon déroulé, saisi avec soin." in page
+    assert 'value="3 avenue de la Préfecture"' in page
+    assert Event.objects.filter(description="Mon déroulé, saisi avec soin.").count() == 0
+
+
+def test_admin_autocomplete_redisplays_a_key_that_is_not_a_number_as_a_form_error(world):
+    client = Client()
+    client.force_login(world["moderator"])
+    path = f"/admin/events/event/{world['events'][EventStatus.DRAFT].pk}/change/"
+    data = resubmit_data(client.get(path), labs=["<script>", HUGE], organization="abc")
+
+    response = client.post(path, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.keys() >= {"labs", "organization"}
