@@ -389,7 +389,7 @@ def test_bulk_approve_publishes_submitted_events_and_reports_the_others(moderato
     assert page.status_code == 200
     content = page.content.decode()
     assert "« Atelier FALC »" in content and "« Brouillon oublié »" in content
-    assert 'value="Confirmer la publication de ces événements"' in content
+    assert 'value="Confirmer l’approbation de ces événements"' in content
     assert not Event.objects.filter(status=EventStatus.PUBLISHED).exists()
 
     response = bulk(

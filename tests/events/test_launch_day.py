@@ -253,7 +253,8 @@ def test_admin_offers_validation_before_the_moment(
 
     response = client.post(
         reverse("admin:events_event_changelist") + "?status=tous",
-        {"action": "approve_selected", "_selected_action": [event.pk]},
+        # "apply": the confirmation page's button (the first post shows the list to confirm).
+        {"action": "approve_selected", "_selected_action": [event.pk], "apply": "1"},
         follow=True,
     )
     assert (

@@ -106,6 +106,7 @@ def test_bulk_actions_never_reach_other_regions(client, relay, events):
             "action": "approve_selected",
             "_selected_action": [e.pk for e in events.values()],
             "index": 0,
+            "apply": "1",  # the confirmation page's button
         },
     )
 
