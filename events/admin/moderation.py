@@ -377,6 +377,13 @@ class EventNoteInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text" and field is not None:
+            # A table cell is not a label: the text box says what it is for.
+            field.widget.attrs["aria-label"] = "Nouvelle note interne"
+        return field
+
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):

@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -59,16 +60,19 @@ def scene():
     )
     collection.events.add(event)
     relay = UserFactory(moderator=True, email="sgar@bretagne.gouv.fr")
+    EmailAddress.objects.create(user=relay, email=relay.email, verified=True, primary=True)
     RegionalRelay.objects.create(user=relay, regions=["53"])
     return edition, organizer, relay, event, elsewhere
 
 
 def log_in_to_admin(page: Page, email: str) -> None:
+    # Staff log in on the site's login page (allauth's limits and second factor).
     page.goto("/admin/")
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
-    page.locator("#id_username").fill(email)
+    expect(page).to_have_url(re.compile(r"/compte/login/\?next=%2Fadmin%2F"))
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def check(page: Page) -> None:
@@ -86,7 +90,11 @@ def test_relay_validates_the_opening_publishes_a_visitor_reports(page: Page):
     expect(page.locator("#result_list")).not_to_contain_text(elsewhere.title)
     assert_no_axe_violations(page)
     page.get_by_role("link", name=TITLE, exact=True).click()
-    page.get_by_role("button", name="Valider (publié à l'ouverture du programme)").click()
+    # The decision asks for a confirmation (the accessibility work's confirmation step).
+    page.get_by_role("link", name="Valider (publié à l'ouverture du programme)…").click()
+    page.get_by_role(
+        "button", name="Confirmer : valider (publié à l'ouverture du programme)"
+    ).click()
     expect(page.locator(".messagelist")).to_contain_text(
         f"« {TITLE} » est validé : il sera publié à l'ouverture du programme."
     )
