@@ -278,6 +278,18 @@ class Event(models.Model):
                 name="event_public_order_idx",
             ),
             models.Index(fields=["edition", "status", "published_at"], name="event_recent_idx"),
+            # The home page's events « à la une » and an event page's related events of its
+            # region, each read in date order from a small index and stopping at a few.
+            models.Index(
+                fields=["edition", "starts_on", "title", "id"],
+                condition=Q(status="published", is_featured=True),
+                name="event_featured_idx",
+            ),
+            models.Index(
+                fields=["edition", "region", "starts_on", "id"],
+                condition=Q(status="published"),
+                name="event_region_order_idx",
+            ),
             models.Index(fields=["edition", "status", "ends_on"], name="event_ends_idx"),
             # Accessibility filters: only the rare features are selective enough for an index.
             models.Index(

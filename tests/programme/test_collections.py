@@ -185,3 +185,27 @@ def test_the_embed_builder_keeps_the_collection(client, scene):
     assert response.context["matching"] == 2
     assert "/integrer/programme/?parcours=experience-usager" in page
     assert '<input type="hidden" name="parcours" value="experience-usager">' in page
+
+
+def test_an_event_page_knows_its_collections_without_a_query_per_collection(
+    client, scene, edition, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_ENABLED = False  # every request renders: what a miss costs
+    for index in range(3):
+        Collection.objects.create(
+            edition=edition, title=f"Parcours {index}", slug=f"p{index}", query="region=11"
+        )
+    client.get("/evenements/usager/")  # computes the collections' events once
+    with CaptureQueriesContext(connection) as queries:
+        page = body(client.get("/evenements/usager/"))
+
+    assert not any("events_collection_events" in q["sql"] for q in queries)
+    assert all(f"/parcours/p{index}/" in page for index in range(3))
+    # Exact: the event leaves the saved selections' region, and its next page says so.
+    Event.objects.filter(slug="usager").update(region="53", department="35")
+    Event.objects.get(slug="usager").save()
+    page = body(client.get("/evenements/usager/"))
+    assert "/parcours/p0/" not in page and "/parcours/experience-usager/" in page
