@@ -553,3 +553,27 @@ def test_s3_storage_builds_public_urls_from_the_settings_without_the_network():
     assert storage.url("images/abc-400w.webp") == (
         "https://medias.exemple.gouv.fr/images/abc-400w.webp"
     )
+
+
+# The edition's default image, set in the admin -------------------------------------------------
+
+
+def test_a_superuser_sets_the_edition_default_image_in_the_admin(client, edition, admin_user):
+    from tests.admin_forms import resubmit_data
+
+    client.force_login(admin_user)
+    url = reverse("admin:events_edition_change", args=[edition.pk])
+    data = resubmit_data(client.get(url), default_image_credit="DITP")
+    data["default_image_file"] = upload(image_bytes(size=(1200, 600)))
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert (edition.default_image_width, edition.default_image_height) == (1200, 600)
+    assert default_storage.exists(f"images/{edition.default_image}-1200w.webp")
+    assert edition.default_picture.credit_line == "© DITP"
+    # A text file is refused by its content, in French, and nothing changes.
+    data["default_image_file"] = upload(b"texte", "faux.png", "image/png")
+    response = client.post(url, data)
+    assert images.NOT_AN_IMAGE in response.content.decode()
