@@ -29,6 +29,20 @@ from .notifications import notify_ditp_edit
 from .search import event_refresh_search
 from .services import event_refresh_dates
 
+#: The event's image (events/images.py): its key and size come together from an upload; the
+#: size is not listed among the changes (the image is).
+IMAGE_FIELDS: tuple[str, ...] = (
+    "image",
+    "image_width",
+    "image_height",
+    "image_alt",
+    "image_decorative",
+    "image_credit",
+)
+UNTRACKED_FIELDS = {"image_width", "image_height"}
+#: Fields that may be None (the others are "" when empty).
+NULLABLE_FIELDS = {"format", "capacity", "image_width", "image_height"}
+
 #: Event fields that organisers fill in (everything but moderation data), in form order.
 ORGANIZER_FIELDS: tuple[str, ...] = (
     "title",
@@ -57,6 +71,7 @@ ORGANIZER_FIELDS: tuple[str, ...] = (
     "private_contact_name",
     "private_contact_email",
     "private_contact_phone",
+    *IMAGE_FIELDS,
 )
 ORGANIZER_M2M_FIELDS: tuple[str, ...] = ("themes", "co_organizers", "labs")
 
@@ -91,6 +106,9 @@ def _display_value(event: Event, name: str) -> str:
     if name == "sessions":
         sessions = event.sessions.order_by("date", "start_time")
         return "\u00a0; ".join(session_label(session) for session in sessions)
+    if name == "image":  # the moderator sees the image (admin: its URL shown as an image)
+        picture = event.own_picture
+        return picture.image.rendition(400).url if picture else ""
     field = Event._meta.get_field(name)
     value = getattr(event, name)
     if field.many_to_many:
@@ -106,7 +124,16 @@ def _display_value(event: Event, name: str) -> str:
 
 def _tracked_fields() -> list[tuple[str, str]]:
     """(name, label) of everything an organiser can change, in form order."""
-    names = [*ORGANIZER_FIELDS[:5], "sessions", *ORGANIZER_FIELDS[5:], *ORGANIZER_M2M_FIELDS]
+    names = [
+        name
+        for name in [
+            *ORGANIZER_FIELDS[:5],
+            "sessions",
+            *ORGANIZER_FIELDS[5:],
+            *ORGANIZER_M2M_FIELDS,
+        ]
+        if name not in UNTRACKED_FIELDS
+    ]
     return [
         (
             name,
@@ -189,7 +216,7 @@ def _assign(event: Event, fields: dict) -> None:
     if unknown:
         raise ValueError(f"Not editable by organisers: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
-        setattr(event, name, "" if value is None and name not in {"format", "capacity"} else value)
+        setattr(event, name, "" if value is None and name not in NULLABLE_FIELDS else value)
     apply_invariants(event)
 
 
@@ -210,6 +237,12 @@ def apply_invariants(event: Event) -> Event:
     if not event.derogation_requested:
         event.derogation_justification = ""
     event.region = region_of_department(event.department)
+    if not event.image:
+        event.image_width = event.image_height = None
+        event.image_alt = event.image_credit = ""
+        event.image_decorative = False
+    if event.image_decorative:
+        event.image_alt = ""
     return event
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
@@ -14,6 +15,7 @@ from organizers.models import Organization
 from .editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
 from .eligibility import session_times_message
 from .enums import ACCESSIBILITY_FEATURES
+from .images import StoredImage, image_of, read_upload
 from .models import Event, EventSession, Format, Theme
 
 # (anchor, title, introduction, fields): the sections of the event form, in order. The
@@ -24,6 +26,12 @@ EVENT_FORM_SECTIONS = [
         "Présentation",
         "Ce que verra le public dans le programme.",
         ["title", "summary", "description", "format", "themes", "audience"],
+    ),
+    (
+        "image",
+        "Image",
+        "Facultative. Elle illustre l’événement dans le programme et sur sa page.",
+        ["image_file", "image_remove", "image_alt", "image_decorative", "image_credit"],
     ),
     (
         "dates",
@@ -107,12 +115,50 @@ class FormSection:
     fields: list
 
 
+#: Written from the upload (events/images.py), never typed.
+UPLOADED_IMAGE_FIELDS = ("image", "image_width", "image_height")
+
+IMAGE_ALT_REQUIRED = (
+    "Décrivez l’image en quelques mots pour les personnes qui ne la voient pas, ou cochez "
+    "« Image décorative » si elle n’apporte aucune information."
+)
+
+
+class ImageInput(forms.ClearableFileInput):
+    """The DSFR upload field (its classes; the current image is shown by the form's page)."""
+
+    template_name = "django/forms/widgets/file.html"
+    group_class = "fr-upload-group"
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"class": "fr-upload", "accept": "image/jpeg,image/png,image/webp"})
+
+
 class EventForm(forms.ModelForm, DsfrBaseForm):
-    """Everything but the title may stay empty in a draft: submission checks completeness."""
+    """Everything but the title may stay empty in a draft: submission checks completeness.
+
+    The image: a file input cannot be filled in again by the browser, so when the page comes
+    back with another error, the view has already stored a valid upload (`keep_upload`) and
+    the form carries it in a signed hidden field (`image_pending`), shown as « image envoyée »."""
+
+    image_file = forms.FileField(
+        label="Image",
+        required=False,
+        widget=ImageInput(),
+        help_text=(
+            "Formats acceptés : JPEG, PNG ou WebP. 5 Mo au plus, 800 pixels de large au moins "
+            "(idéalement 1 200 pixels, au format paysage)."
+        ),
+    )
+    image_pending = forms.CharField(required=False, widget=forms.HiddenInput)
+    image_remove = forms.BooleanField(label="Retirer l’image", required=False)
 
     class Meta:
         model = Event
-        fields = [*ORGANIZER_FIELDS, *ORGANIZER_M2M_FIELDS]
+        fields = [
+            *(name for name in ORGANIZER_FIELDS if name not in UPLOADED_IMAGE_FIELDS),
+            *ORGANIZER_M2M_FIELDS,
+        ]
         # A key beyond the database's integers is a form error, not a server error on SQLite.
         field_classes = dict.fromkeys(ORGANIZER_M2M_FIELDS, BoundedModelMultipleChoiceField)
         labels = {
@@ -131,6 +177,9 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "co_organizers": "Organisations co-organisatrices",
             "labs": "Laboratoires d’innovation impliqués",
             "venue_name": "Nom du lieu",
+            "image_alt": "Texte alternatif de l’image",
+            "image_decorative": "Image décorative",
+            "image_credit": "Crédit de l’image",
         }
         help_texts = {
             "title": "Un titre court et explicite, sans le nom de l’organisation.",
@@ -178,8 +227,14 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "private_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
-    def __init__(self, *args, organization: Organization | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, organization: Organization | None = None, user=None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.user_id = getattr(user, "pk", None)
+        self.uploaded: StoredImage | None = None
+        if not self.instance.image:
+            del self.fields["image_remove"]
         self.fields["format"].queryset = Format.objects.order_by("position", "name")
         self.fields["format"].empty_label = "Choisir un format"
         self.fields["themes"].queryset = Theme.objects.order_by("position", "name")
@@ -205,15 +260,81 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
 
     def sections(self) -> list[FormSection]:
         return [
-            FormSection(anchor, title, introduction, [self[name] for name in names])
+            FormSection(
+                anchor, title, introduction, [self[name] for name in names if name in self.fields]
+            )
             for anchor, title, introduction, names in EVENT_FORM_SECTIONS
         ]
+
+    def clean_image_file(self):
+        upload = self.cleaned_data.get("image_file")
+        return read_upload(upload) if upload else None
+
+    def clean_image_pending(self) -> StoredImage | None:
+        token = self.cleaned_data.get("image_pending")
+        if not token:
+            return None
+        image = StoredImage.from_token(token, user_id=self.user_id)
+        if image is None:
+            raise ValidationError(
+                "L’image envoyée précédemment n’est plus disponible : choisissez-la de nouveau."
+            )
+        return image
+
+    def clean(self) -> dict:
+        data = super().clean()
+        has_image = bool(
+            data.get("image_file")
+            or data.get("image_pending")
+            or (self.instance.image and not data.get("image_remove"))
+        )
+        alt = (data.get("image_alt") or "").strip()
+        if has_image and not data.get("image_decorative") and not alt and "image_alt" in data:
+            self.add_error("image_alt", IMAGE_ALT_REQUIRED)
+        return data
+
+    def new_upload(self):
+        """The valid file just sent (`PreparedImage`), even when other fields are wrong."""
+        return getattr(self, "cleaned_data", {}).get("image_file")
+
+    def keep_upload(self, image: StoredImage) -> None:
+        """`image` is stored: save it with the event, or carry it if the page comes back."""
+        self.uploaded = image
+        self.data = self.data.copy()
+        self.data[self.add_prefix("image_pending")] = image.token(user_id=self.user_id)
+
+    @property
+    def chosen_image(self) -> StoredImage | None:
+        """The image the event will have: the new upload, the one sent before the page came
+        back, none if removed, else the current one."""
+        data = getattr(self, "cleaned_data", {})
+        if self.uploaded is not None:
+            return self.uploaded
+        if data.get("image_pending"):
+            return data["image_pending"]
+        if data.get("image_remove"):
+            return None
+        return image_of(self.instance.image, self.instance.image_width, self.instance.image_height)
+
+    @property
+    def pending_image(self) -> StoredImage | None:
+        """An image sent but not saved yet (the page came back with another error)."""
+        return self.uploaded or getattr(self, "cleaned_data", {}).get("image_pending")
 
     def service_kwargs(self) -> dict:
         """The validated data, shaped for `event_create` / `event_update`."""
         data = self.cleaned_data
+        image = self.chosen_image
+        fields = {
+            name: data[name] for name in ORGANIZER_FIELDS if name not in UPLOADED_IMAGE_FIELDS
+        }
+        fields.update(
+            image=image.key if image else "",
+            image_width=image.width if image else None,
+            image_height=image.height if image else None,
+        )
         return {
-            "fields": {name: data[name] for name in ORGANIZER_FIELDS},
+            "fields": fields,
             "m2m": {name: data[name] for name in ORGANIZER_M2M_FIELDS},
         }
 

@@ -12,6 +12,7 @@ from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_na
 
 from . import workflow
 from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus, RegistrationMode
+from .images import Picture, image_of
 
 
 class Edition(models.Model):
@@ -39,6 +40,13 @@ class Edition(models.Model):
             "seulement ; à ce moment, tous les événements validés sont publiés ensemble. "
             "Laisser vide pour publier chaque événement dès son approbation."
         ),
+    )
+    # The image of events without one of their own (events/images.py): decorative there.
+    default_image = models.CharField("image par défaut", max_length=64, blank=True, editable=False)
+    default_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    default_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    default_image_credit = models.CharField(
+        "crédit de l'image par défaut", max_length=200, blank=True
     )
 
     class Meta:
@@ -69,6 +77,11 @@ class Edition(models.Model):
         if self.publication_at is None:
             return False
         return (now or timezone.now()) < self.publication_at
+
+    @property
+    def default_picture(self) -> Picture | None:
+        image = image_of(self.default_image, self.default_image_width, self.default_image_height)
+        return Picture(image=image, alt="", credit=self.default_image_credit) if image else None
 
     @property
     def ordinal(self) -> str:
@@ -192,6 +205,14 @@ class Event(models.Model):
     )
     derogation_requested = models.BooleanField("dérogation demandée", default=False)
     derogation_justification = models.TextField("justification de la dérogation", blank=True)
+    # An optional image (events/images.py): the key of its renditions in the storage and the
+    # original's displayed size; written by the services, never typed.
+    image = models.CharField("image", max_length=64, blank=True, editable=False)
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField("texte alternatif de l'image", max_length=250, blank=True)
+    image_decorative = models.BooleanField("image décorative", default=False)
+    image_credit = models.CharField("crédit de l'image", max_length=200, blank=True)
 
     # Dates of the first and last session, kept by the services for ordering and filtering.
     starts_on = models.DateField("premier jour", null=True, blank=True, editable=False)
@@ -388,6 +409,19 @@ class Event(models.Model):
         """ "12 rue de la Paix, 35000 Rennes": the address on one line (pages, calendars)."""
         locality = " ".join(part for part in [self.postal_code, self.city] if part)
         return ", ".join(part for part in [self.address, locality] if part)
+
+    @property
+    def own_picture(self) -> Picture | None:
+        image = image_of(self.image, self.image_width, self.image_height)
+        if image is None:
+            return None
+        alt = "" if self.image_decorative else self.image_alt
+        return Picture(image=image, alt=alt, credit=self.image_credit)
+
+    @property
+    def picture(self) -> Picture | None:
+        """The event's image, else its edition's default one (`edition` selected), else None."""
+        return self.own_picture or self.edition.default_picture
 
     @property
     def accessibility_features(self) -> list[str]:

@@ -4,8 +4,9 @@ Apps are included by name, so the project's core imports none of them.
 """
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -21,6 +22,10 @@ urlpatterns = [
     path("alertes/", include("alerts.urls")),
     path("", include("programme.urls")),
 ]
+if settings.SERVE_MEDIA:
+    # Uploaded images on the local file system (docs/deploy.md, « Images »).
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.insert(0, re_path(rf"^{prefix}(?P<path>.+)$", views.media, name="media"))
 
 # French DSFR error pages; JSON under /api/ (moisinno/views.py).
 handler400 = "moisinno.views.bad_request"

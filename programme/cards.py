@@ -28,12 +28,35 @@ def event_place(event) -> str:
     return f"{where} et en ligne" if event.is_online else where
 
 
+#: The card's image is about 400 px wide from DSFR's md breakpoint (3 cards a row), full width
+#: on a phone.
+CARD_IMAGE_SIZES = "(min-width: 48em) 400px, 100vw"
+
+
+def picture_img(picture, *, sizes: str, lazy: bool = True, css_class: str = "") -> str:
+    """An `<img>` of a `events.images.Picture`: WebP renditions in `srcset`, its width and
+    height (no layout shift), its text alternative ("" when decorative)."""
+    image = picture.image
+    src = image.rendition(800)
+    attributes = [
+        f'class="{escape(css_class)}"' if css_class else "",
+        f'src="{escape(src.url)}"',
+        f'srcset="{escape(image.srcset)}"',
+        f'sizes="{escape(sizes)}"',
+        f'width="{src.width}" height="{src.height}"',
+        f'alt="{escape(picture.alt)}"',
+        'loading="lazy" decoding="async"' if lazy else "",
+    ]
+    return f"<img {' '.join(a for a in attributes if a)}>"
+
+
 def _badge(text: str, modifier: str = "") -> str:
     return f'<li><p class="fr-badge{modifier} fr-badge--sm">{escape(text)}</p></li>'
 
 
 def event_card(event, heading: str = "h3") -> SafeString:
-    """The event as a DSFR card (`sessions` and `labs` prefetched); `heading`: h2, h3 or h4."""
+    """The event as a DSFR card (`sessions` and `labs` prefetched, `edition` selected for its
+    default image); `heading`: h2, h3 or h4."""
     tag = heading if heading in HEADINGS else "h3"
     badges = []
     if event.is_cancelled:
@@ -61,6 +84,14 @@ def event_card(event, heading: str = "h3") -> SafeString:
         )
     labs = ", ".join(escape(lab.name) for lab in event.labs.all())
     summary = f'<p class="fr-card__desc">{escape(event.summary)}</p>' if event.summary else ""
+    picture = event.picture
+    header = (
+        '<div class="fr-card__header"><div class="fr-card__img">'
+        f"{picture_img(picture, sizes=CARD_IMAGE_SIZES, css_class='fr-responsive-img')}"
+        "</div></div>"
+        if picture
+        else ""
+    )
     return mark_safe(  # noqa: S308 - every value is escaped above
         '<div class="fr-card fr-enlarge-link moisinno-event-card"><div class="fr-card__body">'
         '<div class="fr-card__content">'
@@ -72,7 +103,7 @@ def event_card(event, heading: str = "h3") -> SafeString:
         f'<p class="fr-card__detail fr-icon-map-pin-2-line">{escape(event_place(event))}</p>'
         f'<p class="fr-card__detail fr-icon-team-line">{escape(event.organization.name)}'
         f"{f' — avec {labs}' if labs else ''}</p>"
-        "</div></div></div></div>"
+        f"</div></div></div>{header}</div>"
     )
 
 

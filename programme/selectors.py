@@ -78,10 +78,10 @@ CALENDAR_MAX_MONTHS = 4
 
 def public_events(*, edition: Edition | None = None) -> QuerySet[Event]:
     """Events the public sees (published or cancelled), with what their cards show (and not
-    the long texts cards do not show)."""
+    the long texts cards do not show; the edition for its default image)."""
     events = (
         Event.objects.public()
-        .select_related("organization", "format")
+        .select_related("organization", "format", "edition")
         .defer("description", "search_text", "search_vector")
     )
     return events.filter(edition=edition) if edition is not None else events
@@ -106,6 +106,17 @@ CARD_FIELDS = (
     "organization__slug",
     "format__name",
     "format__slug",
+    # The card's image (events/images.py), else the edition's default one.
+    "image",
+    "image_width",
+    "image_height",
+    "image_alt",
+    "image_decorative",
+    "image_credit",
+    "edition__default_image",
+    "edition__default_image_width",
+    "edition__default_image_height",
+    "edition__default_image_credit",
 )
 
 

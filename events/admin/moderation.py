@@ -33,6 +33,7 @@ from .. import workflow
 from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
 from ..enums import EventStatus
 from ..forms import SessionTimesForm
+from ..images import image_store, read_upload
 from ..models import (
     Collection,
     Edition,
@@ -72,9 +73,45 @@ from .statistics import SCOPES, column_chart, edition_statistics, horizontal_bar
 # Editions ----------------------------------------------------------------------------------
 
 
+def image_preview(picture) -> str:
+    """A stored image (`events.images.Picture`) at 400 px, in the admin."""
+    if picture is None:
+        return "—"
+    small = picture.image.small
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" class="moisinno-admin-image">',
+        small.url,
+        small.width,
+        small.height,
+        picture.alt,
+    )
+
+
+class EditionForm(forms.ModelForm):
+    default_image_file = forms.FileField(
+        label="Image par défaut des événements",
+        required=False,
+        help_text=(
+            "Montrée, décorative, sur les cartes et les pages des événements sans image. "
+            "JPEG, PNG ou WebP, 5 Mo au plus, 800 pixels de large au moins."
+        ),
+    )
+    default_image_remove = forms.BooleanField(label="Retirer l'image par défaut", required=False)
+
+    class Meta:
+        model = Edition
+        fields = ["default_image_credit"]  # the admin's fieldsets add the others
+
+    def clean_default_image_file(self):
+        upload = self.cleaned_data.get("default_image_file")
+        return read_upload(upload) if upload else None
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
     """Superusers create and switch editions; moderators only see them (view permission)."""
+
+    form = EditionForm
 
     list_display = [
         "year",
@@ -110,7 +147,25 @@ class EditionAdmin(admin.ModelAdmin):
             "Référencement et ouverture du programme",
             {"fields": ["referencing_opens_on", "referencing_closes_on", "publication_at"]},
         ),
+        (
+            "Image par défaut",
+            {
+                "fields": [
+                    "default_image_preview",
+                    "default_image_file",
+                    "default_image_remove",
+                    "default_image_credit",
+                ]
+            },
+        ),
     ]
+
+    @admin.display(description="Image par défaut actuelle")
+    def default_image_preview(self, edition: Edition) -> str:
+        return image_preview(edition.default_picture)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "default_image_preview"]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         """« Préparer l'édition suivante »: the latest edition's, a year later (November,
@@ -121,6 +176,13 @@ class EditionAdmin(admin.ModelAdmin):
         return edition.get_absolute_url()
 
     def save_model(self, request, obj, form, change) -> None:
+        if prepared := form.cleaned_data.get("default_image_file"):
+            stored = image_store(prepared=prepared)
+            obj.default_image = stored.key
+            obj.default_image_width, obj.default_image_height = stored.width, stored.height
+        elif form.cleaned_data.get("default_image_remove"):
+            obj.default_image, obj.default_image_width, obj.default_image_height = "", None, None
+        # Saving an edition raises the public-content version (events/receivers.py).
         super().save_model(request, obj, form, change)
         if "publication_at" in form.changed_data and obj.publication_at is not None:
             # The worker opens the programme at the moment (the cron command is the safety net).
@@ -497,6 +559,10 @@ class EventAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Image",
+            {"fields": ["image_preview", "image_alt", "image_decorative", "image_credit"]},
+        ),
         ("Organisateurs", {"fields": ["organization", "co_organizers", "labs"]}),
         (
             "Dates et lieu",
@@ -567,6 +633,7 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = [
+        "image_preview",
         "region",
         "status",
         "status_changed_at",
@@ -606,6 +673,10 @@ class EventAdmin(admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Missing, or outside a relay's regions: the same 404 (nothing says it exists).
         raise Http404("Aucun événement à cette adresse.")
+
+    @admin.display(description="Image (envoyée par l'organisation)")
+    def image_preview(self, event: Event) -> str:
+        return image_preview(event.own_picture)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import editing, workflow
+from events import editing, images, workflow
 from events import services as events_services
 from events.editing import EventError
 from events.eligibility import (
@@ -59,11 +59,17 @@ def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpRe
             total = f"{SESSIONS_PREFIX}-TOTAL_FORMS"
             with contextlib.suppress(ValueError):  # a tampered count: the formset says so
                 data[total] = str(int(data.get(total, "0")) + 1)
-        form = EventForm(data, instance=event, organization=organization)
+        form = EventForm(
+            data, request.FILES, instance=event, organization=organization, user=request.user
+        )
         formset = SessionFormSet(data, instance=event, prefix=SESSIONS_PREFIX)
+        valid = form.is_valid() & formset.is_valid()  # both validated: every error shown
+        if upload := form.new_upload():
+            # Stored now, valid or not the rest: the page may come back with the image kept.
+            form.keep_upload(images.image_store(prepared=upload))
         if action == "add_session":
             _without_validation(form, formset)
-        elif form.is_valid() and formset.is_valid():
+        elif valid:
             kwargs = {**form.service_kwargs(), "sessions": formset.sessions_data()}
             try:
                 if creating:
@@ -89,7 +95,7 @@ def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpRe
                     return redirect(submission.organizer_url, pk=saved.pk)
                 return redirect("organizers:event_update", pk=saved.pk)
     else:
-        form = EventForm(instance=event, organization=organization)
+        form = EventForm(instance=event, organization=organization, user=request.user)
         formset = SessionFormSet(instance=event, prefix=SESSIONS_PREFIX)
     errors = error_summary(form, formset) if action != "add_session" else []
     heading = "Référencer un événement" if creating else f"Modifier « {event.title} »"

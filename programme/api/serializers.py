@@ -146,6 +146,57 @@ class _OutsideDatesField(serializers.Field):
 _OutsideDatesField = extend_schema_field(OpenApiTypes.BOOL)(_OutsideDatesField)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": (
+            "L’image de l’événement (WebP), ou null. `alt` est vide pour une image décorative."
+        ),
+        "properties": {
+            "url": {"type": "string", "format": "uri"},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+            "alt": {"type": "string"},
+            "credit": {"type": "string"},
+            "renditions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "url": {"type": "string", "format": "uri"},
+                        "width": {"type": "integer"},
+                        "height": {"type": "integer"},
+                    },
+                },
+            },
+        },
+    }
+)
+class _ImageField(serializers.Field):
+    """The event's own image: its largest rendition, the others, its alt text and credit."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, event: Event) -> dict | None:
+        picture = event.own_picture
+        if picture is None:
+            return None
+        largest = picture.image.largest
+        return {
+            "url": largest.absolute_url,
+            "width": largest.width,
+            "height": largest.height,
+            "alt": picture.alt,
+            "credit": picture.credit_line,
+            "renditions": [
+                {"url": r.absolute_url, "width": r.width, "height": r.height}
+                for r in picture.image.renditions
+            ],
+        }
+
+
 class EventSerializer(serializers.Serializer):
     """An event as the programme shows it. `context["editions"]` maps edition ids to editions
     (`editions_context()`), so that a page of events costs no query per event."""
@@ -156,6 +207,7 @@ class EventSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True)
     summary = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
+    image = _ImageField()
     edition = _EditionYearField(help_text="L’année de l’édition.")
     status = serializers.ChoiceField(
         choices=[EventStatus.PUBLISHED, EventStatus.CANCELLED], read_only=True

@@ -5,6 +5,7 @@ calendars; these filters only expose it to templates.
 """
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from moisinno import formatting
 from programme import cards
@@ -24,6 +25,20 @@ event_place = register.filter("event_place", cards.event_place)
 def event_card(event, heading: str = "h3") -> str:
     """The event as a DSFR card (`programme.cards`)."""
     return cards.event_card(event, heading)
+
+
+#: The event page's image: the left column (about 800 px) from DSFR's lg breakpoint.
+EVENT_PAGE_IMAGE_SIZES = "(min-width: 62em) 800px, 100vw"
+
+
+@register.simple_tag
+def event_picture(picture) -> str:
+    """The event page's image (`events.images.Picture`), not lazy: it is near the top."""
+    return mark_safe(  # noqa: S308 - programme.cards.picture_img escapes every value
+        cards.picture_img(
+            picture, sizes=EVENT_PAGE_IMAGE_SIZES, lazy=False, css_class="fr-responsive-img"
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
