@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0010_event_assigned_relay'),
+        ('events', '0011_related_and_featured_indexes'),
     ]
 
     operations = [
