@@ -90,7 +90,7 @@ CARD_FIELDS = (
     "title",
     "summary",
     "status",
-    "is_full",
+    "schedule_status",
     "attendance_mode",
     "city",
     "department",
