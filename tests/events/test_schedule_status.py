@@ -290,7 +290,7 @@ def test_subscribed_calendars_and_cached_pages_see_the_change_at_once(client, ev
 def test_the_programme_filters_by_state_in_pages_and_feeds(client, edition, event, moderator):
     full = EventFactory(edition=edition, published=True, title="Complet", slug="complet")
     postponed = EventFactory(edition=edition, published=True, title="Reporté", slug="reporte")
-    cancelled = EventFactory(edition=edition, status=EventStatus.CANCELLED, slug="annule")
+    EventFactory(edition=edition, status=EventStatus.CANCELLED, slug="annule")
     for one, state in ((full, ScheduleStatus.FULL), (postponed, ScheduleStatus.POSTPONED)):
         event_set_schedule_status(event=one, user=moderator, schedule_status=state, message="…")
 
