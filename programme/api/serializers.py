@@ -164,6 +164,22 @@ _STATE_KEYS = [key for key, _label in PUBLIC_STATUS_CHOICES]
 _OPENAGENDA_CODES = sorted(state.openagenda for state in STATES.values())
 
 
+# One subclass per field: extend_schema_field marks the class it decorates.
+@extend_schema_field({"type": "string", "enum": _STATE_KEYS})
+class _StateKeyField(_EventStatusField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class _StateMessageField(_EventStatusField):
+    pass
+
+
+@extend_schema_field({"type": "integer", "enum": _OPENAGENDA_CODES})
+class _OpenAgendaField(_EventStatusField):
+    pass
+
+
 class EventSerializer(serializers.Serializer):
     """An event as the programme shows it. `context["editions"]` maps edition ids to editions
     (`editions_context()`), so that a page of events costs no query per event."""
@@ -178,7 +194,7 @@ class EventSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[EventStatus.PUBLISHED, EventStatus.CANCELLED], read_only=True
     )
-    event_status = extend_schema_field({"type": "string", "enum": _STATE_KEYS})(_EventStatusField)(
+    event_status = _StateKeyField(
         "key",
         help_text=(
             "Comment l’événement a lieu : scheduled (programmé), rescheduled (reprogrammé), "
@@ -186,12 +202,10 @@ class EventSerializer(serializers.Serializer):
             "(annulé) — l’eventStatus de schema.org."
         ),
     )
-    event_status_message = extend_schema_field(OpenApiTypes.STR)(_EventStatusField)(
+    event_status_message = _StateMessageField(
         "message", help_text="Le message de l’organisateur ou de la DITP sur cet état."
     )
-    openagenda_status = extend_schema_field({"type": "integer", "enum": _OPENAGENDA_CODES})(
-        _EventStatusField
-    )(
+    openagenda_status = _OpenAgendaField(
         "openagenda",
         help_text=(
             "Le même état, valeur du champ « status » d’OpenAgenda : 1 programmé, "
