@@ -17,7 +17,7 @@ from django.db.models import Expression, F, Value
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
-from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode
+from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode, ScheduleStatus
 from events.models import Edition, Event, EventSession, Format, SearchWord, Theme
 from events.search import (
     event_search_text,
@@ -509,7 +509,9 @@ class _Planner:
             if registration == RegistrationMode.EMAIL
             else "",
             "capacity": capacity,
-            "is_full": capacity is not None and rng.random() < 0.05,
+            "schedule_status": ScheduleStatus.FULL
+            if capacity is not None and rng.random() < 0.05
+            else ScheduleStatus.SCHEDULED,
             "accessible_wheelchair": in_person and rng.random() < 0.65,
             "accessible_sign_language": rng.random() < 0.07,
             "accessible_captions": rng.random() < (0.35 if online else 0.05),

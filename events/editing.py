@@ -63,7 +63,6 @@ ORGANIZER_FIELDS: tuple[str, ...] = (
     "registration_url",
     "registration_email",
     "capacity",
-    "is_full",
     "is_free",
     *ACCESSIBILITY_FEATURES,
     "public_contact_name",
@@ -354,7 +353,6 @@ def event_duplicate(*, event: Event, user: AbstractBaseUser, edition: Edition) -
     else:
         fields["derogation_requested"] = False
         fields["derogation_justification"] = ""
-    fields["is_full"] = False
     sessions: list[SessionData] = (
         [
             {"date": s.date, "start_time": s.start_time, "end_time": s.end_time}
@@ -371,3 +369,35 @@ def event_duplicate(*, event: Event, user: AbstractBaseUser, edition: Edition) -
         m2m={name: list(getattr(event, name).all()) for name in ORGANIZER_M2M_FIELDS},
         sessions=sessions,
     )
+
+
+class EventNotDeletable(EventError):
+    pass
+
+
+def event_delete(*, event: Event, user: AbstractBaseUser) -> None:
+    """Delete a draft that was never submitted, for one of its organisers.
+
+    A submitted, validated or published event (or a draft withdrawn from validation) is
+    never deleted: it is withdrawn, or cancelled, and its history kept. Raises
+    PermissionDenied for anyone but a member of the owning organisation, EventNotDeletable
+    otherwise.
+    """
+    if not (
+        user.is_authenticated
+        and user.is_active
+        and user_is_active_member(user=user, organization_id=event.organization_id)
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        submitted_once = (
+            locked.submitted_at is not None
+            or locked.moderation_log.filter(to_status=workflow.S.SUBMITTED).exists()
+        )
+        if not workflow.is_draft(locked) or submitted_once:
+            raise EventNotDeletable(
+                "Seul un brouillon jamais soumis peut être supprimé. Un événement soumis peut "
+                "être retiré de la validation, un événement publié peut être annulé."
+            )
+        locked.delete()

@@ -11,6 +11,17 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", "Annulé"
 
 
+class ScheduleStatus(models.TextChoices):
+    """How a published event takes place (`Event.schedule_status`, events/schedule.py); the
+    workflow's « Annulé » completes the vocabulary of calendars, schema.org and OpenAgenda."""
+
+    SCHEDULED = "scheduled", "Programmé"
+    RESCHEDULED = "rescheduled", "Reprogrammé"
+    MOVED_ONLINE = "moved_online", "Passé en ligne"
+    POSTPONED = "postponed", "Reporté"
+    FULL = "full", "Complet"
+
+
 class Actor(models.TextChoices):
     """Who performs a transition: a member of the owning organisation, or DITP."""
 

@@ -14,9 +14,10 @@ from organizers.models import Organization
 
 from .editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
 from .eligibility import session_times_message
-from .enums import ACCESSIBILITY_FEATURES
+from .enums import ACCESSIBILITY_FEATURES, ScheduleStatus
 from .images import StoredImage, image_of, read_upload
 from .models import Event, EventSession, Format, Theme
+from .schedule import STATES
 
 # (anchor, title, introduction, fields): the sections of the event form, in order. The
 # "dates" section also holds the sessions.
@@ -62,7 +63,6 @@ EVENT_FORM_SECTIONS = [
             "registration_url",
             "registration_email",
             "capacity",
-            "is_full",
             "is_free",
         ],
     ),
@@ -165,7 +165,6 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "summary": "Résumé",
             "online_url": "Lien de connexion ou de diffusion",
             "is_free": "L’événement est gratuit",
-            "is_full": "L’événement est complet",
             "capacity": "Nombre de places",
             "derogation_requested": "Je demande une dérogation aux dates de l’édition",
             "derogation_justification": "Justification de la dérogation",
@@ -406,3 +405,37 @@ SessionFormSet = inlineformset_factory(
     max_num=30,
     validate_max=True,
 )
+
+
+class EventScheduleForm(DsfrBaseForm):
+    """The organisers' « Changer l’état » of a published event (events/schedule.py); the new
+    sessions of « Reprogrammé » come with it in a `SessionFormSet`."""
+
+    schedule_status = forms.ChoiceField(
+        label="État de l’événement",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez l’état de l’événement.",
+            "invalid_choice": "Choisissez l’un des états proposés.",
+        },
+    )
+    message = forms.CharField(
+        label="Message affiché sur la page de l’événement",
+        help_text=(
+            "Obligatoire : expliquez au public ce qui change (nouvelles dates, lien de "
+            "connexion, liste d’attente…)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Écrivez le message affiché sur la page de l’événement."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["schedule_status"].choices = [
+            (value, f"{label} — {STATES[value].hint}") for value, label in ScheduleStatus.choices
+        ]
+
+    @property
+    def rescheduling(self) -> bool:
+        return self.data.get(self.add_prefix("schedule_status")) == ScheduleStatus.RESCHEDULED

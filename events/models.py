@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -11,8 +12,18 @@ from django.utils import timezone
 from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
 
 from . import workflow
-from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus, RegistrationMode
+from .enums import (
+    ACCESSIBILITY_FEATURES,
+    AttendanceMode,
+    Audience,
+    EventStatus,
+    RegistrationMode,
+    ScheduleStatus,
+)
 from .images import Picture, image_of
+
+if TYPE_CHECKING:
+    from .schedule import PublicStatus
 
 
 class Edition(models.Model):
@@ -177,7 +188,6 @@ class Event(models.Model):
     registration_url = models.URLField("lien d'inscription", blank=True)
     registration_email = models.EmailField("courriel d'inscription", blank=True)
     capacity = models.PositiveIntegerField("nombre de places", null=True, blank=True)
-    is_full = models.BooleanField("complet", default=False)
     is_free = models.BooleanField("gratuit", default=True)
     accessible_wheelchair = models.BooleanField(
         ACCESSIBILITY_FEATURES["accessible_wheelchair"], default=False
@@ -248,6 +258,19 @@ class Event(models.Model):
     changed_fields = models.JSONField("champs modifiés", default=list, blank=True, editable=False)
     # Incremented at every transition: two moderators deciding at once cannot both win.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # How a published event takes place (events/schedule.py: « Reporté », « Complet »…),
+    # changed by `events.schedule.event_set_schedule_status` only, with its public message.
+    schedule_status = models.CharField(
+        "état",
+        max_length=16,
+        choices=ScheduleStatus.choices,
+        default=ScheduleStatus.SCHEDULED,
+        editable=False,
+    )
+    schedule_message = models.TextField("message sur l'état", blank=True, editable=False)
+    schedule_changed_at = models.DateTimeField(
+        "état modifié le", null=True, blank=True, editable=False
+    )
 
     # An online event (no region) the DITP hands to a regional relay (moisinno.roles).
     assigned_relay = models.ForeignKey(
@@ -342,6 +365,10 @@ class Event(models.Model):
                 condition=Q(attendance_mode__in=AttendanceMode.values), name="event_mode_valid"
             ),
             models.CheckConstraint(
+                condition=Q(schedule_status__in=ScheduleStatus.values),
+                name="event_schedule_status_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
                 name="event_capacity_positive",
             ),
@@ -360,6 +387,36 @@ class Event(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return workflow.is_cancelled(self)
+
+    @property
+    def is_full(self) -> bool:
+        """« Complet » (the schedule status; the former boolean field of that name)."""
+        return self.schedule_status == ScheduleStatus.FULL
+
+    @property
+    def schedule_changeable(self) -> bool:
+        """Published: its organisers or the DITP may say it is postponed, full… (schedule)."""
+        return workflow.is_published(self)
+
+    @property
+    def is_deletable(self) -> bool:
+        """A draft never submitted: its organisers may delete it (`editing.event_delete`)."""
+        return workflow.is_draft(self) and self.submitted_at is None
+
+    @property
+    def public_status(self) -> "PublicStatus":
+        """Badge, message, schema.org, iCalendar and OpenAgenda values of how the event takes
+        place (« Annulé » included): events/schedule.py."""
+        from . import schedule
+
+        return schedule.public_status(self)
+
+    @property
+    def public_status_message(self) -> str:
+        """The public message of that state (the cancellation's reason, « Reporté »'s…)."""
+        from . import schedule
+
+        return schedule.message(self)
 
     @property
     def status_info(self) -> "workflow.StatusInfo":
@@ -594,7 +651,12 @@ class ModerationLogEntry(models.Model):
 
     TRANSITION = "transition"
     EDIT = "edit"
-    KINDS = [(TRANSITION, "Changement de statut"), (EDIT, "Modification par la DITP")]
+    SCHEDULE = "schedule"  # a change of `Event.schedule_status` (events/schedule.py)
+    KINDS = [
+        (TRANSITION, "Changement de statut"),
+        (EDIT, "Modification par la DITP"),
+        (SCHEDULE, "Changement d'état (reporté, complet…)"),
+    ]
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="moderation_log")
     from_status = models.CharField("de", max_length=20, choices=EventStatus.choices)

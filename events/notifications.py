@@ -58,3 +58,23 @@ def notify_ditp_edit(*, event: Event, entry: ModerationLogEntry) -> None:
         template="event_edited_by_ditp",
         context={"event": event, "entry": entry, "dashboard_url": "/espace-organisateur/"},
     )
+
+
+def notify_schedule_change(*, event: Event, entry: ModerationLogEntry) -> None:
+    """« Reporté », « Complet »…: the DITP hears of its organisers' change, the organisers of
+    the DITP's (as with a cancellation)."""
+    context = {
+        "event": event,
+        "entry": entry,
+        "state": event.get_schedule_status_display(),
+        "dashboard_url": "/espace-organisateur/",
+        "admin_url": reverse("admin:events_event_change", args=[event.pk]),
+    }
+    if entry.actor_role == Actor.MODERATOR:
+        queue_email(to=organizer_emails(event), template="event_schedule_changed", context=context)
+    else:
+        queue_email(
+            to=moderator_emails(region=event.region, assigned_relay_id=event.assigned_relay_id),
+            template="event_schedule_changed_alert",
+            context=context,
+        )

@@ -46,4 +46,6 @@ urlpatterns = [
     path("evenements/<int:pk>/retirer/", views.event_withdraw, name="event_withdraw"),
     path("evenements/<int:pk>/annuler/", views.event_cancel, name="event_cancel"),
     path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
+    path("evenements/<int:pk>/etat/", views.event_schedule, name="event_schedule"),
+    path("evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
 ]

@@ -59,10 +59,9 @@ def event_card(event, heading: str = "h3") -> SafeString:
     default image); `heading`: h2, h3 or h4."""
     tag = heading if heading in HEADINGS else "h3"
     badges = []
-    if event.is_cancelled:
-        badges.append(_badge("Annulé", " fr-badge--error"))
-    elif event.is_full:
-        badges.append(_badge("Complet", " fr-badge--warning"))
+    state = event.public_status  # « Annulé », « Reporté », « Complet »… (events/schedule.py)
+    if state.badge:
+        badges.append(_badge(state.label, f" fr-badge--{state.badge}"))
     if event.format_id:
         badges.append(_badge(event.format.name))
     mode = (

@@ -17,8 +17,15 @@ from django.http import QueryDict
 from django.utils.formats import date_format
 from dsfr.forms import DsfrBaseForm
 
-from events.enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus
+from events.enums import (
+    ACCESSIBILITY_FEATURES,
+    AttendanceMode,
+    Audience,
+    EventStatus,
+    ScheduleStatus,
+)
 from events.models import Edition, Event, EventSession, Format, Theme
+from events.schedule import PUBLIC_STATUS_CHOICES
 from events.search import MAX_QUERY_LENGTH, apply_search, search_mode
 from events.workflow import PUBLIC_STATUSES
 from labs.enums import LabKind
@@ -233,9 +240,17 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         widget=DsfrCheckboxSelectMultiple,
         template_name=CHECKBOX_GROUP,
     )
+    etat = django_filters.MultipleChoiceFilter(
+        label="État de l’événement",
+        help_text="Programmé comme annoncé, reporté, complet, annulé…",
+        choices=PUBLIC_STATUS_CHOICES,
+        method="filter_state",
+        widget=DsfrCheckboxSelectMultiple,
+        template_name=CHECKBOX_GROUP,
+    )
     inscription_ouverte = CheckboxFilter(
         label="Inscriptions ouvertes",
-        help_text="Sans les événements complets ou annulés.",
+        help_text="Sans les événements complets, reportés ou annulés.",
         method="filter_registration_open",
         widget=_checkbox(),
     )
@@ -330,7 +345,18 @@ class ProgrammeFilterSet(django_filters.FilterSet):
     def filter_registration_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(status=EventStatus.PUBLISHED, is_full=False)
+        return queryset.filter(status=EventStatus.PUBLISHED).exclude(
+            schedule_status__in=[ScheduleStatus.FULL, ScheduleStatus.POSTPONED]
+        )
+
+    def filter_state(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """« Annulé » is the workflow's status; the others are a published event's state."""
+        if not value:
+            return queryset
+        condition = Q(status=EventStatus.PUBLISHED, schedule_status__in=value)
+        if EventStatus.CANCELLED in value:
+            condition |= Q(status=EventStatus.CANCELLED)
+        return queryset.filter(condition)
 
     def filter_outside_dates(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
@@ -469,7 +495,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
             add(region_name(cleaned["region"]), "region")
         if cleaned.get("departement"):
             add(DEPARTMENTS[cleaned["departement"]].label, "departement")
-        for name in ("mode", "organisateur", "public", "accessibilite"):
+        for name in ("mode", "organisateur", "public", "accessibilite", "etat"):
             labels = dict(self.form.fields[name].choices)
             for value in cleaned.get(name) or []:
                 add(str(labels[value]), name, [value])

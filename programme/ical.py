@@ -2,7 +2,8 @@
 
 One VEVENT per session, in Paris local time (with its VTIMEZONE) or as whole days when the
 times are unknown. UIDs are `<event pk>-<session pk>@<site host>`: stable, so calendar clients
-update the same entries when the event changes (SEQUENCE) or is cancelled (STATUS:CANCELLED).
+update the same entries when the event changes (SEQUENCE, LAST-MODIFIED) or is cancelled
+(STATUS:CANCELLED) or postponed (STATUS:TENTATIVE): events/schedule.py.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from events.models import Event, EventSession
+from events.schedule import message as schedule_message
 
 PRODID = "-//DITP//Mois de l'innovation publique//FR"
 TZID = "Europe/Paris"
@@ -97,14 +99,19 @@ def event_location(event: Event) -> str:
 def _session_lines(
     event: Event, session: EventSession, index: int, total: int, url: str
 ) -> list[str]:
+    state = event.public_status  # « Annulé », « Reporté »… (events/schedule.py)
     summary = event.title if total == 1 else f"{event.title} (séance {index}/{total})"
-    if event.is_cancelled:
-        summary = f"Annulé\u00a0: {summary}"
-    description = "\n\n".join(part for part in [event.summary, event.description, url] if part)
+    if state.ical_prefix:
+        summary = f"{state.ical_prefix}\u00a0: {summary}"
+    notice = schedule_message(event)
+    notice = f"{state.label}\u00a0: {notice}" if notice else ""
+    parts = [notice, event.summary, event.description, url]
+    description = "\n\n".join(part for part in parts if part)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{event.pk}-{session.pk}@{site_host()}",
         f"DTSTAMP:{_utc(event.updated_at)}",
+        f"LAST-MODIFIED:{_utc(event.updated_at)}",
         f"SEQUENCE:{event.version}",
     ]
     if session.start_time:
@@ -126,7 +133,7 @@ def _session_lines(
         lines.append(f"ORGANIZER;CN={quote_param(name)}:mailto:{event.public_contact_email}")
     lines += [
         f"URL:{url}",
-        f"STATUS:{'CANCELLED' if event.is_cancelled else 'CONFIRMED'}",
+        f"STATUS:{state.ical}",
         "TRANSP:OPAQUE",
         "END:VEVENT",
     ]

@@ -95,7 +95,7 @@ CARD_FIELDS = (
     "title",
     "summary",
     "status",
-    "is_full",
+    "schedule_status",
     "attendance_mode",
     "city",
     "department",

@@ -69,7 +69,7 @@ def event_structured_data(*, event: Event) -> dict:
         "description": event.summary or event.description[:300],
         "url": url,
         "inLanguage": "fr",
-        "eventStatus": SCHEMA + ("EventCancelled" if event.is_cancelled else "EventScheduled"),
+        "eventStatus": SCHEMA + event.public_status.schema_org,
         "eventAttendanceMode": SCHEMA + ATTENDANCE_MODES[event.attendance_mode],
         "isAccessibleForFree": event.is_free,
         "organizer": [_organization(event.organization)]

@@ -31,7 +31,7 @@ from moisinno.roles import is_moderator, is_relay
 
 from .. import workflow
 from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
-from ..enums import EventStatus
+from ..enums import EventStatus, ScheduleStatus
 from ..forms import SessionTimesForm
 from ..images import image_store, read_upload
 from ..models import (
@@ -46,6 +46,7 @@ from ..models import (
     Theme,
 )
 from ..reports import ReportError, note_add, report_close
+from ..schedule import event_set_schedule_status
 from ..search import event_refresh_search
 from ..selectors import (
     current_edition,
@@ -246,6 +247,24 @@ class DecisionForm(forms.Form):
             self.fields["message"].error_messages["required"] = (
                 "Un message expliquant la décision est obligatoire."
             )
+
+
+class ScheduleStatusForm(forms.Form):
+    """The DITP's « Changer l'état » of a published event (events/schedule.py). « Reprogrammé »
+    here keeps the sessions as they are: change them on the event's page first."""
+
+    schedule_status = forms.ChoiceField(
+        label="État de l'événement",
+        choices=ScheduleStatus.choices,
+        error_messages={"required": "Choisissez l'état de l'événement."},
+    )
+    message = forms.CharField(
+        label="Message affiché sur la page de l'événement (envoyé à l'organisation)",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        max_length=2000,
+        error_messages={"required": "Un message expliquant le changement est obligatoire."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class BulkRejectForm(forms.Form):
@@ -586,7 +605,7 @@ class EventAdmin(admin.ModelAdmin):
                     "registration_mode",
                     "registration_url",
                     "registration_email",
-                    ("capacity", "is_full"),
+                    "capacity",
                     "is_free",
                 ]
             },
@@ -765,6 +784,11 @@ class EventAdmin(admin.ModelAdmin):
                 name="{}_{}_decision".format(*info),
             ),
             path(
+                "<path:object_id>/etat/",
+                wrap(self.schedule_view),
+                name="{}_{}_schedule".format(*info),
+            ),
+            path(
                 "<path:object_id>/revue/",
                 wrap(require_POST(self.mark_reviewed_view)),
                 name="{}_{}_mark_reviewed".format(*info),
@@ -809,6 +833,9 @@ class EventAdmin(admin.ModelAdmin):
             "event_version": event.version,
             "changes_fingerprint": changes_fingerprint(event.changed_fields),
             "mark_reviewed_url": self._url("mark_reviewed", request, event.pk),
+            "schedule_url": self._url("schedule", request, event.pk)
+            if event.schedule_changeable and self.has_moderate_permission(request)
+            else "",
             "can_moderate": self.has_moderate_permission(request),
         }
 
@@ -866,6 +893,60 @@ class EventAdmin(admin.ModelAdmin):
             "has_view_permission": self.has_view_permission(request, event),
         }
         return TemplateResponse(request, "admin/events/event/decision_form.html", context)
+
+    def schedule_view(self, request: HttpRequest, object_id: str):
+        """« Reporté », « Reprogrammé », « Passé en ligne », « Complet » or « Programmé »,
+        with the public message: `events.schedule.event_set_schedule_status`."""
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        change_url = self._url("change", request, event.pk)
+        if request.method == "POST":
+            form = ScheduleStatusForm(request.POST)
+            if form.is_valid():
+                try:
+                    event_set_schedule_status(
+                        event=event,
+                        user=request.user,
+                        schedule_status=form.cleaned_data["schedule_status"],
+                        message=form.cleaned_data["message"],
+                        expected_version=form.cleaned_data["version"],
+                    )
+                except TransitionError as error:
+                    messages.error(request, str(error))
+                    return HttpResponseRedirect(change_url)
+                label = event.get_schedule_status_display()
+                self.log_change(request, event, f"État : {label}.")
+                messages.success(
+                    request,
+                    f"« {event.title} » est désormais « {label} ». L'organisation en est "
+                    "informée par courriel.",
+                )
+                return HttpResponseRedirect(change_url)
+        elif not event.schedule_changeable:
+            messages.error(request, "Seul un événement publié peut être déclaré reporté, complet…")
+            return HttpResponseRedirect(change_url)
+        else:
+            form = ScheduleStatusForm(
+                initial={
+                    "schedule_status": event.schedule_status,
+                    "message": event.schedule_message,
+                    "version": event.version,
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Changer l'état : {event.title}",
+            "subtitle": None,
+            "original": event,
+            "form": form,
+            "change_url": change_url,
+            "has_view_permission": self.has_view_permission(request, event),
+        }
+        return TemplateResponse(request, "admin/events/event/schedule_form.html", context)
 
     def mark_reviewed_view(self, request: HttpRequest, object_id: str):
         event = self.get_object(request, unquote(object_id))

@@ -23,9 +23,10 @@ from events.eligibility import (
     referencing_closed_message,
     referencing_open_for,
 )
-from events.forms import EventForm, SessionFormSet
+from events.forms import EventForm, EventScheduleForm, SessionFormSet
 from events.limits import EventRateLimited
 from events.models import Event
+from events.schedule import event_set_schedule_status
 from events.selectors import current_edition, event_possible_duplicates
 from events.services import EventNotEligible, TransitionError
 from moisinno.formatting import french_time
@@ -382,5 +383,116 @@ def event_duplicate(request: HttpRequest, event: Event) -> HttpResponse:
             "button": "Dupliquer",
             "cancel_url": reverse("organizers:dashboard"),
             "breadcrumb_data": breadcrumb(f"Dupliquer « {event.title} »"),
+        },
+    )
+
+
+@event_member_required
+def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
+    """« Changer l’état » of a published event: reporté, reprogrammé (with the new sessions),
+    passé en ligne, complet, or programmé again; always with a public message."""
+    if not workflow.is_published(event):
+        messages.error(
+            request,
+            f"« {event.title} » est « {event.get_status_display().lower()} » : seul un "
+            "événement publié peut être déclaré reporté, reprogrammé, passé en ligne ou complet.",
+        )
+        return redirect("organizers:dashboard")
+    action = request.POST.get("action", "save")
+    if request.method == "POST":
+        data = request.POST
+        if action == "add_session":  # without JavaScript: one more row, nothing saved
+            data = data.copy()
+            total = f"{SESSIONS_PREFIX}-TOTAL_FORMS"
+            with contextlib.suppress(ValueError):
+                data[total] = str(int(data.get(total, "0")) + 1)
+        form = EventScheduleForm(data)
+        formset = SessionFormSet(data, instance=event, prefix=SESSIONS_PREFIX)
+        if action == "add_session":
+            _without_validation(form, formset)
+        elif form.is_valid() and (not form.rescheduling or formset.is_valid()):
+            try:
+                event_set_schedule_status(
+                    event=event,
+                    user=request.user,
+                    schedule_status=form.cleaned_data["schedule_status"],
+                    message=form.cleaned_data["message"],
+                    sessions=formset.sessions_data() if form.rescheduling else None,
+                    expected_version=event.version,
+                )
+            except TransitionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"« {event.title} » est désormais « {event.get_schedule_status_display()} » "
+                    "dans le programme. L’équipe DITP en est informée.",
+                )
+                return redirect("organizers:dashboard")
+    else:
+        form = EventScheduleForm(
+            initial={"schedule_status": event.schedule_status, "message": event.schedule_message}
+        )
+        formset = SessionFormSet(instance=event, prefix=SESSIONS_PREFIX)
+    if not form.rescheduling and action != "add_session":
+        _without_validation_of(formset)
+    errors = error_summary(form, formset) if action != "add_session" else []
+    heading = f"Changer l’état de « {event.title} »"
+    return render(
+        request,
+        "organizers/event_schedule.html",
+        {
+            "title": page_title(heading, has_errors=bool(errors)),
+            "heading": heading,
+            "event": event,
+            "form": form,
+            "formset": formset,
+            "errors": errors,
+            "breadcrumb_data": breadcrumb("Changer l’état"),
+        },
+    )
+
+
+def _without_validation_of(formset) -> None:
+    """The sessions are not used by this state: show them as typed, without errors."""
+    if formset.is_bound:
+        formset._errors = [ErrorDict() for _ in formset.forms]
+        formset._non_form_errors = formset.error_class()
+        for row in formset.forms:
+            row._errors = ErrorDict()
+
+
+@event_member_required
+def event_delete(request: HttpRequest, event: Event) -> HttpResponse:
+    if not event.is_deletable:
+        messages.error(
+            request,
+            f"« {event.title} » ne peut pas être supprimé : seul un brouillon jamais soumis peut "
+            "l’être. Un événement soumis peut être retiré de la validation, un événement publié "
+            "peut être annulé.",
+        )
+        return redirect("organizers:dashboard")
+    if request.method == "POST":
+        try:
+            editing.event_delete(event=event, user=request.user)
+        except EventError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Le brouillon « {event.title} » est supprimé.")
+        return redirect("organizers:dashboard")
+    title = f"Supprimer le brouillon « {event.title} »"
+    return render(
+        request,
+        "organizers/confirm.html",
+        {
+            "title": title,
+            "question": (
+                "Le brouillon et ses séances seront définitivement supprimés. Cette action ne "
+                "peut pas être annulée."
+            ),
+            "button": "Supprimer définitivement",
+            "button_class": "fr-btn fr-btn--icon-left fr-icon-delete-line",
+            "cancel_url": reverse("organizers:dashboard"),
+            "breadcrumb_data": breadcrumb("Supprimer le brouillon"),
         },
     )

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from events.enums import ACCESSIBILITY_FEATURES, EventStatus
 from events.models import Edition, Event, EventSession
+from events.schedule import PUBLIC_STATUS_CHOICES, STATES
 from labs.models import Lab
 from moisinno.geography import department_name, region_name
 from organizers.models import Organization
@@ -197,6 +198,39 @@ class _ImageField(serializers.Field):
         }
 
 
+class _EventStatusField(serializers.Field):
+    """How the event takes place, in the vocabulary of schema.org and OpenAgenda."""
+
+    def __init__(self, attribute: str, **kwargs):
+        self.attribute = attribute
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: Event):
+        if self.attribute == "message":
+            return event.public_status_message
+        return getattr(event.public_status, self.attribute)
+
+
+_STATE_KEYS = [key for key, _label in PUBLIC_STATUS_CHOICES]
+_OPENAGENDA_CODES = sorted(state.openagenda for state in STATES.values())
+
+
+# One subclass per field: extend_schema_field marks the class it decorates.
+@extend_schema_field({"type": "string", "enum": _STATE_KEYS})
+class _StateKeyField(_EventStatusField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class _StateMessageField(_EventStatusField):
+    pass
+
+
+@extend_schema_field({"type": "integer", "enum": _OPENAGENDA_CODES})
+class _OpenAgendaField(_EventStatusField):
+    pass
+
+
 class EventSerializer(serializers.Serializer):
     """An event as the programme shows it. `context["editions"]` maps edition ids to editions
     (`editions_context()`), so that a page of events costs no query per event."""
@@ -211,6 +245,24 @@ class EventSerializer(serializers.Serializer):
     edition = _EditionYearField(help_text="L’année de l’édition.")
     status = serializers.ChoiceField(
         choices=[EventStatus.PUBLISHED, EventStatus.CANCELLED], read_only=True
+    )
+    event_status = _StateKeyField(
+        "key",
+        help_text=(
+            "Comment l’événement a lieu : scheduled (programmé), rescheduled (reprogrammé), "
+            "moved_online (passé en ligne), postponed (reporté), full (complet), cancelled "
+            "(annulé) — l’eventStatus de schema.org."
+        ),
+    )
+    event_status_message = _StateMessageField(
+        "message", help_text="Le message de l’organisateur ou de la DITP sur cet état."
+    )
+    openagenda_status = _OpenAgendaField(
+        "openagenda",
+        help_text=(
+            "Le même état, valeur du champ « status » d’OpenAgenda : 1 programmé, "
+            "2 reprogrammé, 3 déplacé en ligne, 4 reporté, 5 complet, 6 annulé."
+        ),
     )
     organizer = OrganizationRefSerializer(source="organization", read_only=True)
     co_organizers = OrganizationRefSerializer(many=True, read_only=True)

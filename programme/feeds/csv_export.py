@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from events.enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus
 from events.models import Event
+from events.schedule import PUBLIC_STATUS_CHOICES, STATES
 from moisinno.geography import department_name
 from organizers.enums import OrganizationKind
 
@@ -102,6 +103,30 @@ COLUMNS: list[tuple[str, str, str, str, dict]] = [
         "published : publié ; cancelled : annulé.",
         {"constraints": {"required": True, "enum": [EventStatus.PUBLISHED, EventStatus.CANCELLED]}},
     ),
+    (
+        "event_status",
+        "string",
+        "État",
+        "; ".join(f"{key} : {label.lower()}" for key, label in PUBLIC_STATUS_CHOICES)
+        + " (eventStatus de schema.org).",
+        {"constraints": {"required": True, "enum": [key for key, _ in PUBLIC_STATUS_CHOICES]}},
+    ),
+    (
+        "openagenda_status",
+        "integer",
+        "État (code OpenAgenda)",
+        "Valeur du champ « status » d’OpenAgenda : "
+        + "; ".join(f"{s.openagenda} : {s.label.lower()}" for s in STATES.values())
+        + ".",
+        {"constraints": {"required": True, "minimum": 1, "maximum": 6}},
+    ),
+    (
+        "event_status_message",
+        "string",
+        "Message sur l’état",
+        "Le motif d’une annulation, d’un report…",
+        {},
+    ),
     ("published_at", "datetime", "Publié le", "ISO 8601.", {"format": "any"}),
     ("updated_at", "datetime", "Modifié le", "ISO 8601.", {"format": "any"}),
 ]
@@ -176,6 +201,9 @@ def event_rows(event: Event) -> Iterator[list[str]]:
         ),
         "audience": event.audience,
         "status": event.status,
+        "event_status": event.public_status.key,
+        "openagenda_status": event.public_status.openagenda,
+        "event_status_message": event.public_status_message,
         "published_at": _iso(event.published_at),
         "updated_at": _iso(event.updated_at),
     }

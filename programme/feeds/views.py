@@ -175,8 +175,9 @@ def _render_atom(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
     )
     for event in latest:
         link = absolute_url(event.get_absolute_url())
+        prefix = event.public_status.ical_prefix  # « Annulé », « Reporté »…
         atom.add_item(
-            title=f"Annulé\u00a0: {event.title}" if event.is_cancelled else event.title,
+            title=f"{prefix}\u00a0: {event.title}" if prefix else event.title,
             link=link,
             description=event.summary or event.description[:300],
             unique_id=link,

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode
+from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode, ScheduleStatus
 from events.models import EventSession
 from tests.factories import (
     EditionFactory,
@@ -159,7 +159,7 @@ def test_cancelled_event_is_clearly_marked(client, event):
 
 
 def test_full_event_says_complet(client, event):
-    event.is_full = True
+    event.schedule_status = ScheduleStatus.FULL
     event.save()
 
     page = client.get("/evenements/fresque/").content.decode()

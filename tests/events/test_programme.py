@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode
+from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode, ScheduleStatus
 from events.models import EventSession
 from events.search import events_refresh_search
 from labs.enums import LabKind
@@ -148,7 +148,7 @@ def variety(edition):
             region="11",
             department="75",
             starts_on=day(28),
-            is_full=True,
+            schedule_status=ScheduleStatus.FULL,
             registration_mode=RegistrationMode.LINK,
             capacity=20,
         ),
@@ -668,7 +668,7 @@ def test_a_card_says_what_when_where_and_with_whom(client, edition):
         department="35",
         region="53",
         attendance_mode=AttendanceMode.HYBRID,
-        is_full=True,
+        schedule_status=ScheduleStatus.FULL,
         organization=OrganizationFactory(name="Ville de Rennes"),
     )
     event.sessions.all().delete()

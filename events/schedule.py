@@ -1,0 +1,289 @@
+"""How a published event takes place: « Reporté », « Reprogrammé », « Passé en ligne »,
+« Complet », and the one door that changes it.
+
+The moderation workflow (events/workflow.py) says whether an event is public; this module says,
+for a public event, whether it takes place as announced. Its vocabulary is the one calendars
+and search engines understand, with the workflow's « Annulé »:
+
+| state | schema.org `eventStatus` | iCalendar `STATUS` | OpenAgenda `status` |
+|---|---|---|---|
+| Programmé (`scheduled`) | EventScheduled | CONFIRMED | 1 |
+| Reprogrammé (`rescheduled`) | EventRescheduled | CONFIRMED | 2 |
+| Passé en ligne (`moved_online`) | EventMovedOnline | CONFIRMED | 3 |
+| Reporté (`postponed`) | EventPostponed | TENTATIVE | 4 |
+| Complet (`full`) | EventScheduled (offer SoldOut) | CONFIRMED | 5 |
+| Annulé (workflow `cancelled`) | EventCancelled | CANCELLED | 6 |
+
+OpenAgenda's values are its event field `status` (« État »: 1 Programmé, 2 Reprogrammé,
+3 Déplacé en ligne, 4 Reporté, 5 Complet, 6 Annulé), so exports and imports map one to one.
+
+`event_set_schedule_status` is the only writer of `Event.schedule_status`: the organisers (a
+member of the owning organisation) or a moderator, on a published event, always with a message
+shown on the public page. « Reprogrammé » comes with the new sessions, applied at once: the
+event stays published and, when its organisers made the change, enters the DITP queue as
+"changed since validation" like any edit of a published event (events/editing.py).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from . import workflow
+from .editing import SessionData, _merge_changes, _snapshot, _sync_sessions
+from .enums import Actor, EventStatus, ScheduleStatus
+from .models import Event, ModerationLogEntry
+from .notifications import notify_schedule_change
+from .services import TransitionConflict, TransitionNotAllowed, event_refresh_dates
+
+CANCELLED = EventStatus.CANCELLED.value
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """How one state reads on the public site and in every export."""
+
+    key: str  # a ScheduleStatus value, or "cancelled"
+    label: str
+    badge: str  # DSFR badge modifier (fr-badge--<badge>); "" shows no badge (as announced)
+    schema_org: str  # https://schema.org/EventStatusType member
+    ical: str  # iCalendar STATUS (RFC 5545 §3.8.1.11)
+    openagenda: int  # OpenAgenda's event `status`
+    alert: str = ""  # DSFR alert type of the event page's message (fr-alert--<alert>)
+    heading: str = ""  # the alert's title on the event page
+    without_message: str = ""  # the alert's text when no message was kept
+    ical_prefix: str = ""  # before the calendar entry's title ("Reporté : …")
+    hint: str = ""  # what choosing it means, for the organisers' form
+
+
+STATES: dict[str, PublicStatus] = {
+    ScheduleStatus.SCHEDULED: PublicStatus(
+        "scheduled",
+        "Programmé",
+        "",
+        "EventScheduled",
+        "CONFIRMED",
+        1,
+        hint=(
+            "L’événement a lieu comme annoncé (par exemple quand des places se libèrent ou "
+            "après un report, une fois les dates confirmées)."
+        ),
+    ),
+    ScheduleStatus.RESCHEDULED: PublicStatus(
+        "rescheduled",
+        "Reprogrammé",
+        "info",
+        "EventRescheduled",
+        "CONFIRMED",
+        2,
+        alert="info",
+        heading="Cet événement change de date",
+        ical_prefix="Reprogrammé",
+        hint="Les dates changent : indiquez les nouvelles séances ci-dessous.",
+    ),
+    ScheduleStatus.MOVED_ONLINE: PublicStatus(
+        "moved_online",
+        "Passé en ligne",
+        "info",
+        "EventMovedOnline",
+        "CONFIRMED",
+        3,
+        alert="info",
+        heading="Cet événement a désormais lieu en ligne",
+        ical_prefix="En ligne",
+        hint=(
+            "L’événement n’a plus lieu sur place mais en ligne : dites dans le message "
+            "comment y assister."
+        ),
+    ),
+    ScheduleStatus.POSTPONED: PublicStatus(
+        "postponed",
+        "Reporté",
+        "warning",
+        "EventPostponed",
+        "TENTATIVE",
+        4,
+        alert="warning",
+        heading="Cet événement est reporté",
+        without_message="Il n’aura pas lieu aux dates annoncées ; les nouvelles dates seront "
+        "annoncées ici.",
+        ical_prefix="Reporté",
+        hint=(
+            "L’événement n’aura pas lieu aux dates annoncées et les nouvelles dates ne sont "
+            "pas encore connues."
+        ),
+    ),
+    ScheduleStatus.FULL: PublicStatus(
+        "full",
+        "Complet",
+        "warning",
+        "EventScheduled",
+        "CONFIRMED",
+        5,
+        alert="info",
+        heading="Cet événement est complet",
+        hint="Toutes les places sont prises : les inscriptions sont fermées.",
+    ),
+    CANCELLED: PublicStatus(
+        "cancelled",
+        "Annulé",
+        "error",
+        "EventCancelled",
+        "CANCELLED",
+        6,
+        alert="error",
+        heading="Cet événement est annulé",
+        without_message="Il n’aura pas lieu aux dates annoncées.",
+        ical_prefix="Annulé",
+    ),
+}
+
+#: The filter's and the exports' vocabulary, in OpenAgenda's order.
+PUBLIC_STATUS_CHOICES = [
+    (state.key, state.label) for state in sorted(STATES.values(), key=lambda s: s.openagenda)
+]
+
+
+def public_status(event) -> PublicStatus:
+    """The state of `event` as the public sees it: « Annulé » (workflow) comes first."""
+    if workflow.is_cancelled(event):
+        return STATES[CANCELLED]
+    return STATES[event.schedule_status]
+
+
+def message(event) -> str:
+    """The public message of the event's state (the cancellation's reason, or the message
+    given with « Reporté »…); "" when it is programmed as announced."""
+    if workflow.is_cancelled(event):
+        return event.moderation_message
+    if event.schedule_status == ScheduleStatus.SCHEDULED:
+        return ""
+    return event.schedule_message
+
+
+class ScheduleStatusError(TransitionNotAllowed):
+    """A change of state that cannot be made; the message is shown to the user (French)."""
+
+
+def _session_keys(sessions) -> list[tuple]:
+    return sorted(
+        (s["date"], s.get("start_time") or datetime.time.min, s.get("end_time"))
+        if isinstance(s, dict)
+        else (s.date, s.start_time or datetime.time.min, s.end_time)
+        for s in sessions
+    )
+
+
+def event_set_schedule_status(
+    *,
+    event: Event,
+    user: AbstractBaseUser,
+    schedule_status: str,
+    message: str,
+    sessions: list[SessionData] | None = None,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Event:
+    """Say how a published event takes place (« Reporté », « Complet »…), with a message
+    shown on its page. `sessions`, with « Reprogrammé » only: the new dates, applied at once.
+
+    Raises ScheduleStatusError unless `user` is a member of the owning organisation or a
+    moderator covering the event, the event is published, the state is known and the message
+    is given; TransitionConflict when the event changed since `expected_version`. In one
+    transaction: stamps the state, bumps the version (calendars see a new SEQUENCE; saving a
+    public event raises the public-content version), writes a moderation log row of kind
+    `schedule` and queues the e-mail (DITP when organisers change it, organisers when DITP does).
+    """
+    message = (message or "").strip()
+    if schedule_status not in ScheduleStatus.values:
+        raise ScheduleStatusError("Choisissez l’état de l’événement.")
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().select_related("edition").get(pk=event.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise TransitionConflict(
+                "Cet événement a été modifié entre-temps. Rechargez la page avant de changer "
+                "son état."
+            )
+        roles = workflow.roles(user, locked) & {Actor.ORGANIZER, Actor.MODERATOR}
+        if not roles:
+            raise ScheduleStatusError("Vous n'avez pas le droit d'effectuer cette action.")
+        if not workflow.is_published(locked):
+            raise ScheduleStatusError(
+                "Seul un événement publié peut être déclaré reporté, reprogrammé, passé en "
+                f"ligne ou complet (celui-ci est « {locked.get_status_display()} »)."
+            )
+        if not message:
+            raise ScheduleStatusError(
+                "Un message expliquant le changement est obligatoire : il s’affiche sur la "
+                "page de l’événement."
+            )
+        rescheduling = schedule_status == ScheduleStatus.RESCHEDULED
+        if sessions is not None and not rescheduling:
+            raise ScheduleStatusError("Seul « Reprogrammé » change les dates de l’événement.")
+        if rescheduling and sessions is not None:
+            if not sessions:
+                raise ScheduleStatusError("Indiquez au moins une nouvelle séance.")
+            if _session_keys(sessions) == _session_keys(locked.sessions.all()):
+                raise ScheduleStatusError(
+                    "Les dates n’ont pas changé : indiquez les nouvelles séances de l’événement."
+                )
+        actor = Actor.ORGANIZER if Actor.ORGANIZER in roles else Actor.MODERATOR
+        before_label = ScheduleStatus(locked.schedule_status).label
+        before = _snapshot(locked) if rescheduling and sessions is not None else None
+
+        locked.schedule_status = schedule_status
+        locked.schedule_message = message
+        locked.schedule_changed_at = now or timezone.now()
+        locked.version += 1
+        locked.save(
+            update_fields=[
+                "schedule_status",
+                "schedule_message",
+                "schedule_changed_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        changes = [
+            {
+                "field": "schedule_status",
+                "label": "État",
+                "before": before_label,
+                "after": ScheduleStatus(schedule_status).label,
+            }
+        ]
+        if before is not None:
+            _sync_sessions(locked, sessions)
+            event_refresh_dates(event=locked)
+            after = _snapshot(locked)
+            changes.append(
+                {
+                    "field": "sessions",
+                    "label": "Séances",
+                    "before": before["sessions"],
+                    "after": after["sessions"],
+                }
+            )
+            if actor == Actor.ORGANIZER:  # the DITP rereads the new dates, as after any edit
+                locked.changed_fields = _merge_changes(locked.changed_fields, before, after)
+                locked.changed_since_validation = bool(locked.changed_fields)
+                locked.save(
+                    update_fields=["changed_fields", "changed_since_validation", "updated_at"]
+                )
+        entry = ModerationLogEntry.objects.create(
+            event=locked,
+            kind=ModerationLogEntry.SCHEDULE,
+            from_status=locked.status,
+            to_status=locked.status,
+            actor=user,
+            actor_role=actor,
+            message=message,
+            changes=changes,
+        )
+        notify_schedule_change(event=locked, entry=entry)
+    for name in ("schedule_status", "schedule_message", "schedule_changed_at", "version"):
+        setattr(event, name, getattr(locked, name))
+    event.updated_at = locked.updated_at
+    return event
