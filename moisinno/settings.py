@@ -212,6 +212,10 @@ STATIC_URL = "/static/"
 # whitenoise indexes this folder at every start, the test client's included.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (the PDF resources of events): through the `default` storage, files under
+# MEDIA_ROOT here; served by Django itself only with DEBUG on (moisinno/urls.py).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -4,6 +4,8 @@ Apps are included by name, so the project's core imports none of them.
 """
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,6 +23,8 @@ urlpatterns = [
     path("alertes/", include("alerts.urls")),
     path("", include("programme.urls")),
 ]
+# Uploaded files in development (production serves them from its storage: docs/deploy.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # French DSFR error pages; JSON under /api/ (moisinno/views.py).
 handler400 = "moisinno.views.bad_request"

@@ -26,6 +26,12 @@ from .memberships import (
     organization_leave,
     organization_members,
 )
+from .resources import (
+    event_resource_delete,
+    event_resource_move,
+    event_resource_update,
+    event_resources,
+)
 
 __all__ = [
     "dashboard",
@@ -33,6 +39,10 @@ __all__ = [
     "event_create",
     "event_duplicate",
     "event_preview",
+    "event_resource_delete",
+    "event_resource_move",
+    "event_resource_update",
+    "event_resources",
     "event_resubmit",
     "event_submit",
     "event_update",
