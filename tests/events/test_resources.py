@@ -357,9 +357,7 @@ def test_the_filter_is_hidden_before_the_edition_begins(client, coming_event):
     assert 'name="avec_ressources"' not in page(client, "/programme/")
 
 
-def test_the_api_and_the_json_export_list_the_resources(
-    client, edition, with_resources, settings
-):
+def test_the_api_and_the_json_export_list_the_resources(client, edition, with_resources, settings):
     resource_add(
         event=with_resources,
         user=with_resources.organization.memberships.get().user,
@@ -456,9 +454,7 @@ def test_the_cached_page_shows_a_new_resource_on_the_next_request(client, past_e
 
 def test_a_moderator_sees_and_removes_a_resource_logged_and_told(client, moderator, past_event):
     member = past_event.organization.memberships.get().user
-    resource_add(
-        event=past_event, user=member, kind="slides", title="Supports", file=pdf_upload()
-    )
+    resource_add(event=past_event, user=member, kind="slides", title="Supports", file=pdf_upload())
     resource_add(
         event=past_event, user=member, kind="other", title="Publicité", url="https://spam.fr"
     )
@@ -496,9 +492,7 @@ def test_a_moderator_sees_and_removes_a_resource_logged_and_told(client, moderat
     assert entry.changes[0]["label"] == "Ressources"
     assert "Publicité" in entry.changes[0]["before"]
     assert "Publicité" not in entry.changes[0]["after"]
-    assert OutgoingEmail.objects.filter(
-        template="event_edited_by_ditp", to=[member.email]
-    ).exists()
+    assert OutgoingEmail.objects.filter(template="event_edited_by_ditp", to=[member.email]).exists()
     assert "Publicité" not in client.get("/evenements/table-ronde/").content.decode()
 
 
@@ -511,3 +505,15 @@ def test_uploaded_bytes_are_read_from_the_start(past_event):
     form = ResourceForm({"kind": "slides", "title": "Supports"}, {"file": upload})
 
     assert form.is_valid(), form.errors
+
+
+def test_the_demo_2022_has_a_few_resource_links(client, db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "reference", "demo_2022", verbosity=0)
+
+    resources = EventResource.objects.select_related("event")
+    assert 1 <= resources.count() <= 5
+    assert all(r.url.startswith("https://") and r.event.is_public for r in resources)
+    html = page(client, "/programme/?avec_ressources=1")  # 2022 is the fixtures' current one
+    assert html.count("Ressources disponibles") == resources.count()
