@@ -517,3 +517,30 @@ def test_the_demo_2022_has_a_few_resource_links(client, db):
     assert all(r.url.startswith("https://") and r.event.is_public for r in resources)
     html = page(client, "/programme/?avec_ressources=1")  # 2022 is the fixtures' current one
     assert html.count("Ressources disponibles") == resources.count()
+
+
+def test_hostile_input_gives_form_errors_never_a_server_error(past_event, membership):
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    from tests.moisinno.test_hostile_input import PAYLOADS, UNESCAPED
+
+    client = Client(raise_request_exception=False)
+    client.force_login(membership.user)
+    valid = {"kind": "replay", "title": "Replay", "url": "https://video.fr/1"}
+    failures = []
+    for field_name in valid:
+        for payload_name, payload in PAYLOADS.items():
+            EventResource.objects.all().delete()
+            values = payload if isinstance(payload, list) else [payload]
+            pairs = [(k, v) for k, v in valid.items() if k != field_name]
+            pairs += [(field_name, value) for value in values]
+            response = client.post(
+                url(past_event), urlencode(pairs), content_type="application/x-www-form-urlencoded"
+            )
+            html = response.content.decode(errors="replace")
+            if response.status_code >= 500 or any(raw in html for raw in UNESCAPED):
+                failures.append(f"{field_name}={payload_name}: {response.status_code}")
+
+    assert failures == []
