@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
 
@@ -24,6 +26,8 @@ from .images import Picture, image_of
 
 if TYPE_CHECKING:
     from .schedule import PublicStatus
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 class Edition(models.Model):
@@ -484,6 +488,20 @@ class Event(models.Model):
     def accessibility_features(self) -> list[str]:
         return [label for field, label in ACCESSIBILITY_FEATURES.items() if getattr(self, field)]
 
+    @property
+    def ended_at(self) -> "datetime.datetime | None":
+        """When its last session is over (Paris time): its end time, or the end of its day
+        when it has none; None without sessions. Reads the prefetched sessions."""
+        ends = [session.ends_at for session in self.sessions.all()]
+        return max(ends) if ends else None
+
+    @property
+    def accepts_resources(self) -> bool:
+        """Its organisers may add resources (replay, slides, report): published, and its last
+        session is over (`events.resources` holds the rule and its messages)."""
+        ended_at = self.ended_at
+        return workflow.is_published(self) and ended_at is not None and ended_at <= timezone.now()
+
 
 class Collection(models.Model):
     """An editorial « parcours »: events picked by hand, a saved programme selection (the
@@ -642,6 +660,95 @@ class EventSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} — {self.date:%d/%m/%Y}"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        """Its end in Paris: the end time, or midnight after its day when there is none."""
+        if self.end_time is not None:
+            naive = datetime.datetime.combine(self.date, self.end_time)
+        else:
+            naive = datetime.datetime.combine(
+                self.date + datetime.timedelta(days=1), datetime.time()
+            )
+        return timezone.make_aware(naive, PARIS)
+
+
+def resource_upload_to(resource: "EventResource", filename: str) -> str:
+    """`ressources/<event slug>/<title>.pdf`: the address names the file as people download it
+    (the storage adds a suffix if the name is taken); never the uploader's own file name."""
+    name = slugify(resource.title)[:80].strip("-") or "document"
+    return f"ressources/{resource.event.slug[:100]}/{name}.pdf"
+
+
+class EventResource(models.Model):
+    """What remains after an event (replay, slides, report…): a link or a small PDF file, added
+    by its organisers once its last session is over, shown first on its public page."""
+
+    class Kind(models.TextChoices):
+        REPLAY = "replay", "Replay"
+        SLIDES = "slides", "Supports de présentation"
+        REPORT = "report", "Compte rendu"
+        OTHER = "other", "Autre ressource"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField("nature", max_length=16, choices=Kind.choices, default=Kind.REPLAY)
+    title = models.CharField("titre", max_length=150)
+    url = models.URLField("lien", max_length=500, blank=True)
+    file = models.FileField("fichier PDF", upload_to=resource_upload_to, max_length=255, blank=True)
+    # Kept at upload: the page shows it without asking the storage (a request each on S3).
+    size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ajoutée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "ressource"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="resource_link_or_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["replay", "slides", "report", "other"]),
+                name="resource_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
+
+    @property
+    def download_name(self) -> str:
+        return f"{slugify(self.title)[:80].strip('-') or 'document'}.pdf"
+
+    @property
+    def size_label(self) -> str:
+        """ "PDF – 1,2 Mo", "PDF – 350 ko" (French decimal comma, non-breaking spaces)."""
+        if not self.file:
+            return ""
+        size = self.size or 0
+        if size >= 1024 * 1024:
+            amount = f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
+            unit = "Mo"
+        else:
+            amount, unit = str(max(1, round(size / 1024))), "ko"
+        return f"PDF\u00a0– {amount}\u00a0{unit}"
 
 
 class ModerationLogEntry(models.Model):

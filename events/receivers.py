@@ -14,7 +14,7 @@ from labs.models import Lab
 from moisinno.pagecache import public_content_changed
 from organizers.models import Organization
 
-from .models import Collection, Edition, Event, EventSession, Format, Theme
+from .models import Collection, Edition, Event, EventResource, EventSession, Format, Theme
 from .search import events_refresh_search
 from .workflow import PUBLIC_STATUSES
 
@@ -75,6 +75,20 @@ def _session_changed(sender, instance, **kwargs) -> None:
     # The event the session was saved with, when it has it (the services, the admin inline):
     # no query per session.
     if EventSession.event.is_cached(instance):
+        status = instance.event.status
+    else:
+        status = Event.objects.filter(pk=instance.event_id).values_list("status", flat=True).first()
+    if status is None or status in PUBLIC_STATUSES:
+        public_content_changed()
+
+
+@receiver(post_save, sender=EventResource)
+def _resource_changed(sender, instance, raw=False, **kwargs) -> None:
+    # A resource added or edited after the event (`events.resources`, which also raises the
+    # version when it deletes one): shown on the event's page, cards and API.
+    if raw:
+        return
+    if EventResource.event.is_cached(instance):
         status = instance.event.status
     else:
         status = Event.objects.filter(pk=instance.event_id).values_list("status", flat=True).first()

@@ -48,4 +48,21 @@ urlpatterns = [
     path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
     path("evenements/<int:pk>/etat/", views.event_schedule, name="event_schedule"),
     path("evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
+    # Resources, after the event.
+    path("evenements/<int:pk>/ressources/", views.event_resources, name="event_resources"),
+    path(
+        "evenements/<int:pk>/ressources/<int:resource_pk>/modifier/",
+        views.event_resource_update,
+        name="event_resource_update",
+    ),
+    path(
+        "evenements/<int:pk>/ressources/<int:resource_pk>/retirer/",
+        views.event_resource_delete,
+        name="event_resource_delete",
+    ),
+    path(
+        "evenements/<int:pk>/ressources/<int:resource_pk>/deplacer/",
+        views.event_resource_move,
+        name="event_resource_move",
+    ),
 ]

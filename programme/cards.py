@@ -64,6 +64,8 @@ def event_card(event, heading: str = "h3") -> SafeString:
         badges.append(_badge(state.label, f" fr-badge--{state.badge}"))
     if event.format_id:
         badges.append(_badge(event.format.name))
+    if getattr(event, "has_resources", False):  # annotated by `selectors.public_events`
+        badges.append(_badge("Ressources disponibles", " fr-badge--green-emeraude"))
     mode = (
         "Hybride"
         if event.attendance_mode == AttendanceMode.HYBRID

@@ -24,7 +24,7 @@ from events.enums import (
     EventStatus,
     ScheduleStatus,
 )
-from events.models import Edition, Event, EventSession, Format, Theme
+from events.models import Edition, Event, EventResource, EventSession, Format, Theme
 from events.schedule import PUBLIC_STATUS_CHOICES
 from events.search import MAX_QUERY_LENGTH, apply_search, search_mode
 from events.workflow import PUBLIC_STATUSES
@@ -259,6 +259,11 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         method="filter_outside_dates",
         widget=_checkbox(),
     )
+    avec_ressources = CheckboxFilter(
+        label="Avec des ressources (replay, supports, compte rendu)",
+        method="filter_with_resources",
+        widget=_checkbox(),
+    )
     tri = django_filters.ChoiceFilter(
         label="Trier",
         choices=Sort.CHOICES,
@@ -338,6 +343,11 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Exists(Event.labs.through.objects.filter(event=OuterRef("pk"))))
+
+    def filter_with_resources(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(Exists(EventResource.objects.filter(event=OuterRef("pk"))))
 
     def filter_accessibility(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(**dict.fromkeys(value, True))
@@ -511,7 +521,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                     f"{self.form.fields[name].label}\u00a0: «\u00a0{self.data.get(name)}\u00a0»",
                     name,
                 )
-        for name in ("avec_lab", "inscription_ouverte", "hors_dates"):
+        for name in ("avec_lab", "inscription_ouverte", "hors_dates", "avec_ressources"):
             if cleaned.get(name):
                 add(str(self.form.fields[name].label), name)
         return tags

@@ -25,7 +25,14 @@ from django.db.models import (
 from django.http import QueryDict
 
 from events.enums import EventStatus
-from events.models import Collection, Edition, Event, EventSession, normalised_selection_query
+from events.models import (
+    Collection,
+    Edition,
+    Event,
+    EventResource,
+    EventSession,
+    normalised_selection_query,
+)
 from events.selectors import published_events
 from labs.enums import LabKind
 from labs.models import Lab
@@ -83,6 +90,8 @@ def public_events(*, edition: Edition | None = None) -> QuerySet[Event]:
         Event.objects.public()
         .select_related("organization", "format", "edition")
         .defer("description", "search_text", "search_vector")
+        # The cards' « Ressources disponibles » badge, in the same query.
+        .annotate(has_resources=Exists(EventResource.objects.filter(event=OuterRef("pk"))))
     )
     return events.filter(edition=edition) if edition is not None else events
 
@@ -450,6 +459,7 @@ def public_event(*, slug: str) -> Event | None:
         .select_related("organization", "format", "edition")
         .prefetch_related(
             "sessions",
+            "resources",
             "themes",
             Prefetch("labs", queryset=Lab.objects.select_related("host_organization")),
             "co_organizers",

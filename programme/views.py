@@ -4,6 +4,7 @@ pages, legal pages. Thin views over `programme.selectors` (reads) and presentati
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
 from events.models import Edition
@@ -93,6 +94,9 @@ def _programme_context(request: HttpRequest, edition: Edition, params=None) -> d
         "feed_links": selection_feed_links(edition=edition, query=filterset.query_without_errors()),
         "sort_choices": filterset.sort_choices(),
         "search": filterset.search,
+        # « Avec des ressources » once the edition has begun (the key of a cached page
+        # holds the day).
+        "offers_resources": edition.start_date <= timezone.localdate(),
     }
 
 

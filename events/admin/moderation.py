@@ -40,12 +40,14 @@ from ..models import (
     Event,
     EventNote,
     EventReport,
+    EventResource,
     EventSession,
     Format,
     ModerationLogEntry,
     Theme,
 )
 from ..reports import ReportError, note_add, report_close
+from ..resources import resource_remove_by_ditp
 from ..schedule import event_set_schedule_status
 from ..search import event_refresh_search
 from ..selectors import (
@@ -466,6 +468,33 @@ class EventNoteInline(admin.TabularInline):
         return field
 
 
+class EventResourceInline(admin.TabularInline):
+    """What the organisers added after the event (replay, slides, report): moderators see
+    them and may remove one (logged in the moderation history, told to the organisers)."""
+
+    model = EventResource
+    extra = 0
+    verbose_name_plural = "ressources après l’événement (ajoutées par les organisateurs)"
+    fields = ["position", "kind", "title", "target", "created_at", "created_by"]
+    readonly_fields = fields
+
+    @admin.display(description="lien ou fichier")
+    def target(self, resource: EventResource) -> str:
+        label = resource.size_label if resource.is_file else resource.url
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', resource.href, label
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = [
@@ -669,9 +698,25 @@ class EventAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [EventSessionInline, EventReportInline, EventNoteInline, ModerationLogInline]
+    inlines = [
+        EventSessionInline,
+        EventResourceInline,
+        EventReportInline,
+        EventNoteInline,
+        ModerationLogInline,
+    ]
 
     def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is EventResource:
+            # Only removals: through the service, which logs them and tells the organisers.
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+            for resource_form in formset.deleted_forms:
+                resource = resource_form.instance
+                if resource.pk is not None:
+                    resource_remove_by_ditp(resource=resource, user=request.user)
+                    formset.deleted_objects.append(resource)
+            return None
         if formset.model is not EventNote:
             return super().save_formset(request, form, formset, change)
         # Internal notes: only new ones, signed by the moderator who writes them.

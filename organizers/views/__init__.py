@@ -28,6 +28,12 @@ from .memberships import (
     organization_leave,
     organization_members,
 )
+from .resources import (
+    event_resource_delete,
+    event_resource_move,
+    event_resource_update,
+    event_resources,
+)
 
 __all__ = [
     "dashboard",
@@ -36,6 +42,10 @@ __all__ = [
     "event_delete",
     "event_duplicate",
     "event_preview",
+    "event_resource_delete",
+    "event_resource_move",
+    "event_resource_update",
+    "event_resources",
     "event_resubmit",
     "event_schedule",
     "event_submit",

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.enums import ACCESSIBILITY_FEATURES, EventStatus
-from events.models import Edition, Event, EventSession
+from events.models import Edition, Event, EventResource, EventSession
 from events.schedule import PUBLIC_STATUS_CHOICES, STATES
 from labs.models import Lab
 from moisinno.geography import department_name, region_name
@@ -107,6 +107,34 @@ class SessionSerializer(serializers.Serializer):
     date = serializers.DateField(read_only=True)
     start = _MomentField("start_time")
     end = _MomentField("end_time")
+
+
+class _ResourceUrlField(serializers.Field):
+    """The address of a link, or the absolute address of a file in the storage."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, resource: EventResource) -> str:
+        href = resource.href  # a storage may give a full address already (S3)
+        return absolute_url(href) if href.startswith("/") else href
+
+
+_ResourceUrlField = extend_schema_field(OpenApiTypes.URI)(_ResourceUrlField)
+
+
+class ResourceSerializer(serializers.Serializer):
+    """What remains after the event: a link, or a PDF file with its size in bytes."""
+
+    kind = serializers.ChoiceField(choices=EventResource.Kind.values, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = _ResourceUrlField()
+    format = serializers.SerializerMethodField()
+    size = serializers.IntegerField(read_only=True, allow_null=True)
+
+    def get_format(self, resource: EventResource) -> str | None:
+        return "pdf" if resource.is_file else None
 
 
 @extend_schema_field(
@@ -281,6 +309,11 @@ class EventSerializer(serializers.Serializer):
     ends_on = serializers.DateField(read_only=True, allow_null=True)
     outside_edition_dates = _OutsideDatesField()
     sessions = SessionSerializer(many=True, read_only=True)
+    resources = ResourceSerializer(
+        many=True,
+        read_only=True,
+        help_text="Après l’événement : replay, supports, compte rendu (liens ou fichiers PDF).",
+    )
     published_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
 

@@ -94,7 +94,7 @@ def api_events(events: QuerySet[Event]) -> QuerySet[Event]:
         events.defer(None)
         .defer("search_text", "search_vector")
         .select_related("organization", "format")
-        .prefetch_related("sessions", "themes", "co_organizers", CARD_LABS)
+        .prefetch_related("sessions", "resources", "themes", "co_organizers", CARD_LABS)
     )
 
 

@@ -93,7 +93,7 @@ def _render_ics(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
 
 
 def _render_csv(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
-    events = feed.events("sessions", "themes", "co_organizers", CARD_LABS)
+    events = feed.events("sessions", "resources", "themes", "co_organizers", CARD_LABS)
     response = StreamingHttpResponse(csv_stream(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(feed, "csv")}"'
     response["Link"] = f'<{absolute_url(reverse("feeds:schema"))}>; rel="describedby"'
@@ -122,7 +122,7 @@ def _json_chunks(feed: FeedSelection, items: Iterable[dict], key: str, head: dic
 
 def _render_json(request: HttpRequest, feed: FeedSelection) -> HttpResponse:
     """The API's representation of each event (`/api/v1/events/`), the whole selection."""
-    events = feed.events("sessions", "themes", "co_organizers", CARD_LABS)
+    events = feed.events("sessions", "resources", "themes", "co_organizers", CARD_LABS)
     context = {"editions": {feed.edition.pk: feed.edition}}
     head = {
         "name": selection_title(feed),
