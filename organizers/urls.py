@@ -46,4 +46,9 @@ urlpatterns = [
     path("evenements/<int:pk>/retirer/", views.event_withdraw, name="event_withdraw"),
     path("evenements/<int:pk>/annuler/", views.event_cancel, name="event_cancel"),
     path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
+    path(
+        "evenements/<int:pk>/seances/<int:session_pk>/emplacement/",
+        views.session_place,
+        name="session_place",
+    ),
 ]

@@ -15,6 +15,7 @@ from .events import (
     event_submit,
     event_update,
     event_withdraw,
+    session_place,
 )
 from .memberships import (
     membership_approve,
@@ -28,6 +29,7 @@ from .memberships import (
 )
 
 __all__ = [
+    "session_place",
     "dashboard",
     "event_cancel",
     "event_create",
