@@ -11,6 +11,8 @@
 """
 
 import logging
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -202,3 +204,36 @@ def session_place_confirm(
             session_address(session),
         )
     return session
+
+
+def sessions_place_approximately(*, sessions: Iterable[EventSession], spread: float = 0.0) -> int:
+    """Put in-person sessions not located yet at their department's centre, marked approximate,
+    without the network (demo data, fixtures). `spread` (degrees) scatters them around it,
+    the same way on every run, so that a map of many does not stack them on one point.
+    Returns the number of sessions placed."""
+    placed: list[EventSession] = []
+    now = timezone.now()
+    for session in sessions:
+        if session.is_located:
+            continue
+        place = session_place(session)
+        if place is None:
+            continue
+        department = place.department or department_of_postal_code(place.postal_code)
+        centre = department_centre(department)
+        if centre is None:
+            continue
+        latitude, longitude = centre
+        if spread:
+            shift = random.Random(session.pk or 0)  # noqa: S311 - a stable scatter, not secrecy
+            latitude += shift.uniform(-spread, spread)
+            longitude += shift.uniform(-spread, spread) * 1.5
+        location = _point(latitude, longitude, LocationPrecision.DEPARTMENT)
+        session.latitude, session.longitude = location.latitude, location.longitude
+        session.location_precision = location.precision
+        session.geocoded_address = session_address(session)
+        session.geocoded_at = now
+        placed.append(session)
+    fields = ["latitude", "longitude", "location_precision", "geocoded_address", "geocoded_at"]
+    EventSession.objects.bulk_update(placed, fields, batch_size=1000)
+    return len(placed)
