@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from moisinno.geocoding import GeocodingUnavailable, geocode
 from moisinno.geography import department_centre, department_of_postal_code
+from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 from organizers.selectors import user_is_active_member
 
@@ -236,4 +237,6 @@ def sessions_place_approximately(*, sessions: Iterable[EventSession], spread: fl
         placed.append(session)
     fields = ["latitude", "longitude", "location_precision", "geocoded_address", "geocoded_at"]
     EventSession.objects.bulk_update(placed, fields, batch_size=1000)
+    if placed:
+        public_content_changed()  # bulk_update sends no signal
     return len(placed)
