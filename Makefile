@@ -29,6 +29,23 @@ $(VNU_JAR): package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
 	  else echo "npm is not installed: the HTML checker tests will be skipped."; fi
 
+# Leaflet and its marker clusters, from the npm registry (versions pinned in package.json),
+# copied into static/vendor/ and committed: pages never load them from a CDN. To update: change
+# the versions in package.json, run `make vendor-maps`, check the maps, commit static/vendor/.
+.PHONY: vendor-maps
+vendor-maps: ## Copy Leaflet and leaflet.markercluster from node_modules into static/vendor/
+	npm install --no-audit --no-fund --ignore-scripts --silent
+	rm -rf static/vendor/leaflet static/vendor/leaflet.markercluster
+	mkdir -p static/vendor/leaflet static/vendor/leaflet.markercluster
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+	  node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+	  node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	  node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/leaflet.markercluster/
+
 .PHONY: install
 install: $(BIN)/uv $(VNU_JAR) ## Install the locked runtime and development dependencies
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --inexact

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
 from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode, ScheduleStatus
+from events.geo import sessions_place_approximately
 from events.models import Edition, Event, EventSession, Format, SearchWord, Theme
 from events.search import (
     event_search_text,
@@ -872,6 +873,13 @@ def programme_generate(
             for date, start, end in p.sessions
         ]
         EventSession.objects.bulk_create(sessions, batch_size=2000)
+        # On the maps without the network: around their department's centre, approximate.
+        sessions_place_approximately(
+            sessions=EventSession.objects.filter(event__in=[e.pk for e in events]).select_related(
+                "event"
+            ),
+            spread=0.12,
+        )
         Event.themes.through.objects.bulk_create(
             [
                 Event.themes.through(event_id=e.pk, theme_id=t)

@@ -23,6 +23,7 @@ from organizers.selectors import user_is_active_member
 from . import workflow
 from .eligibility import referencing_closed_message, referencing_open_for
 from .enums import ACCESSIBILITY_FEATURES, Actor, AttendanceMode, RegistrationMode
+from .geo import event_queue_geocoding
 from .limits import counted_creation
 from .models import Edition, Event, EventSession, ModerationLogEntry
 from .notifications import notify_ditp_edit
@@ -276,6 +277,8 @@ def _save_related(
         _sync_sessions(event, sessions)
     event_refresh_dates(event=event)
     event_refresh_search(event=event)
+    # A new or changed address: its sessions are located again by the task worker.
+    event_queue_geocoding(event=event)
 
 
 def event_create(

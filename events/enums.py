@@ -58,3 +58,17 @@ ACCESSIBILITY_FEATURES = {
     "accessible_easy_read": "Supports en FALC",
     "accessible_hearing_loop": "Boucle magnétique",
 }
+
+
+class LocationPrecision(models.TextChoices):
+    """How a session's point on the map was found (events.geo)."""
+
+    ADDRESS = "address", "adresse"
+    STREET = "street", "rue"
+    MUNICIPALITY = "municipality", "commune"
+    DEPARTMENT = "department", "département"
+    MANUAL = "manual", "placé par l'organisateur"
+
+
+#: Precisions shown as « emplacement approximatif ».
+APPROXIMATE_PRECISIONS = frozenset({LocationPrecision.MUNICIPALITY, LocationPrecision.DEPARTMENT})

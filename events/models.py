@@ -16,9 +16,11 @@ from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_na
 from . import workflow
 from .enums import (
     ACCESSIBILITY_FEATURES,
+    APPROXIMATE_PRECISIONS,
     AttendanceMode,
     Audience,
     EventStatus,
+    LocationPrecision,
     RegistrationMode,
     ScheduleStatus,
 )
@@ -646,6 +648,22 @@ class EventSession(models.Model):
     start_time = models.TimeField("heure de début", null=True, blank=True)
     end_time = models.TimeField("heure de fin", null=True, blank=True)
 
+    # Its place on the map (events.geo): geocoded by the task worker from `geocoded_address`,
+    # then confirmed or moved by the organiser (precision « manual »).
+    latitude = models.DecimalField(
+        "latitude", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        "longitude", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_precision = models.CharField(
+        "précision de l'emplacement", max_length=12, choices=LocationPrecision.choices, blank=True
+    )
+    geocoded_address = models.CharField(
+        "adresse localisée", max_length=400, blank=True, editable=False
+    )
+    geocoded_at = models.DateTimeField("localisée le", null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = "séance"
         ordering = ["date", "start_time"]
@@ -656,10 +674,27 @@ class EventSession(models.Model):
                 | (Q(start_time__isnull=False) & Q(end_time__gt=models.F("start_time"))),
                 name="session_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__range=(-90, 90)),
+                name="session_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__range=(-180, 180)),
+                name="session_longitude_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def is_approximate(self) -> bool:
+        """Shown as « emplacement approximatif »: only the commune or the department is known."""
+        return self.location_precision in APPROXIMATE_PRECISIONS
 
     @property
     def ends_at(self) -> datetime.datetime:

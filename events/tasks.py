@@ -2,6 +2,7 @@
 
 from django.tasks import task
 
+from .geo import session_geocode
 from .models import Edition
 from .services import edition_open_programme
 
@@ -13,3 +14,11 @@ def open_programme(edition_id: int) -> int:
     if edition is None:
         return 0
     return edition_open_programme(edition=edition)
+
+
+@task
+def geocode_session(session_id: int) -> str:
+    """Locate an in-person session from its address (events.geo): the national address
+    service, else the commune's or the department's centre. Returns the precision found."""
+    location = session_geocode(session_id=session_id)
+    return location.precision if location else ""

@@ -5,6 +5,8 @@ def site(request):
     return {
         "SITE_NAME": "Mois de l'innovation publique",
         "SITE_URL": settings.SITE_URL,
+        # Where the maps' tiles come from (templates/includes/map.html, static/js/maps.js).
+        "MAP_TILES": {"url": settings.MAP_TILES_URL, "attribution": settings.MAP_TILES_ATTRIBUTION},
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},
             {"link": "#header-navigation", "label": "Menu"},

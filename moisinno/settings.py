@@ -6,6 +6,7 @@ Development needs no configuration at all; production refuses the development se
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -248,8 +249,6 @@ SERVE_MEDIA = not S3_BUCKET and env_bool("SERVE_MEDIA", default=True)
 
 def _origin(url: str) -> str:
     """https://s3.example.org/bucket → https://s3.example.org (a CSP source)."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
@@ -344,12 +343,31 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# Security. The CSP forbids inline scripts and styles.
+# Maps (docs/configuration.md § Maps). Addresses are geocoded by the task worker with the
+# national address service (moisinno/geocoding.py); a weaker match than GEOCODER_MIN_SCORE falls
+# back on the commune's or the department's centre, marked approximate.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_ATTEMPTS = int(os.environ.get("GEOCODER_ATTEMPTS", "3"))
+GEOCODER_BACKOFF = float(os.environ.get("GEOCODER_BACKOFF", "1"))  # seconds, doubled each retry
+GEOCODER_MIN_SCORE = float(os.environ.get("GEOCODER_MIN_SCORE", "0.5"))
+# The map tiles: IGN's Plan IGN v2 (Géoplateforme WMTS) by default; any {z}/{x}/{y} URL works,
+# e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution.
+MAP_TILES_URL = os.environ.get(
+    "MAP_TILES_URL",
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
+    "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+)
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© IGN – Plan IGN")
+
+
+# Security. The CSP forbids inline scripts and styles; images may come from the tile server.
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
+    "img-src": ["'self'", "data:", *MEDIA_ORIGINS, *filter(None, [_origin(MAP_TILES_URL)])],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
     "frame-ancestors": ["'none'"],

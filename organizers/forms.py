@@ -133,3 +133,49 @@ def _form_errors(form, prefix: str = "") -> list[dict]:
             for e in field.errors
         ]
     return items
+
+
+class SessionPlaceForm(DsfrBaseForm):
+    """« Vérifier l'emplacement »: the point of a session, typed or moved on the map."""
+
+    latitude = forms.DecimalField(
+        label="Latitude",
+        help_text="En degrés décimaux, entre -90 et 90. Exemple : 48.117266",
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        localize=True,
+        error_messages={
+            "required": "Indiquez la latitude.",
+            "invalid": "Saisissez la latitude en degrés décimaux, par exemple 48.117266.",
+            "min_value": "La latitude doit être comprise entre -90 et 90.",
+            "max_value": "La latitude doit être comprise entre -90 et 90.",
+            "max_digits": "La latitude doit être comprise entre -90 et 90.",
+            "max_whole_digits": "La latitude doit être comprise entre -90 et 90.",
+            "max_decimal_places": "Indiquez au plus 6 chiffres après la virgule.",
+        },
+    )
+    longitude = forms.DecimalField(
+        label="Longitude",
+        help_text="En degrés décimaux, entre -180 et 180. Exemple : -1.677793",
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        localize=True,
+        error_messages={
+            "required": "Indiquez la longitude.",
+            "invalid": "Saisissez la longitude en degrés décimaux, par exemple -1.677793.",
+            "min_value": "La longitude doit être comprise entre -180 et 180.",
+            "max_value": "La longitude doit être comprise entre -180 et 180.",
+            "max_digits": "La longitude doit être comprise entre -180 et 180.",
+            "max_whole_digits": "La longitude doit être comprise entre -180 et 180.",
+            "max_decimal_places": "Indiquez au plus 6 chiffres après la virgule.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})

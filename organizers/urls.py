@@ -65,4 +65,9 @@ urlpatterns = [
         views.event_resource_move,
         name="event_resource_move",
     ),
+    path(
+        "evenements/<int:pk>/seances/<int:session_pk>/emplacement/",
+        views.session_place,
+        name="session_place",
+    ),
 ]

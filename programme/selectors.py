@@ -556,6 +556,7 @@ class LabAtlas:
     by_ministry: list[LabGroup] = field(default_factory=list)
     others: list[Lab] = field(default_factory=list)
     figures: KeyFigures | None = None
+    labs: list[Lab] = field(default_factory=list)  # all of them, by name (the map)
 
     @property
     def count(self) -> int:
@@ -586,7 +587,7 @@ def lab_atlas(*, edition: Edition | None, params: QueryDict) -> LabAtlas:
     filterset = LabFilterSet(params, queryset=labs_with_event_counts(edition=edition))
     filterset.errors  # noqa: B018 - invalid criteria are ignored, and reported
     labs = list(filterset.qs.select_related("host_organization").order_by("name"))
-    atlas = LabAtlas(filterset=filterset, edition=edition)
+    atlas = LabAtlas(filterset=filterset, edition=edition, labs=labs)
     ministerial = sorted(
         (lab for lab in labs if lab.kind == LabKind.MINISTERIAL),
         key=lambda lab: (lab.ministry or "~", lab.name),

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
+from tests.geocoding_server import geocoder  # noqa: F401 - the fake address service (a fixture)
 
 
 @pytest.fixture
@@ -39,6 +40,15 @@ def event_of(edition):
 def _fast_password_hasher(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_real_geocoder(settings):
+    # Never the real address service: a closed local port answers nothing, at once (a test that
+    # needs answers starts tests/geocoding_server.py's fake service).
+    settings.GEOCODER_URL = "http://127.0.0.1:9/geocodage/search"
+    settings.GEOCODER_ATTEMPTS = 1
+    settings.GEOCODER_BACKOFF = 0
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from .events import (
     event_submit,
     event_update,
     event_withdraw,
+    session_place,
 )
 from .memberships import (
     membership_approve,
@@ -36,6 +37,7 @@ from .resources import (
 )
 
 __all__ = [
+    "session_place",
     "dashboard",
     "event_cancel",
     "event_create",

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import editing, images, workflow
+from events import editing, geo, images, workflow
 from events import services as events_services
 from events.editing import EventError
 from events.eligibility import (
@@ -32,7 +32,7 @@ from events.services import EventNotEligible, TransitionError
 from moisinno.formatting import french_time
 
 from ..enums import MembershipStatus
-from ..forms import EventCancelForm, EventResubmitForm, error_summary
+from ..forms import EventCancelForm, EventResubmitForm, SessionPlaceForm, error_summary
 from ..selectors import memberships_of_user
 from .common import breadcrumb, page_title
 from .permissions import event_member_required
@@ -494,5 +494,59 @@ def event_delete(request: HttpRequest, event: Event) -> HttpResponse:
             "button_class": "fr-btn fr-btn--icon-left fr-icon-delete-line",
             "cancel_url": reverse("organizers:dashboard"),
             "breadcrumb_data": breadcrumb("Supprimer le brouillon"),
+        },
+    )
+
+
+# Sessions on the map: « Vérifier l'emplacement ».
+
+
+@event_member_required
+def session_place(request: HttpRequest, event: Event, session_pk: int) -> HttpResponse:
+    """Confirm or move the point the task worker found for an in-person session: a map with a
+    draggable marker, and the latitude and longitude fields that work without JavaScript."""
+    session = get_object_or_404(event.sessions.all(), pk=session_pk)
+    session.event = event
+    address = geo.session_address(session)
+    if not address:
+        raise Http404("Cette séance n’a pas de lieu à localiser.")
+    if not workflow.is_editable(event):
+        messages.error(request, workflow.status_info(event).not_editable_message)
+        return redirect("organizers:event_preview", pk=event.pk)
+    if request.method == "POST":
+        form = SessionPlaceForm(request.POST)
+        if form.is_valid():
+            geo.session_place_confirm(
+                session=session,
+                user=request.user,
+                latitude=form.cleaned_data["latitude"],
+                longitude=form.cleaned_data["longitude"],
+            )
+            messages.success(request, "L’emplacement de la séance est enregistré.")
+            return redirect("organizers:event_preview", pk=event.pk)
+    else:
+        initial = (
+            {"latitude": session.latitude, "longitude": session.longitude}
+            if session.is_located
+            else {}
+        )
+        form = SessionPlaceForm(initial=initial)
+    errors = error_summary(form)
+    heading = "Vérifier l’emplacement"
+    return render(
+        request,
+        "organizers/session_place.html",
+        {
+            "title": page_title(f"{heading} — {event.title}", has_errors=bool(errors)),
+            "heading": heading,
+            "event": event,
+            "session": session,
+            "address": address,
+            "pending": address != session.geocoded_address,
+            "form": form,
+            "errors": errors,
+            "breadcrumb_data": breadcrumb(
+                heading, (reverse("organizers:event_preview", args=[event.pk]), event.title)
+            ),
         },
     )

@@ -1,9 +1,10 @@
 """The programme as GeoJSON (RFC 7946): one Feature per session.
 
-Events do not have coordinates yet (geocoding is the richer-events issue's): every Feature
-has `"geometry": null`, which RFC 7946 allows for an unlocated feature, and the place is in
-its properties (address, commune, department, region), so a map can still group sessions by
-area. `session_point` is where known coordinates will go.
+An in-person session located by the task worker (events.geo) is a Point; an online session,
+or one not located yet, has `"geometry": null`, which RFC 7946 allows for an unlocated feature.
+The place is in the properties too (address, commune, department, region), with
+`location_precision` and `approximate` (only the commune's or the department's centre is
+known). The programme page's map reads this feed.
 """
 
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,9 @@ from ..structured_data import absolute_url, local_moment
 
 def session_point(event: Event, session: EventSession) -> dict | None:
     """The session's place as a GeoJSON Point, when its coordinates are known."""
-    return None
+    if not session.is_located:
+        return None
+    return {"type": "Point", "coordinates": [float(session.longitude), float(session.latitude)]}
 
 
 def geojson_stream(events: Iterable[Event]) -> Iterator[dict]:
@@ -46,5 +49,7 @@ def geojson_stream(events: Iterable[Event]) -> Iterator[dict]:
                     "region": event.region_name,
                     "organizer": event.organization.name,
                     "format": event.format.name if event.format else None,
+                    "location_precision": session.location_precision or None,
+                    "approximate": session.is_approximate,
                 },
             }

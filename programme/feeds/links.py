@@ -18,17 +18,18 @@ class FeedLinks:
     json: str
     geojson: str
     schema: str
+    map_data: str  # the GeoJSON feed again, as a same-origin path: the map fetches it
 
 
 def selection_feed_links(*, edition: Edition, query: str) -> FeedLinks:
     """Absolute URLs of the feeds of the selection `query` (a query string without `page`)."""
 
-    def url(kind: str) -> str:
+    def url(kind: str, *, absolute: bool = True) -> str:
         if edition.is_current:
             path = reverse(f"feeds:{kind}")
         else:
             path = reverse(f"feeds:edition_{kind}", args=[edition.year])
-        return absolute_url(path) + (f"?{query}" if query else "")
+        return (absolute_url(path) if absolute else path) + (f"?{query}" if query else "")
 
     ics = url("ics")
     return FeedLinks(
@@ -39,4 +40,5 @@ def selection_feed_links(*, edition: Edition, query: str) -> FeedLinks:
         json=url("json"),
         geojson=url("geojson"),
         schema=absolute_url(reverse("feeds:schema")),
+        map_data=url("geojson", absolute=False),
     )

@@ -28,7 +28,7 @@ from ..selectors import ProgrammeSelection, programme_events
 # its size, and never more than one chunk of model instances in memory.
 CHUNK_SIZE = 1000
 # Bumped when the output of a feed changes shape, so that validators of old copies fail.
-FEED_VERSION = "1"
+FEED_VERSION = "2"
 # Parameters of the programme page that do not select events.
 IGNORED_PARAMETERS = ("page",)
 

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from events.editing import event_create
 from events.enums import AttendanceMode, EventStatus
+from events.geo import session_address
 from events.models import Edition, Event, EventSession, Format
 from events.search import events_refresh_search
 from labs.models import Lab
-from moisinno.geography import REGIONS
+from moisinno.geography import REGIONS, department_centre
 from organizers.enums import OrganizationKind
 from organizers.models import Organization
 from tests.factories import MembershipFactory, UserFactory
@@ -377,3 +378,17 @@ def test_demo_home_shows_featured_events_and_the_parcours(client, db):
     collection = client.get("/parcours/experience-usager/")
     assert collection.status_code == 200
     assert collection.context["listing"].count > 0
+
+
+def test_generate_programme_puts_in_person_sessions_on_the_map(programme):
+    sessions = list(EventSession.objects.filter(event__is_generated=True).select_related("event"))
+    in_person = [s for s in sessions if s.event.is_in_person]
+    online = [s for s in sessions if not s.event.is_in_person]
+    assert in_person and online
+    for session in in_person:
+        assert session.is_located and session.is_approximate
+        assert session.geocoded_address == session_address(session)  # not located again
+        latitude, longitude = department_centre(session.event.department)
+        assert abs(float(session.latitude) - latitude) < 0.2
+        assert abs(float(session.longitude) - longitude) < 0.2
+    assert not any(s.is_located for s in online)

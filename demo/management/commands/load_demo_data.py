@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.enums import EventStatus
-from events.models import Collection, Edition, Event
+from events.geo import sessions_place_approximately
+from events.models import Collection, Edition, Event, EventSession
 from events.search import events_refresh_search
 from events.services import edition_make_current
 from moisinno.pagecache import public_content_batch
@@ -107,6 +108,13 @@ class Command(BaseCommand):
             call_command("loaddata", "reference", "demo_2022", verbosity=verbosity)
             # Fixtures bypass the services: index the demo events (the vector on PostgreSQL).
             events_refresh_search(events=Event.objects.filter(is_generated=False))
+            # And on the maps, without the network: at their department's centre, approximate.
+            sessions_place_approximately(
+                sessions=EventSession.objects.filter(event__is_generated=False).select_related(
+                    "event"
+                ),
+                spread=0.05,
+            )
             current = edition_make_current(edition=demo_edition_create(today=timezone.localdate()))
         call_command(
             "generate_programme",

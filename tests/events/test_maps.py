@@ -1,0 +1,202 @@
+"""Maps on the public pages: the event page, the programme (its GeoJSON feed), the labs atlas.
+
+Each map is hidden until its script runs (the list is the page without JavaScript), reads its
+points from a `json_script` or a cached feed, never from an inline script, and its tiles come
+from a server the CSP allows."""
+
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.enums import AttendanceMode, LocationPrecision
+from events.models import EventSession
+from tests.factories import EditionFactory, EventFactory, LabFactory
+
+NOV = datetime.date(2022, 11, 1)
+
+
+def locate(session, latitude, longitude, precision=LocationPrecision.ADDRESS):
+    session.latitude = Decimal(latitude)
+    session.longitude = Decimal(longitude)
+    session.location_precision = precision
+    session.geocoded_address = session.event.postal_address
+    session.save()
+
+
+@pytest.fixture
+def current(db):
+    return EditionFactory(is_current=True)
+
+
+@pytest.fixture
+def located(current):
+    event = EventFactory(
+        edition=current,
+        published=True,
+        slug="fresque",
+        title="Fresque du numérique",
+        venue_name="Préfecture d’Ille-et-Vilaine",
+        address="3 avenue de la Préfecture",
+        postal_code="35000",
+        city="Rennes",
+    )
+    locate(event.sessions.get(), "48.117266", "-1.677793")
+    return event
+
+
+def json_script(html: str, element_id: str):
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert match, f"no json_script {element_id}"
+    return json.loads(match.group(1))
+
+
+def geojson(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return json.loads(b"".join(response.streaming_content))
+
+
+def test_event_page_shows_its_sessions_on_a_map_next_to_the_list(client, located):
+    html = client.get("/evenements/fresque/").content.decode()
+
+    assert json_script(html, "event-map-points") == [
+        {
+            "lat": 48.117266,
+            "lon": -1.677793,
+            "title": "Préfecture d’Ille-et-Vilaine",
+            "detail": json_script(html, "event-map-points")[0]["detail"],
+            "approximate": False,
+        }
+    ]
+    # The map: labelled, skippable, hidden without JavaScript, fed by data attributes.
+    block = re.search(r'<div class="moisinno-map-block[^>]*>', html).group(0)
+    assert "hidden" in block
+    assert 'data-points="event-map-points"' in html
+    assert 'aria-label="Carte du lieu de l’événement' in html
+    assert 'href="#event-map-end">Passer la carte</a>' in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/js/maps.js" in html
+    # The list stays: the place written out and the sessions.
+    assert "3 avenue de la Préfecture, 35000 Rennes" in html
+    assert "Emplacement approximatif" not in html
+    # No script but data: every <script> has a src or is JSON.
+    for tag in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html):
+        assert "application/json" in tag or "application/ld+json" in tag, tag
+
+
+def test_an_approximate_point_is_said_so(client, located):
+    locate(located.sessions.get(), "48.1173", "-1.6778", LocationPrecision.DEPARTMENT)
+
+    html = client.get("/evenements/fresque/").content.decode()
+
+    assert "Emplacement approximatif" in html
+    assert json_script(html, "event-map-points")[0]["approximate"] is True
+
+
+def test_no_map_without_a_located_in_person_session(client, current):
+    EventFactory(edition=current, published=True, slug="pas-encore")
+    EventFactory(edition=current, published=True, slug="en-ligne", online=True)
+
+    for slug in ["pas-encore", "en-ligne"]:
+        html = client.get(f"/evenements/{slug}/").content.decode()
+        assert 'id="event-map"' not in html
+    assert "leaflet.js" not in html  # an online event loads no map at all
+
+
+def test_event_page_query_count_does_not_grow_with_located_sessions(client, located):
+    with CaptureQueriesContext(connection) as one:
+        client.get("/evenements/fresque/")
+    for day in range(2, 12):
+        session = EventSession.objects.create(event=located, date=NOV.replace(day=day))
+        locate(session, f"48.1{day:02d}", "-1.6")
+    with CaptureQueriesContext(connection) as eleven:
+        html = client.get("/evenements/fresque/").content.decode()
+
+    assert len(json_script(html, "event-map-points")) == 11
+    assert len(one) == len(eleven)
+
+
+def test_programme_map_reads_the_selection_feed(client, located):
+    html = client.get("/programme/?region=53").content.decode()
+
+    assert 'data-source="/programme.geojson?region=53"' in html
+    assert "data-cluster" in html
+    assert 'href="#programme-list">Passer la carte</a>' in html
+    assert 'id="programme-list"' in html
+    assert "Fresque du numérique" in html  # the list
+    assert "event-map-points" not in html  # the points are not in the page
+
+
+def test_geojson_feed_gives_located_sessions_as_points(client, located, current):
+    EventFactory(edition=current, published=True, slug="pas-encore", title="Pas encore")
+    approximate = EventFactory(edition=current, published=True, slug="approx", title="Approx")
+    locate(approximate.sessions.get(), "48.1173", "-1.6778", LocationPrecision.MUNICIPALITY)
+
+    features = {
+        feature["properties"]["title"]: feature
+        for feature in geojson(client, "/programme.geojson")["features"]
+    }
+
+    assert features["Fresque du numérique"]["geometry"] == {
+        "type": "Point",
+        "coordinates": [-1.677793, 48.117266],
+    }
+    assert features["Fresque du numérique"]["properties"]["approximate"] is False
+    assert features["Approx"]["properties"]["approximate"] is True
+    assert features["Approx"]["properties"]["location_precision"] == "municipality"
+    assert features["Pas encore"]["geometry"] is None
+
+
+def test_an_event_going_online_leaves_the_map(client, located):
+    located.attendance_mode = AttendanceMode.ONLINE
+    located.save()
+
+    feature = geojson(client, "/programme.geojson")["features"][0]
+
+    assert feature["geometry"] is None
+
+
+def test_csp_allows_the_tile_server(client, located):
+    csp = client.get("/evenements/fresque/")["Content-Security-Policy"]
+    img_src = next(part for part in csp.split(";") if part.strip().startswith("img-src"))
+    assert "https://data.geopf.fr" in img_src
+    assert "https://data.geopf.fr/wmts" in client.get("/evenements/fresque/").content.decode()
+
+
+def test_labs_atlas_shows_labs_with_coordinates_on_a_map(client, current):
+    LabFactory(name="Ti Lab", slug="ti-lab", latitude=Decimal("48.11"), longitude=Decimal("-1.68"))
+    LabFactory(name="Lab sans adresse", slug="sans-adresse")
+
+    html = client.get("/labs/").content.decode()
+
+    assert json_script(html, "labs-map-points") == [
+        {
+            "lat": 48.11,
+            "lon": -1.68,
+            "title": "Ti Lab",
+            "url": "/labs/ti-lab/",
+            "detail": "Bretagne",
+        }
+    ]
+    assert 'href="#labs-count">Passer la carte</a>' in html
+    assert "Lab sans adresse" in html  # the list keeps every lab
+
+
+def test_vendored_leaflet_is_served_from_our_static_files():
+    from django.contrib.staticfiles import finders
+
+    for path in [
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet/leaflet.css",
+        "vendor/leaflet/images/marker-icon.png",
+        "vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "js/maps.js",
+    ]:
+        assert finders.find(path), path
