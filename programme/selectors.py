@@ -3,6 +3,7 @@ organisation pages, the home page's key figures. Only public events (`Event.obje
 
 import calendar
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -23,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import QueryDict
+from django.utils import timezone
 
 from events.enums import EventStatus
 from events.models import (
@@ -157,6 +159,17 @@ class ProgrammeSelection:
     def outside_only(self) -> bool:
         return bool(self.form.cleaned_data.get("hors_dates"))
 
+    def cached(self, name: str, compute):
+        """`compute()` for this selection (its criteria, whatever the page or the order), kept
+        until the public content changes or the day ends: paging through a selection, sorting
+        it or coming back to it counts its events once."""
+        data = self.filterset.data.copy()
+        for parameter in ("page", "tri"):
+            data.pop(parameter, None)
+        criteria = hashlib.sha256(data.urlencode().encode()).hexdigest()[:32]
+        day = timezone.localdate().isoformat()
+        return version_cached(f"{name}:{self.edition.pk}:{day}:{criteria}", compute)
+
 
 def programme_events(*, edition: Edition, params: QueryDict | dict | None) -> ProgrammeSelection:
     """Filter the public events of `edition` with `params` (the programme's GET parameters).
@@ -264,6 +277,10 @@ def programme_counts(*, selection: ProgrammeSelection) -> ProgrammeCounts:
     few hundred groups in Python. One pass over the events instead of four (on 10,000 events,
     each pass costs a few milliseconds, more with a text search).
     """
+    return selection.cached("programme-counts", lambda: _programme_counts(selection))
+
+
+def _programme_counts(selection: ProgrammeSelection) -> ProgrammeCounts:
     cleaned = selection.form.cleaned_data
     region, department = cleaned.get("region") or "", cleaned.get("departement") or ""
     formats = cleaned.get("format")
@@ -379,15 +396,19 @@ def programme_facets(
 ) -> ProgrammeFacets:
     """Regions and formats from `counts` (computed if not given), themes in one more query."""
     counts = counts or programme_counts(selection=selection)
-    themes = (
-        Event.themes.through.objects.filter(
-            event__in=selection.filterset.queryset_without("theme").values("pk")
+
+    def theme_counts() -> dict[int, int]:
+        return dict(
+            Event.themes.through.objects.filter(
+                event__in=selection.filterset.queryset_without("theme").values("pk")
+            )
+            .values_list("theme")
+            .annotate(n=Count("*"))
+            .order_by()
         )
-        .values_list("theme")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return ProgrammeFacets(regions=counts.regions, formats=counts.formats, themes=dict(themes))
+
+    themes = selection.cached("programme-themes", theme_counts)
+    return ProgrammeFacets(regions=counts.regions, formats=counts.formats, themes=themes)
 
 
 @dataclass(frozen=True)
