@@ -1,8 +1,9 @@
-"""Forms of the organiser space: the event form and its sessions."""
+"""Forms of the organiser space: the event form and its sessions, the import form."""
 
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
@@ -13,7 +14,7 @@ from organizers.models import Organization
 
 from .editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
 from .eligibility import session_times_message
-from .enums import ACCESSIBILITY_FEATURES
+from .enums import ACCESSIBILITY_FEATURES, ImportSource
 from .models import Event, EventSession, Format, Theme
 
 # (anchor, title, introduction, fields): the sections of the event form, in order. The
@@ -285,3 +286,95 @@ SessionFormSet = inlineformset_factory(
     max_num=30,
     validate_max=True,
 )
+
+
+class EventImportForm(DsfrBaseForm):
+    """Where an imported event comes from: a file, a URL or pasted text (one of them)."""
+
+    ICS = ImportSource.ICS
+    OPENAGENDA = ImportSource.OPENAGENDA
+    AS_SESSIONS = "sessions"
+    AS_EVENTS = "events"
+
+    source = forms.ChoiceField(
+        label="Ce que vous importez",
+        choices=[
+            (ICS, "Un calendrier iCalendar (.ics) : Google Agenda, Outlook, Apple, Thunderbird…"),
+            (OPENAGENDA, "Un événement publié sur OpenAgenda (son JSON)"),
+        ],
+        initial=ICS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez ce que vous importez."},
+    )
+    ics_mode = forms.ChoiceField(
+        label="Pour un calendrier de plusieurs événements",
+        choices=[
+            (
+                AS_SESSIONS,
+                "Un seul événement : chaque événement du calendrier en devient une séance",
+            ),
+            (AS_EVENTS, "Un brouillon par événement du calendrier"),
+        ],
+        initial=AS_SESSIONS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="Fichier",
+        help_text="Un fichier .ics, ou le fichier .json d’un événement OpenAgenda ; 2 Mo au plus.",
+        required=False,
+    )
+    url = forms.URLField(
+        label="Ou son adresse",
+        help_text=(
+            "L’adresse publique du calendrier (.ics) ou du JSON de l’événement OpenAgenda. "
+            "Format attendu : https://exemple.fr/agenda.ics"
+        ),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        error_messages={"invalid": "Saisissez une adresse web complète, commençant par https://."},
+    )
+    text = forms.CharField(
+        label="Ou collez son contenu",
+        help_text="Le JSON de l’événement OpenAgenda, ou le texte du fichier .ics.",
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {settings.IMPORT_MAX_BYTES // (1024 * 1024)} Mo : "
+                "exportez seulement les événements du Mois de l’innovation publique."
+            )
+        return upload
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data.get("text", "")
+        if len(text.encode()) > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Le texte collé dépasse {settings.IMPORT_MAX_BYTES // (1024 * 1024)} Mo."
+            )
+        return text
+
+    def clean(self) -> dict:
+        data = super().clean()
+        given = [name for name in ("file", "url", "text") if data.get(name)]
+        if not given and not self.errors:
+            raise forms.ValidationError(
+                "Choisissez un fichier, indiquez une adresse ou collez le contenu à importer."
+            )
+        if len(given) > 1:
+            raise forms.ValidationError(
+                "Indiquez une seule source : un fichier, une adresse ou un contenu collé."
+            )
+        data["ics_mode"] = data.get("ics_mode") or self.AS_SESSIONS
+        return data
+
+    def read_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        return b"".join(upload.chunks())

@@ -16,6 +16,7 @@ from .events import (
     event_update,
     event_withdraw,
 )
+from .imports import event_import
 from .memberships import (
     membership_approve,
     membership_cancel,
@@ -32,6 +33,7 @@ __all__ = [
     "event_cancel",
     "event_create",
     "event_duplicate",
+    "event_import",
     "event_preview",
     "event_resubmit",
     "event_submit",
