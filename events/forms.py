@@ -323,6 +323,10 @@ class EventImportForm(DsfrBaseForm):
         label="Fichier",
         help_text="Un fichier .ics, ou le fichier .json d’un événement OpenAgenda ; 2 Mo au plus.",
         required=False,
+        error_messages={
+            "empty": "Le fichier est vide : exportez de nouveau le calendrier ou l’événement.",
+            "invalid": "Ce fichier n’a pas pu être lu : choisissez-le de nouveau.",
+        },
     )
     url = forms.URLField(
         label="Ou son adresse",

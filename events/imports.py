@@ -49,8 +49,9 @@ from .models import Edition, Event
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
-#: The most sessions one imported event may have (recurrences and timings included).
-MAX_SESSIONS = 200
+#: The most sessions one imported event may have (recurrences and timings included): as many as
+#: the organiser's form takes (`events.forms.SessionFormSet`, max_num), so the draft stays editable.
+MAX_SESSIONS = 30
 #: The most days one VEVENT may span (one session per day).
 MAX_DAYS = 31
 

@@ -11,6 +11,7 @@ chunks up to a size limit, within an overall time limit.
 tests reach their local HTTP server; production never sets it.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
@@ -130,12 +131,14 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
             raise too_slow
         connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
         connection = connection_class(address, host, port, remaining)
+        response = None
         try:
             connection.request(
                 "GET",
                 path,
                 headers={"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "identity"},
             )
+            sock = connection.sock  # kept: a response that closes the connection unsets it
             response = connection.getresponse()
             if response.status in {301, 302, 303, 307, 308}:
                 location = response.getheader("Location")
@@ -156,7 +159,8 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise too_slow
-                connection.sock.settimeout(remaining)
+                with contextlib.suppress(OSError):  # already closed: the body is all read
+                    sock.settimeout(remaining)
                 chunk = response.read1(CHUNK)
                 if not chunk:
                     break
@@ -182,6 +186,8 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
                 "fichier et importez-le."
             ) from None
         finally:
+            if response is not None:
+                response.close()
             connection.close()
     raise FetchError("Trop de redirections : indiquez l’adresse finale du document.")
 
