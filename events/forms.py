@@ -299,7 +299,7 @@ class EventImportForm(DsfrBaseForm):
     source = forms.ChoiceField(
         label="Ce que vous importez",
         choices=[
-            (ICS, "Un calendrier iCalendar (.ics) : Google Agenda, Outlook, Apple, Thunderbird…"),
+            (ICS, "Un calendrier iCalendar (.ics) : Google Agenda, Outlook, Apple, Thunderbird…"),
             (OPENAGENDA, "Un événement publié sur OpenAgenda (son JSON)"),
         ],
         initial=ICS,
@@ -311,7 +311,7 @@ class EventImportForm(DsfrBaseForm):
         choices=[
             (
                 AS_SESSIONS,
-                "Un seul événement : chaque événement du calendrier en devient une séance",
+                "Un seul événement : chaque événement du calendrier en devient une séance",
             ),
             (AS_EVENTS, "Un brouillon par événement du calendrier"),
         ],
@@ -321,18 +321,21 @@ class EventImportForm(DsfrBaseForm):
     )
     file = forms.FileField(
         label="Fichier",
-        help_text="Un fichier .ics, ou le fichier .json d’un événement OpenAgenda ; 2 Mo au plus.",
+        help_text="Un fichier .ics, ou le fichier .json d’un événement OpenAgenda ; 2 Mo au plus.",
         required=False,
         error_messages={
-            "empty": "Le fichier est vide : exportez de nouveau le calendrier ou l’événement.",
-            "invalid": "Ce fichier n’a pas pu être lu : choisissez-le de nouveau.",
+            "empty": "Le fichier est vide : exportez de nouveau le calendrier ou l’événement.",
+            "invalid": "Ce fichier n’a pas pu être lu : choisissez-le de nouveau.",
         },
+        widget=forms.ClearableFileInput(
+            attrs={"class": "fr-upload", "accept": ".ics,.json,text/calendar,application/json"}
+        ),
     )
     url = forms.URLField(
         label="Ou son adresse",
         help_text=(
             "L’adresse publique du calendrier (.ics) ou du JSON de l’événement OpenAgenda. "
-            "Format attendu : https://exemple.fr/agenda.ics"
+            "Format attendu : https://exemple.fr/agenda.ics"
         ),
         required=False,
         max_length=2000,
@@ -352,7 +355,7 @@ class EventImportForm(DsfrBaseForm):
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"Le fichier dépasse {settings.IMPORT_MAX_BYTES // (1024 * 1024)} Mo : "
+                f"Le fichier dépasse {settings.IMPORT_MAX_BYTES // (1024 * 1024)} Mo : "
                 "exportez seulement les événements du Mois de l’innovation publique."
             )
         return upload
@@ -374,7 +377,7 @@ class EventImportForm(DsfrBaseForm):
             )
         if len(given) > 1:
             raise forms.ValidationError(
-                "Indiquez une seule source : un fichier, une adresse ou un contenu collé."
+                "Indiquez une seule source : un fichier, une adresse ou un contenu collé."
             )
         data["ics_mode"] = data.get("ics_mode") or self.AS_SESSIONS
         return data

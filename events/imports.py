@@ -253,7 +253,7 @@ def place_from_text(text: str) -> ImportedPlace:
 # --- iCalendar -----------------------------------------------------------------------------------
 
 NOT_ICALENDAR = (
-    "Ce fichier n’est pas un calendrier iCalendar (.ics) : exportez l’événement ou l’agenda "
+    "Ce fichier n’est pas un calendrier iCalendar (.ics) : exportez l’événement ou l’agenda "
     "depuis votre logiciel de calendrier (fichier .ics), puis importez ce fichier."
 )
 
@@ -299,16 +299,16 @@ def _moment(vevent, name: str, title: str):
     except Exception:  # icalendar's vBroken: an unreadable date
         raw = plain_text(_raw_value(value), one_line=True)[:40]
         raise ImportRefused(
-            f"« {title} » : « {raw} » n’est pas une date valide. Corrigez-la dans votre "
+            f"« {title} » : « {raw} » n’est pas une date valide. Corrigez-la dans votre "
             "calendrier, puis exportez-le à nouveau."
         ) from None
     if isinstance(moment, datetime.datetime):
         moment = moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment
         moment = moment.astimezone(PARIS)
     elif not isinstance(moment, datetime.date):
-        raise ImportRefused(f"« {title} » : sa date n’est pas une date valide.")
+        raise ImportRefused(f"« {title} » : sa date n’est pas une date valide.")
     if not 2000 <= moment.year <= 2100:
-        raise ImportRefused(f"« {title} » : l’année {moment.year} n’est pas vraisemblable.")
+        raise ImportRefused(f"« {title} » : l’année {moment.year} n’est pas vraisemblable.")
     return moment
 
 
@@ -335,11 +335,11 @@ def _sessions_between(start, end, title: str, notes: list[str]) -> list[Imported
         raise _too_long(title, days)
     daily_end = end_time if end_time > start_time else None
     notes.append(
-        f"« {title} » s’étend sur {days} jours : il devient une séance par jour"
+        f"« {title} » s’étend sur {days} jours : il devient une séance par jour"
         + (
-            ", chacune aux horaires du premier et du dernier jour ; vérifiez-les."
+            ", chacune aux horaires du premier et du dernier jour ; vérifiez-les."
             if daily_end
-            else " ; vérifiez leurs horaires."
+            else " ; vérifiez leurs horaires."
         )
     )
     return [
@@ -350,7 +350,7 @@ def _sessions_between(start, end, title: str, notes: list[str]) -> list[Imported
 
 def _too_long(title: str, days: int) -> ImportRefused:
     return ImportRefused(
-        f"« {title} » dure {days} jours : l’import accepte au plus {MAX_DAYS} jours par "
+        f"« {title} » dure {days} jours : l’import accepte au plus {MAX_DAYS} jours par "
         "événement du calendrier. Découpez-le en séances dans votre calendrier."
     )
 
@@ -387,7 +387,7 @@ def _occurrences(vevent, start, end, title: str) -> list[tuple]:
         rule = rule[0]
     if "COUNT" not in rule and "UNTIL" not in rule:
         raise ImportRefused(
-            f"« {title} » se répète sans fin : l’import ne peut pas en déduire les séances. "
+            f"« {title} » se répète sans fin : l’import ne peut pas en déduire les séances. "
             "Donnez une fin à la répétition dans votre calendrier (une date ou un nombre de "
             "fois), ou saisissez les séances dans le formulaire."
         )
@@ -408,12 +408,12 @@ def _occurrences(vevent, start, end, title: str) -> list[tuple]:
         starts = list(itertools.islice(expanded, MAX_SESSIONS + 1))
     except (ValueError, TypeError, KeyError, OverflowError):
         raise ImportRefused(
-            f"« {title} » : sa règle de répétition (RRULE) est illisible. Corrigez-la dans votre "
+            f"« {title} » : sa règle de répétition (RRULE) est illisible. Corrigez-la dans votre "
             "calendrier, ou saisissez les séances dans le formulaire."
         ) from None
     if len(starts) > MAX_SESSIONS:
         raise ImportRefused(
-            f"« {title} » se répète plus de {MAX_SESSIONS} fois : l’import en accepte "
+            f"« {title} » se répète plus de {MAX_SESSIONS} fois : l’import en accepte "
             f"{MAX_SESSIONS} au plus."
         )
     duration = (end - start) if end is not None and type(end) is type(start) else None
@@ -443,21 +443,21 @@ def _event_from_vevents(
     title = _title_of(main) or "Événement importé"
     imported = ImportedEvent(source=ImportSource.ICS, uid=uid, source_url=source_url, title=title)
     if not _title_of(main):
-        imported.notes.append("Le calendrier ne donnait pas de titre : donnez-en un.")
+        imported.notes.append("Le calendrier ne donnait pas de titre : donnez-en un.")
     occurrences: dict = {}
     if master is not None:
         if fold(str(master.get("STATUS", ""))) == "cancelled":
-            notes.append(f"« {title} » est annulé dans le calendrier : il n’est pas importé.")
+            notes.append(f"« {title} » est annulé dans le calendrier : il n’est pas importé.")
             return None
         start = _moment(master, "DTSTART", title)
         if start is None:
-            raise ImportRefused(f"« {title} » n’a pas de date de début (DTSTART).")
+            raise ImportRefused(f"« {title} » n’a pas de date de début (DTSTART).")
         end = _moment(master, "DTEND", title)
         if end is None and master.get("DURATION") is not None:
             try:
                 end = start + master.decoded("DURATION")
             except Exception:  # icalendar's vBroken: an unreadable duration
-                raise ImportRefused(f"« {title} » : sa durée (DURATION) est illisible.") from None
+                raise ImportRefused(f"« {title} » : sa durée (DURATION) est illisible.") from None
         for occurrence_start, occurrence_end in _occurrences(master, start, end, title):
             occurrences[_comparable(occurrence_start)] = (occurrence_start, occurrence_end)
     for override in overrides:
@@ -474,7 +474,7 @@ def _event_from_vevents(
             _sessions_between(occurrence_start, occurrence_end, title, imported.notes)
         )
     if not imported.sessions:
-        notes.append(f"« {title} » n’a plus aucune date dans le calendrier : il n’est pas importé.")
+        notes.append(f"« {title} » n’a plus aucune date dans le calendrier : il n’est pas importé.")
         return None
 
     imported.description = plain_text(main.get("DESCRIPTION"))
@@ -497,8 +497,8 @@ def _event_from_vevents(
     page = web_url(main.get("URL"))
     if page:
         imported.notes.append(
-            f"Le calendrier indiquait la page {page} : s’il s’agit du lien d’inscription, "
-            "reportez-le dans la rubrique « Inscription »."
+            f"Le calendrier indiquait la page {page} : s’il s’agit du lien d’inscription, "
+            "reportez-le dans la rubrique « Inscription »."
         )
     return imported
 
@@ -517,7 +517,7 @@ def parse_ics(data: bytes | str, *, source_url: str = "") -> ParsedCalendar:
         raise ImportRefused("Ce calendrier ne contient aucun événement (aucun VEVENT).")
     if count > settings.IMPORT_MAX_EVENTS:
         raise ImportRefused(
-            f"Ce calendrier contient {_number(count)} événements : l’import en accepte "
+            f"Ce calendrier contient {_number(count)} événements : l’import en accepte "
             f"{settings.IMPORT_MAX_EVENTS} au plus. Exportez seulement les événements du Mois "
             "de l’innovation publique."
         )
@@ -569,7 +569,7 @@ def as_sessions_of_one_event(parsed: ParsedCalendar) -> ImportedEvent:
         combined.notes.insert(
             0,
             f"Les {len(parsed.events)} événements du calendrier sont devenus les séances de "
-            f"« {first.title} », le premier : son titre, sa description et son lieu sont repris.",
+            f"« {first.title} », le premier : son titre, sa description et son lieu sont repris.",
         )
     _check_sessions(combined)
     return combined
@@ -582,7 +582,7 @@ def _check_sessions(imported: ImportedEvent) -> None:
     )
     if len(imported.sessions) > MAX_SESSIONS:
         raise ImportRefused(
-            f"« {imported.title} » aurait {_number(len(imported.sessions))} séances : l’import "
+            f"« {imported.title} » aurait {_number(len(imported.sessions))} séances : l’import "
             f"en accepte {MAX_SESSIONS} au plus par événement."
         )
 
@@ -593,7 +593,7 @@ def _number(value: int) -> str:
 
 def _too_large_message() -> str:
     return (
-        f"Le fichier dépasse {settings.IMPORT_MAX_BYTES // (1024 * 1024)} Mo : l’import accepte "
+        f"Le fichier dépasse {settings.IMPORT_MAX_BYTES // (1024 * 1024)} Mo : l’import accepte "
         "des fichiers plus petits. Exportez seulement les événements du Mois de l’innovation "
         "publique."
     )
@@ -602,7 +602,7 @@ def _too_large_message() -> str:
 # --- OpenAgenda ----------------------------------------------------------------------------------
 
 NOT_OPENAGENDA = (
-    "Ce contenu n’est pas un événement OpenAgenda : collez le JSON de l’événement tel que "
+    "Ce contenu n’est pas un événement OpenAgenda : collez le JSON de l’événement tel que "
     "l’API OpenAgenda le fournit (avec ses champs uid, title et timings)."
 )
 
@@ -634,13 +634,13 @@ def _openagenda_moment(value, title: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(str(value))
     except ValueError:
         raise ImportRefused(
-            f"« {title} » : l’horaire « {plain_text(value, one_line=True)[:40]} » n’est pas "
+            f"« {title} » : l’horaire « {plain_text(value, one_line=True)[:40]} » n’est pas "
             "une date valide."
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=PARIS)
     if not 2000 <= moment.year <= 2100:
-        raise ImportRefused(f"« {title} » : l’année {moment.year} n’est pas vraisemblable.")
+        raise ImportRefused(f"« {title} » : l’année {moment.year} n’est pas vraisemblable.")
     return moment.astimezone(PARIS)
 
 
@@ -654,7 +654,7 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
         payload = json.loads(text)
     except (ValueError, RecursionError):
         raise ImportRefused(
-            "Ce contenu n’est pas du JSON valide : collez le JSON de l’événement tel "
+            "Ce contenu n’est pas du JSON valide : collez le JSON de l’événement tel "
             "qu’OpenAgenda le fournit."
         ) from None
     if isinstance(payload, dict) and isinstance(payload.get("event"), dict):
@@ -662,7 +662,7 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
     elif isinstance(payload, dict) and isinstance(payload.get("events"), list):
         if len(payload["events"]) != 1:
             raise ImportRefused(
-                f"Ce JSON contient {_number(len(payload['events']))} événements : importez-en "
+                f"Ce JSON contient {_number(len(payload['events']))} événements : importez-en "
                 "un à la fois (l’adresse ou le JSON d’un seul événement)."
             )
         payload = payload["events"][0]
@@ -685,16 +685,16 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
         description=plain_text(_multilingual(payload.get("longDescription"))),
     )
     if not title:
-        imported.notes.append("OpenAgenda ne donnait pas de titre : donnez-en un.")
+        imported.notes.append("OpenAgenda ne donnait pas de titre : donnez-en un.")
     conditions = plain_text(_multilingual(payload.get("conditions")))
     if conditions:
         imported.description = "\n\n".join(
-            part for part in [imported.description, f"Conditions : {conditions}"] if part
+            part for part in [imported.description, f"Conditions : {conditions}"] if part
         )
 
     if len(payload["timings"]) > MAX_SESSIONS:
         raise ImportRefused(
-            f"« {imported.title} » a {_number(len(payload['timings']))} horaires : l’import en "
+            f"« {imported.title} » a {_number(len(payload['timings']))} horaires : l’import en "
             f"accepte {MAX_SESSIONS} au plus."
         )
     for timing in payload["timings"]:
@@ -704,7 +704,7 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
         end = _openagenda_moment(timing["end"], imported.title) if timing.get("end") else None
         imported.sessions.extend(_sessions_between(begin, end, imported.title, imported.notes))
     if not imported.sessions:
-        imported.notes.append("OpenAgenda ne donnait aucun horaire : ajoutez les séances.")
+        imported.notes.append("OpenAgenda ne donnait aucun horaire : ajoutez les séances.")
     _check_sessions(imported)
 
     mode = payload.get("attendanceMode")
@@ -738,7 +738,7 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
         country = plain_text(location.get("countryCode"), one_line=True).upper()
         if country and country != "FR":
             imported.notes.append(
-                f"Le lieu indiqué sur OpenAgenda est hors de France ({country}) : vérifiez-le."
+                f"Le lieu indiqué sur OpenAgenda est hors de France ({country}) : vérifiez-le."
             )
     imported.online_url = web_url(payload.get("onlineAccessLink"))
     if payload.get("onlineAccessLink") and not imported.online_url:
@@ -754,7 +754,7 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
         if kind == "phone":
             phone = plain_text(value, one_line=True)[:30]
             imported.notes.append(
-                f"OpenAgenda indiquait une inscription par téléphone ({phone}) : le programme "
+                f"OpenAgenda indiquait une inscription par téléphone ({phone}) : le programme "
                 "propose un lien ou un courriel d’inscription."
             )
 
@@ -772,8 +772,8 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
         ]
         if others:
             imported.notes.append(
-                f"OpenAgenda déclare des aménagements pour : {', '.join(others)}. Précisez "
-                "lesquels dans la rubrique « Accessibilité »."
+                f"OpenAgenda déclare des aménagements pour : {', '.join(others)}. Précisez "
+                "lesquels dans la rubrique « Accessibilité »."
             )
     status = payload.get("status")
     if isinstance(status, dict):
@@ -781,7 +781,7 @@ def parse_openagenda(data: bytes | str, *, source_url: str = "") -> ImportedEven
     if status == 5:
         imported.is_full = True
     elif status == 6:
-        imported.notes.append("OpenAgenda signale cet événement comme annulé : vérifiez-le.")
+        imported.notes.append("OpenAgenda signale cet événement comme annulé : vérifiez-le.")
     return imported
 
 
@@ -891,8 +891,8 @@ def event_from_import(
     if existing is not None and not workflow.is_draft(existing):
         outcome.event = existing
         outcome.refused = (
-            f"« {existing.title} » a déjà été importé et n’est plus un brouillon "
-            f"(« {existing.get_status_display().lower()} ») : l’import ne le modifie pas. "
+            f"« {existing.title} » a déjà été importé et n’est plus un brouillon "
+            f"(« {existing.get_status_display().lower()} ») : l’import ne le modifie pas. "
             "Modifiez-le depuis votre espace si besoin."
         )
         return outcome
@@ -936,5 +936,5 @@ def events_import(
             ]
     except IntegrityError:  # the same source event imported twice at once
         raise ImportRefused(
-            "Le même événement est en cours d’import par ailleurs : réessayez dans un instant."
+            "Le même événement est en cours d’import par ailleurs : réessayez dans un instant."
         ) from None

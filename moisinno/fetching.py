@@ -57,20 +57,20 @@ def checked_addresses(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise FetchError(f"Le nom « {host} » est introuvable : vérifiez l’adresse.") from None
+        raise FetchError(f"Le nom « {host} » est introuvable : vérifiez l’adresse.") from None
     addresses = []
     allowed = _allowed_private()
     for _family, _type, _proto, _name, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
         if not _is_public(address) and not any(address in network for network in allowed):
             raise FetchError(
-                "Cette adresse mène à un réseau privé ou réservé : seule une adresse publique "
+                "Cette adresse mène à un réseau privé ou réservé : seule une adresse publique "
                 "sur Internet peut être importée."
             )
         if str(address) not in addresses:
             addresses.append(str(address))
     if not addresses:
-        raise FetchError(f"Le nom « {host} » est introuvable : vérifiez l’adresse.")
+        raise FetchError(f"Le nom « {host} » est introuvable : vérifiez l’adresse.")
     return addresses
 
 
@@ -100,7 +100,7 @@ def _split(url: str) -> tuple[str, str, int, str]:
     if parts.scheme not in {"http", "https"}:
         raise FetchError("Seules les adresses en http:// ou https:// peuvent être importées.")
     if not parts.hostname:
-        raise FetchError("Cette adresse n’est pas complète : indiquez-la avec https://.")
+        raise FetchError("Cette adresse n’est pas complète : indiquez-la avec https://.")
     if parts.username or parts.password:
         raise FetchError("Une adresse avec identifiant et mot de passe ne peut pas être importée.")
     try:
@@ -120,7 +120,7 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
     timeout = settings.IMPORT_FETCH_TIMEOUT
     deadline = time.monotonic() + timeout
     too_slow = FetchError(
-        f"Le serveur n’a pas envoyé le document en {timeout:g} secondes : réessayez plus tard, "
+        f"Le serveur n’a pas envoyé le document en {timeout:g} secondes : réessayez plus tard, "
         "ou téléchargez le fichier et importez-le."
     )
     for _redirect in range(MAX_REDIRECTS + 1):
@@ -148,7 +148,7 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
                 continue
             if response.status != 200:
                 raise FetchError(
-                    f"Le serveur a répondu par une erreur (code {response.status}) : vérifiez "
+                    f"Le serveur a répondu par une erreur (code {response.status}) : vérifiez "
                     "l’adresse, ou téléchargez le fichier et importez-le."
                 )
             declared = response.getheader("Content-Length")
@@ -177,24 +177,24 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
             raise too_slow from None
         except ssl.SSLError:
             raise FetchError(
-                "La connexion sécurisée (https) à ce serveur a échoué : son certificat n’est "
+                "La connexion sécurisée (https) à ce serveur a échoué : son certificat n’est "
                 "pas valide."
             ) from None
         except (OSError, http.client.HTTPException):
             raise FetchError(
-                "Le serveur n’a pas pu être joint : vérifiez l’adresse, ou téléchargez le "
+                "Le serveur n’a pas pu être joint : vérifiez l’adresse, ou téléchargez le "
                 "fichier et importez-le."
             ) from None
         finally:
             if response is not None:
                 response.close()
             connection.close()
-    raise FetchError("Trop de redirections : indiquez l’adresse finale du document.")
+    raise FetchError("Trop de redirections : indiquez l’adresse finale du document.")
 
 
 def _too_large(max_bytes: int) -> FetchError:
     return FetchError(
-        f"Le document dépasse {max_bytes // (1024 * 1024)} Mo : l’import accepte des fichiers "
+        f"Le document dépasse {max_bytes // (1024 * 1024)} Mo : l’import accepte des fichiers "
         "plus petits (un calendrier d’événements pèse rarement plus de quelques centaines de "
         "Ko)."
     )

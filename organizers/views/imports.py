@@ -1,4 +1,4 @@
-"""« Importer un événement »: a calendar (.ics) or an OpenAgenda event becomes a draft.
+"""« Importer un événement »: a calendar (.ics) or an OpenAgenda event becomes a draft.
 
 The view only picks the organisation, reads the source (file, URL through the SSRF-safe
 `moisinno.fetching`, or pasted text) and calls `events.imports`; the draft's edit form then
@@ -100,8 +100,8 @@ def _done(request: HttpRequest, outcomes: list[ImportOutcome], notes: list[str])
             done.append(f"{updated} brouillon{'s' if updated > 1 else ''} mis à jour")
         messages.success(
             request,
-            f"Import terminé : {' et '.join(done)} ("
-            + ", ".join(f"« {outcome.event.title} »" for outcome in saved)
+            f"Import terminé : {' et '.join(done)} ("
+            + ", ".join(f"« {outcome.event.title} »" for outcome in saved)
             + "). Ouvrez chacun pour voir ce qui a été importé et le compléter avant de le "
             "soumettre.",
         )
@@ -131,7 +131,7 @@ def event_import(request: HttpRequest) -> HttpResponse:
             request,
             "organizers/event_choose_organization.html",
             {
-                "title": "Pour quelle organisation ?",
+                "title": "Pour quelle organisation ?",
                 "memberships": memberships,
                 "target_url": reverse("organizers:event_import"),
                 "breadcrumb_data": breadcrumb(HEADING),

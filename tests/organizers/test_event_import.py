@@ -256,7 +256,7 @@ def test_an_openagenda_event_pasted_becomes_a_complete_draft(importing, organiza
     assert event.summary.startswith("Un atelier collaboratif de trois heures")
     assert "reconstituent le parcours" in event.description
     assert "alert" not in event.description and "<script" not in event.description
-    assert "Conditions : Gratuit, sur inscription." in event.description
+    assert "Conditions\u00a0: Gratuit, sur inscription." in event.description
     assert event.attendance_mode == AttendanceMode.HYBRID
     assert (event.venue_name, event.address) == ("Hôtel de Région", "283 Avenue du Général Patton")
     assert (event.postal_code, event.city, event.department) == ("35000", "Rennes", "35")
@@ -397,7 +397,9 @@ def test_an_invalid_date_imports_nothing_not_even_the_valid_events(importing, or
     response = upload(importing, organization, content, ics_mode="events")
 
     html = response.content.decode()
-    assert "« Atelier 3 » : « 20261345T250000 » n’est pas une date valide" in html
+    assert (
+        "«\u00a0Atelier 3\u00a0»\u00a0: «\u00a020261345T250000\u00a0» n’est pas une date valide"
+    ) in html
     assert not Event.objects.exists()
 
 
