@@ -51,6 +51,13 @@ class RegistrationMode(models.TextChoices):
     EMAIL = "email", "Inscription par courriel"
 
 
+class ImportSource(models.TextChoices):
+    """Where an imported event came from (events/imports.py)."""
+
+    ICS = "ics", "Calendrier iCalendar (.ics)"
+    OPENAGENDA = "openagenda", "OpenAgenda"
+
+
 ACCESSIBILITY_FEATURES = {
     "accessible_wheelchair": "Accessible en fauteuil roulant",
     "accessible_sign_language": "Interprétation en langue des signes (LSF)",

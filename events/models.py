@@ -20,6 +20,7 @@ from .enums import (
     AttendanceMode,
     Audience,
     EventStatus,
+    ImportSource,
     LocationPrecision,
     RegistrationMode,
     ScheduleStatus,
@@ -295,6 +296,16 @@ class Event(models.Model):
         help_text="Mis en avant en page d'accueil (événements publics de l'édition courante).",
     )
 
+    # Where an imported draft came from (events/imports.py): importing the same source event
+    # again updates the draft instead of creating a duplicate.
+    import_source = models.CharField(
+        "importé depuis", max_length=16, choices=ImportSource.choices, blank=True, editable=False
+    )
+    import_uid = models.CharField(
+        "identifiant dans la source", max_length=255, blank=True, editable=False
+    )
+    import_url = models.URLField("adresse de la source", max_length=500, blank=True, editable=False)
+
     is_generated = models.BooleanField("généré (démo)", default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -377,6 +388,12 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
                 name="event_capacity_positive",
+            ),
+            # One draft per source event, organisation and edition (re-imports update it).
+            models.UniqueConstraint(
+                fields=["edition", "organization", "import_source", "import_uid"],
+                condition=~Q(import_uid=""),
+                name="event_import_origin_unique",
             ),
         ]
 

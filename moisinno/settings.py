@@ -447,6 +447,14 @@ ACCOUNT_RATE_LIMITS = {
 # submitted, per account and per organisation; DITP moderators are not limited.
 EVENT_CREATE_RATE_LIMIT = os.environ.get("EVENT_CREATE_RATE_LIMIT", "20/h/user,50/h/organization")
 EVENT_SUBMIT_RATE_LIMIT = os.environ.get("EVENT_SUBMIT_RATE_LIMIT", "20/h/user,50/h/organization")
+# Importing events (events/imports.py, moisinno/fetching.py): the largest file or fetched
+# document, the time allowed to fetch a URL, the most VEVENTs a calendar may hold.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "10"))
+IMPORT_MAX_EVENTS = 200
+# Private addresses a URL import may reach anyway: for the tests' local HTTP server only, never
+# set in production (fetching refuses private, loopback, link-local and reserved addresses).
+IMPORT_ALLOWED_PRIVATE_HOSTS: list[str] = []
 
 # Open data (programme/api/): anyone may read the API from another site, GET only, no cookies.
 # The API and every feed or export of the programme may be read from other sites' pages.

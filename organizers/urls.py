@@ -35,6 +35,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/quitter/", views.organization_leave, name="organization_leave"),
     # Events.
     path("evenements/nouveau/", views.event_create, name="event_create"),
+    path("evenements/importer/", views.event_import, name="event_import"),
     path("evenements/<int:pk>/modifier/", views.event_update, name="event_update"),
     path("evenements/<int:pk>/apercu/", views.event_preview, name="event_preview"),
     path("evenements/<int:pk>/soumettre/", views.event_submit, name="event_submit"),

@@ -19,6 +19,7 @@ from .events import (
     event_withdraw,
     session_place,
 )
+from .imports import event_import
 from .memberships import (
     membership_approve,
     membership_cancel,
@@ -43,6 +44,7 @@ __all__ = [
     "event_create",
     "event_delete",
     "event_duplicate",
+    "event_import",
     "event_preview",
     "event_resource_delete",
     "event_resource_move",

@@ -35,6 +35,7 @@ from ..enums import MembershipStatus
 from ..forms import EventCancelForm, EventResubmitForm, SessionPlaceForm, error_summary
 from ..selectors import memberships_of_user
 from .common import breadcrumb, page_title
+from .imports import pop_import_report
 from .permissions import event_member_required
 
 SESSIONS_PREFIX = "sessions"
@@ -49,7 +50,9 @@ def _without_validation(form, formset) -> None:
         row._errors = ErrorDict()
 
 
-def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpResponse:
+def _event_form(
+    request: HttpRequest, *, event: Event, creating: bool, import_report: dict | None = None
+) -> HttpResponse:
     organization = event.organization
     action = request.POST.get("action", "save")
     limited: EventRateLimited | None = None
@@ -108,6 +111,7 @@ def _event_form(request: HttpRequest, *, event: Event, creating: bool) -> HttpRe
             "heading": heading,
             "event": event,
             "creating": creating,
+            "import_report": import_report,
             "organization": organization,
             "form": form,
             "formset": formset,
@@ -174,7 +178,9 @@ def event_update(request: HttpRequest, event: Event) -> HttpResponse:
     if not workflow.is_editable(event):
         messages.error(request, workflow.status_info(event).not_editable_message)
         return redirect("organizers:event_preview", pk=event.pk)
-    return _event_form(request, event=event, creating=False)
+    # Just imported (organizers.views.imports): what came from the source, what is missing.
+    report = pop_import_report(request, event) if request.method == "GET" else None
+    return _event_form(request, event=event, creating=False, import_report=report)
 
 
 # Events: preview and status changes.

@@ -1,0 +1,188 @@
+"""« Importer un événement »: a calendar (.ics) or an OpenAgenda event becomes a draft.
+
+The view only picks the organisation, reads the source (file, URL through the SSRF-safe
+`moisinno.fetching`, or pasted text) and calls `events.imports`; the draft's edit form then
+shows what was imported and what submission still needs (`pop_import_report`).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from events.editing import EventError
+from events.eligibility import referencing_closed_message, referencing_open_for
+from events.forms import EventImportForm
+from events.imports import (
+    ImportedEvent,
+    ImportOutcome,
+    ImportRefused,
+    as_sessions_of_one_event,
+    events_import,
+    parse_ics,
+    parse_openagenda,
+)
+from events.limits import EventRateLimited
+from events.models import Event
+from events.selectors import current_edition
+from moisinno.fetching import FetchError, fetch
+
+from ..enums import MembershipStatus
+from ..forms import error_summary
+from ..selectors import memberships_of_user
+from .common import breadcrumb, page_title
+
+#: Session key: {event pk: report} shown once on the draft's edit form.
+REPORTS_KEY = "event_import_reports"
+HEADING = "Importer un événement"
+
+
+def _read(form: EventImportForm) -> tuple[list[ImportedEvent], list[str]]:
+    """The imported events and the notes about the whole source; ImportRefused, FetchError."""
+    data = form.cleaned_data
+    source_url = ""
+    if data.get("file"):
+        content = form.read_file()
+    elif data.get("url"):
+        source_url = data["url"]
+        accept = "text/calendar" if data["source"] == form.ICS else "application/json"
+        content = fetch(source_url, accept=f"{accept}, */*;q=0.5").body
+    else:
+        content = data["text"]
+    if data["source"] == form.OPENAGENDA:
+        return [parse_openagenda(content, source_url=source_url)], []
+    parsed = parse_ics(content, source_url=source_url)
+    if data["ics_mode"] == form.AS_SESSIONS:
+        return [as_sessions_of_one_event(parsed)], parsed.notes
+    return parsed.events, parsed.notes
+
+
+def _report(outcome: ImportOutcome, notes: list[str]) -> dict:
+    return {
+        "created": outcome.created,
+        "imported": outcome.imported,
+        "to_complete": outcome.to_complete,
+        "notes": [*notes, *outcome.notes],
+    }
+
+
+def pop_import_report(request: HttpRequest, event: Event) -> dict | None:
+    """The report of the import that just created or updated `event`, once."""
+    reports = request.session.get(REPORTS_KEY)
+    if not reports or str(event.pk) not in reports:
+        return None
+    report = reports.pop(str(event.pk))
+    request.session[REPORTS_KEY] = reports
+    return report
+
+
+def _done(request: HttpRequest, outcomes: list[ImportOutcome], notes: list[str]) -> HttpResponse:
+    saved = [outcome for outcome in outcomes if not outcome.refused]
+    for outcome in outcomes:
+        if outcome.refused:
+            messages.warning(request, outcome.refused)
+    reports = request.session.get(REPORTS_KEY, {})
+    for index, outcome in enumerate(saved):
+        reports[str(outcome.event.pk)] = _report(outcome, notes if index == 0 else [])
+    request.session[REPORTS_KEY] = reports
+    if len(saved) == 1:
+        return redirect("organizers:event_update", pk=saved[0].event.pk)
+    if saved:
+        created = sum(outcome.created for outcome in saved)
+        updated = len(saved) - created
+        done = []
+        if created:
+            done.append(
+                f"{created} brouillon{'s' if created > 1 else ''} créé{'s' if created > 1 else ''}"
+            )
+        if updated:
+            done.append(f"{updated} brouillon{'s' if updated > 1 else ''} mis à jour")
+        messages.success(
+            request,
+            f"Import terminé : {' et '.join(done)} ("
+            + ", ".join(f"« {outcome.event.title} »" for outcome in saved)
+            + "). Ouvrez chacun pour voir ce qui a été importé et le compléter avant de le "
+            "soumettre.",
+        )
+    return redirect("organizers:dashboard")
+
+
+@login_required
+def event_import(request: HttpRequest) -> HttpResponse:
+    memberships = [
+        m for m in memberships_of_user(user=request.user) if m.status == MembershipStatus.ACTIVE
+    ]
+    if not memberships:
+        messages.info(
+            request,
+            "Pour importer un événement, créez d’abord votre organisation ou rejoignez-la.",
+        )
+        return redirect("organizers:dashboard")
+    slug = request.GET.get("organisation")
+    if slug:
+        membership = next((m for m in memberships if m.organization.slug == slug), None)
+        if membership is None:
+            raise Http404("Organisation introuvable.")
+    elif len(memberships) == 1:
+        membership = memberships[0]
+    else:
+        return render(
+            request,
+            "organizers/event_choose_organization.html",
+            {
+                "title": "Pour quelle organisation ?",
+                "memberships": memberships,
+                "target_url": reverse("organizers:event_import"),
+                "breadcrumb_data": breadcrumb(HEADING),
+            },
+        )
+    organization = membership.organization
+    edition = current_edition()
+    if edition is None or not referencing_open_for(edition=edition, user=request.user):
+        return render(
+            request,
+            "organizers/event_referencing_closed.html",
+            {
+                "title": "Le référencement est fermé",
+                "message": referencing_closed_message(edition),
+                "breadcrumb_data": breadcrumb(HEADING),
+            },
+        )
+    form = EventImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    retry_after = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported, notes = _read(form)
+            outcomes = events_import(
+                organization=organization, edition=edition, user=request.user, imported=imported
+            )
+        except (ImportRefused, FetchError) as error:
+            form.add_error(None, str(error))
+        except EventRateLimited as error:
+            form.add_error(None, f"Rien n’a été importé. {error}")
+            status, retry_after = 429, error.retry_after
+        except EventError as error:
+            messages.error(request, str(error))
+            return redirect("organizers:dashboard")
+        else:
+            return _done(request, outcomes, notes)
+    errors = error_summary(form)
+    response = render(
+        request,
+        "organizers/event_import.html",
+        {
+            "title": page_title(HEADING, has_errors=bool(errors)),
+            "heading": HEADING,
+            "organization": organization,
+            "edition": edition,
+            "form": form,
+            "errors": errors,
+            "breadcrumb_data": breadcrumb(HEADING),
+        },
+        status=status,
+    )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
