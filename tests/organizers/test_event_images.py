@@ -508,7 +508,8 @@ def test_settings_use_the_file_system_without_s3_variables():
     config = _settings_with({})
 
     assert config["storages"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert config["img"] == ["'self'", "data:"]
+    # The site itself and the map tiles (MAP_TILES_URL), no object storage.
+    assert config["img"] == ["'self'", "data:", "https://data.geopf.fr"]
     assert config["serve"] is True
 
 
@@ -528,14 +529,19 @@ def test_settings_pick_s3_storage_and_allow_its_images_in_the_csp():
     assert options["bucket_name"] == "moisinno-media"
     assert options["endpoint_url"] == "https://s3.gra.io.cloud.ovh.net"
     assert options["querystring_auth"] is False
-    assert config["img"] == ["'self'", "data:", "https://s3.gra.io.cloud.ovh.net"]
+    assert config["img"] == [
+        "'self'",
+        "data:",
+        "https://s3.gra.io.cloud.ovh.net",
+        "https://data.geopf.fr",
+    ]
     assert config["serve"] is False
 
 
 def test_settings_s3_custom_domain_is_the_csp_source():
     config = _settings_with({"S3_BUCKET": "b", "S3_CUSTOM_DOMAIN": "medias.exemple.gouv.fr"})
 
-    assert config["img"][-1] == "https://medias.exemple.gouv.fr"
+    assert "https://medias.exemple.gouv.fr" in config["img"]
     assert config["storages"]["OPTIONS"]["custom_domain"] == "medias.exemple.gouv.fr"
 
 
