@@ -584,6 +584,10 @@ class EventSession(models.Model):
         return department_name(self.department)
 
     @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+    @property
     def public_online_url(self) -> str:
         """The link the public may see: '' while the organiser keeps it private."""
         return self.online_url if self.is_online and self.online_url_public else ""
