@@ -11,12 +11,19 @@ def change_url(event) -> str:
     return f"/admin/events/event/{event.pk}/change/"
 
 
+def with_session(data: dict, **values) -> dict:
+    """The admin's POST with the first session's (inline) fields changed: the place is the
+    session's, the event's is derived from its sessions (events.places)."""
+    prefix = next(key for key in data if key.endswith("-0-start_time")).removesuffix("start_time")
+    return {**data, **{f"{prefix}{name}": value for name, value in values.items()}}
+
+
 def test_admin_cannot_save_a_region_that_does_not_match_the_department(admin_client, edition):
     event = EventFactory(edition=edition, published=True, department="35", region="53")
     url = change_url(event)
 
     response = admin_client.post(
-        url, resubmit_data(admin_client.get(url), department="13", region="11")
+        url, with_session(resubmit_data(admin_client.get(url), region="11"), department="13")
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -32,8 +39,8 @@ def test_admin_switching_an_event_online_clears_its_place(admin_client, edition)
 
     response = admin_client.post(
         url,
-        resubmit_data(
-            admin_client.get(url),
+        with_session(
+            resubmit_data(admin_client.get(url)),
             attendance_mode=AttendanceMode.ONLINE,
             online_url="https://webinaire.example.gouv.fr/salle",
         ),
@@ -41,9 +48,13 @@ def test_admin_switching_an_event_online_clears_its_place(admin_client, edition)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     event.refresh_from_db()
+    assert event.attendance_mode == AttendanceMode.ONLINE
     assert (event.venue_name, event.address, event.city, event.department, event.region) == (
         ("", "", "", "", "")
     )
+    session = event.sessions.get()
+    assert (session.venue_name, session.city, session.department) == ("", "", "")
+    assert session.online_url == "https://webinaire.example.gouv.fr/salle"
 
 
 def test_admin_session_ending_before_it_starts_gets_the_same_message(admin_client, edition):
