@@ -3,19 +3,12 @@
 import datetime
 
 from events.enums import AttendanceMode
-from tests.admin_forms import resubmit_data
+from tests.admin_forms import resubmit_data, with_session
 from tests.factories import EventFactory
 
 
 def change_url(event) -> str:
     return f"/admin/events/event/{event.pk}/change/"
-
-
-def with_session(data: dict, **values) -> dict:
-    """The admin's POST with the first session's (inline) fields changed: the place is the
-    session's, the event's is derived from its sessions (events.places)."""
-    prefix = next(key for key in data if key.endswith("-0-start_time")).removesuffix("start_time")
-    return {**data, **{f"{prefix}{name}": value for name, value in values.items()}}
 
 
 def test_admin_cannot_save_a_region_that_does_not_match_the_department(admin_client, edition):
