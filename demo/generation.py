@@ -352,6 +352,26 @@ VERSIONS = {
 }
 
 
+def _session_place(event: Event, index: int, count: int) -> dict:
+    """Where a generated session is held: its event's place and public link; a hybrid series
+    opens with a webinar, then meets in person (a mixed event, as organisers hold them)."""
+    mode = event.attendance_mode
+    if mode == AttendanceMode.HYBRID and count > 1:
+        mode = AttendanceMode.ONLINE if index == 0 else AttendanceMode.IN_PERSON
+    in_person = mode != AttendanceMode.ONLINE
+    online = mode != AttendanceMode.IN_PERSON
+    return {
+        "attendance_mode": mode,
+        "venue_name": event.venue_name if in_person else "",
+        "address": event.address if in_person else "",
+        "postal_code": event.postal_code if in_person else "",
+        "city": event.city if in_person else "",
+        "department": event.department if in_person else "",
+        "online_url": event.online_url if online else "",
+        "online_url_public": online and bool(event.online_url),
+    }
+
+
 class _Planner:
     def __init__(
         self,
@@ -868,9 +888,15 @@ def programme_generate(
                 event.pk = ids[event.slug]
 
         sessions = [
-            EventSession(event_id=event.pk, date=date, start_time=start, end_time=end)
+            EventSession(
+                event_id=event.pk,
+                date=date,
+                start_time=start,
+                end_time=end,
+                **_session_place(event, index, len(p.sessions)),
+            )
             for event, p in zip(events, planned, strict=True)
-            for date, start, end in p.sessions
+            for index, (date, start, end) in enumerate(p.sessions)
         ]
         EventSession.objects.bulk_create(sessions, batch_size=2000)
         # On the maps without the network: around their department's centre, approximate.

@@ -27,6 +27,7 @@ from .geo import event_queue_geocoding
 from .limits import counted_creation
 from .models import Edition, Event, EventSession, ModerationLogEntry
 from .notifications import notify_ditp_edit
+from .places import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS, session_apply_invariants
 from .search import event_refresh_search
 from .services import event_refresh_dates
 
@@ -53,13 +54,6 @@ ORGANIZER_FIELDS: tuple[str, ...] = (
     "audience",
     "derogation_requested",
     "derogation_justification",
-    "attendance_mode",
-    "venue_name",
-    "address",
-    "postal_code",
-    "city",
-    "department",
-    "online_url",
     "registration_mode",
     "registration_url",
     "registration_email",
@@ -81,6 +75,16 @@ class SessionData(TypedDict, total=False):
     date: datetime.date
     start_time: datetime.time | None
     end_time: datetime.time | None
+    # Where (events.places.SESSION_PLACE_FIELDS); absent keys keep the model's defaults.
+    attendance_mode: str
+    venue_name: str
+    address: str
+    postal_code: str
+    city: str
+    department: str
+    online_url: str
+    online_url_public: bool
+    online_note: str
 
 
 class EventError(Exception):
@@ -105,7 +109,7 @@ def _display_value(event: Event, name: str) -> str:
     """A field's value as the moderator reads it in the list of changes."""
     if name == "sessions":
         sessions = event.sessions.order_by("date", "start_time")
-        return "\u00a0; ".join(session_label(session) for session in sessions)
+        return "\u00a0; ".join(_session_display(session) for session in sessions)
     if name == "image":  # the moderator sees the image (admin: its URL shown as an image)
         picture = event.own_picture
         return picture.image.rendition(400).url if picture else ""
@@ -120,6 +124,19 @@ def _display_value(event: Event, name: str) -> str:
     if isinstance(field, models.BooleanField):
         return "Oui" if value else "Non"
     return str(value)
+
+
+def _session_display(session: EventSession) -> str:
+    """ "mardi 21 novembre 2023, de 9 h à 12 h, en présentiel : Rennes…" (lists of changes)."""
+    where = [session.get_attendance_mode_display().lower()]
+    if session.is_in_person and (place := session.place_label):
+        where.append(place)
+    if session.is_online:
+        link = session.online_url or session.online_note
+        visibility = "lien public" if session.public_online_url else "lien non public"
+        where.append(f"{link} ({visibility})" if session.online_url else link)
+    details = ", ".join(part for part in where[1:] if part)
+    return f"{session_label(session)}, {where[0]}" + (f"\u00a0: {details}" if details else "")
 
 
 def _tracked_fields() -> list[tuple[str, str]]:
@@ -246,23 +263,28 @@ def apply_invariants(event: Event) -> Event:
     return event
 
 
+SESSION_FIELDS = ("date", "start_time", "end_time", *SESSION_PLACE_FIELDS)
+
+
 def _sync_sessions(event: Event, sessions: list[SessionData]) -> None:
     """Make the event's sessions match `sessions`, keeping the ids of those that stay."""
     existing = {session.pk: session for session in event.sessions.all()}
     kept = [data["id"] for data in sessions if data.get("id") in existing]
     event.sessions.exclude(pk__in=kept).delete()
     for data in sessions:
-        values = {
-            "date": data["date"],
-            "start_time": data.get("start_time"),
-            "end_time": data.get("end_time"),
-        }
-        session = existing.get(data.get("id"))
-        if session is None:
-            EventSession.objects.create(event=event, **values)
-        elif any(getattr(session, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(session, key, value)
+        session = existing.get(data.get("id")) or EventSession(event=event)
+        before = {name: getattr(session, name) for name in SESSION_FIELDS}
+        session.date = data["date"]
+        session.start_time = data.get("start_time")
+        session.end_time = data.get("end_time")
+        for name in SESSION_PLACE_FIELDS:
+            if name in data:
+                value = data[name]
+                setattr(session, name, value if value is not None else "")
+        session_apply_invariants(session)
+        if session.pk is None or any(
+            getattr(session, name) != value for name, value in before.items()
+        ):
             session.save()
 
 
@@ -358,13 +380,13 @@ def event_duplicate(*, event: Event, user: AbstractBaseUser, edition: Edition) -
         fields["derogation_justification"] = ""
     sessions: list[SessionData] = (
         [
-            {"date": s.date, "start_time": s.start_time, "end_time": s.end_time}
+            {name: getattr(s, name) for name in SESSION_FIELDS}  # type: ignore[misc]
             for s in event.sessions.all()
         ]
         if same_edition
         else []
     )
-    return event_create(
+    copy = event_create(
         organization=event.organization,
         edition=edition,
         user=user,
@@ -372,6 +394,14 @@ def event_duplicate(*, event: Event, user: AbstractBaseUser, edition: Edition) -
         m2m={name: list(getattr(event, name).all()) for name in ORGANIZER_M2M_FIELDS},
         sessions=sessions,
     )
+    if not sessions:
+        # No session to hold it: the event keeps the place, which the form offers to the
+        # first session it adds.
+        place = {name: getattr(event, name) for name in EVENT_PLACE_FIELDS}
+        Event.objects.filter(pk=copy.pk).update(**place)
+        for name, value in place.items():
+            setattr(copy, name, value)
+    return copy
 
 
 class EventNotDeletable(EventError):

@@ -74,6 +74,32 @@ def session_times_message(start, end) -> tuple[str, str] | None:
     return (error[0], _sentence(error[1])) if error else None
 
 
+# Where sessions take place ---------------------------------------------------------------
+
+
+def session_place_errors(sessions: list) -> list[str]:
+    """In person: an address, a city and a department; online: a link or a note saying how
+    registrants will get it. One message per session (« La séance du 21 novembre… »)."""
+    errors: list[str] = []
+    for session in sessions:
+        subject = f"La séance du {french_date(session.date)}"
+        if session.is_in_person:
+            if not session.address.strip() or not session.city.strip():
+                errors.append(
+                    f"{subject} se tient en présentiel : indiquez l’adresse et la ville du lieu."
+                )
+            if not session.department:
+                errors.append(
+                    f"{subject} se tient en présentiel : indiquez le département du lieu."
+                )
+        if session.is_online and not session.online_url and not session.online_note.strip():
+            errors.append(
+                f"{subject} se tient en ligne : indiquez le lien de connexion ou de diffusion, "
+                "ou précisez comment les personnes inscrites le recevront."
+            )
+    return errors
+
+
 # Submission ------------------------------------------------------------------------------
 
 
@@ -97,17 +123,8 @@ def eligibility_errors(event: Event, *, user=None) -> list[str]:
         errors.append("Rédigez la description : déroulé, intervenants, ce que l’on y apprend.")
     if event.format_id is None:
         errors.append("Choisissez le format de l’événement (atelier, conférence, webinaire…).")
-    if event.is_in_person:
-        if not event.address.strip() or not event.city.strip():
-            errors.append(
-                "Indiquez l’adresse et la ville du lieu : l’événement se tient en présentiel."
-            )
-        if not event.department:
-            errors.append("Indiquez le département du lieu : l’événement se tient en présentiel.")
-    if event.is_online and not event.online_url:
-        errors.append(
-            "Indiquez le lien de connexion ou de diffusion : l’événement se tient en ligne."
-        )
+    sessions = list(event.sessions.all())
+    errors.extend(session_place_errors(sessions))
     if event.registration_mode == RegistrationMode.LINK and not event.registration_url:
         errors.append("Indiquez le lien d’inscription, ou choisissez un autre mode d’inscription.")
     if event.registration_mode == RegistrationMode.EMAIL and not event.registration_email:
@@ -124,7 +141,6 @@ def eligibility_errors(event: Event, *, user=None) -> list[str]:
             "L’événement doit être gratuit : le Mois de l’innovation publique ne référence "
             "que des événements gratuits."
         )
-    sessions = list(event.sessions.all())
     if not sessions:
         errors.append("Ajoutez au moins une séance : sa date, et si possible ses horaires.")
     for session in sessions:

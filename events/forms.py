@@ -11,13 +11,15 @@ from dsfr.forms import DsfrBaseForm
 
 from labs.models import Lab
 from moisinno.forms import BoundedModelMultipleChoiceField
+from moisinno.geography import department_name
 from organizers.models import Organization
 
 from .editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS, SessionData
 from .eligibility import session_times_message
-from .enums import ACCESSIBILITY_FEATURES, ImportSource, ScheduleStatus
+from .enums import ACCESSIBILITY_FEATURES, AttendanceMode, ImportSource, ScheduleStatus
 from .images import StoredImage, image_of, read_upload
 from .models import Event, EventResource, EventSession, Format, Theme
+from .places import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS
 from .resources import MAX_FILE_BYTES, MAX_FILE_LABEL
 from .schedule import STATES
 
@@ -38,23 +40,10 @@ EVENT_FORM_SECTIONS = [
     ),
     (
         "dates",
-        "Dates",
-        "Une ou plusieurs séances, pendant les dates de l’édition.",
+        "Séances : dates, lieu et modalité",
+        "Une ou plusieurs séances, pendant les dates de l’édition ; chacune en présentiel, "
+        "en ligne, ou les deux (par exemple un webinaire puis un atelier sur place).",
         ["derogation_requested", "derogation_justification"],
-    ),
-    (
-        "lieu",
-        "Lieu et modalité",
-        "En présentiel, en ligne, ou les deux.",
-        [
-            "attendance_mode",
-            "venue_name",
-            "address",
-            "postal_code",
-            "city",
-            "department",
-            "online_url",
-        ],
     ),
     (
         "inscription",
@@ -97,12 +86,6 @@ EVENT_FORM_SECTIONS = [
 
 # Progressive enhancement (static/js/event-form.js): these fields only show for some modes.
 CONDITIONAL_FIELDS = {
-    "venue_name": ("attendance_mode", "in_person hybrid"),
-    "address": ("attendance_mode", "in_person hybrid"),
-    "postal_code": ("attendance_mode", "in_person hybrid"),
-    "city": ("attendance_mode", "in_person hybrid"),
-    "department": ("attendance_mode", "in_person hybrid"),
-    "online_url": ("attendance_mode", "online hybrid"),
     "registration_url": ("registration_mode", "link"),
     "registration_email": ("registration_mode", "email"),
     "derogation_justification": ("derogation_requested", "on"),
@@ -165,7 +148,6 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
         field_classes = dict.fromkeys(ORGANIZER_M2M_FIELDS, BoundedModelMultipleChoiceField)
         labels = {
             "summary": "Résumé",
-            "online_url": "Lien de connexion ou de diffusion",
             "is_free": "L’événement est gratuit",
             "capacity": "Nombre de places",
             "derogation_requested": "Je demande une dérogation aux dates de l’édition",
@@ -177,7 +159,6 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "private_contact_phone": "Téléphone du contact pour la DITP",
             "co_organizers": "Organisations co-organisatrices",
             "labs": "Laboratoires d’innovation impliqués",
-            "venue_name": "Nom du lieu",
             "image_alt": "Texte alternatif de l’image",
             "image_decorative": "Image décorative",
             "image_credit": "Crédit de l’image",
@@ -193,11 +174,6 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             ),
             "derogation_justification": (
                 "Expliquez pourquoi l’événement a lieu en dehors des dates de l’édition."
-            ),
-            "address": "Numéro et rue.",
-            "department": "Pour un événement en présentiel ou hybride.",
-            "online_url": (
-                "Pour un événement en ligne ou hybride. Format attendu : https://exemple.fr/…"
             ),
             "registration_url": "Format attendu : https://exemple.fr/inscription",
             "registration_email": "Format attendu : nom@exemple.gouv.fr",
@@ -219,11 +195,9 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "description": forms.Textarea(attrs={"rows": 8}),
             "derogation_justification": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,
-            "attendance_mode": forms.RadioSelect,
             "registration_mode": forms.RadioSelect,
             "co_organizers": forms.SelectMultiple(attrs={"size": 6}),
             "labs": forms.SelectMultiple(attrs={"size": 6}),
-            "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "registration_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "private_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
@@ -244,14 +218,11 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
         if organization is not None:
             co_organizers = co_organizers.exclude(pk=organization.pk)
         self.fields["co_organizers"].queryset = co_organizers
-        self.fields["department"].choices = [("", "Choisir un département")] + [
-            choice for choice in self.fields["department"].choices if choice[0]
-        ]
         self.fields["capacity"].validators.append(
             MinValueValidator(1, "Indiquez un nombre de places supérieur ou égal à 1.")
         )
         self.fields["capacity"].widget.attrs["min"] = 1
-        for name in ("attendance_mode", "registration_mode", "audience"):
+        for name in ("registration_mode", "audience"):
             # A model default is never "no choice": drop the empty option.
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
         for name, (controller, values) in CONDITIONAL_FIELDS.items():
@@ -354,24 +325,126 @@ class SessionTimesForm(forms.ModelForm):
         return data
 
 
+#: The session fields that apply to each attendance mode (shown and validated for it).
+IN_PERSON_FIELDS = ("venue_name", "address", "postal_code", "city", "department")
+ONLINE_FIELDS = ("online_url", "online_url_public", "online_note")
+POSTAL_CODE_FORMAT = "Indiquez un code postal à 5 chiffres, par exemple 35000."
+POSTAL_CODE_DEPARTMENT = (
+    "Le code postal {postal_code} n’est pas dans le département choisi ({department}) : "
+    "vérifiez l’un ou l’autre."
+)
+PUBLIC_LINK_MISSING = "Indiquez le lien à afficher, ou décochez « Afficher le lien publiquement »."
+
+
+def _departments_of_postal_code(postal_code: str) -> set[str]:
+    """The departments a French postal code may belong to (Corsica: 2A or 2B; overseas: 3
+    digits)."""
+    if postal_code.startswith("20"):
+        return {"2A", "2B"}
+    if postal_code.startswith(("97", "98")):
+        return {postal_code[:3]}
+    return {postal_code[:2]}
+
+
 class SessionForm(SessionTimesForm, DsfrBaseForm):
+    """A session: when, and where (its mode, then its place or its online link)."""
+
     class Meta:
         model = EventSession
-        fields = ["date", "start_time", "end_time"]
-        labels = {"start_time": "Heure de début", "end_time": "Heure de fin"}
+        fields = ["date", "start_time", "end_time", *SESSION_PLACE_FIELDS]
+        labels = {
+            "start_time": "Heure de début",
+            "end_time": "Heure de fin",
+            "attendance_mode": "Modalité de la séance",
+            "venue_name": "Nom du lieu",
+            "online_url": "Lien de connexion ou de diffusion",
+            "online_url_public": "Afficher le lien publiquement sur la page de l’événement",
+            "online_note": "Précisions sur l’accès en ligne",
+        }
         help_texts = {
             "date": "Format attendu : JJ/MM/AAAA",
             "start_time": "Facultative. Format attendu : HH:MM",
             "end_time": "Facultative. Format attendu : HH:MM",
+            "address": "Numéro et rue.",
+            "postal_code": "Format attendu : 5 chiffres",
+            "online_url": "Format attendu : https://exemple.fr/…",
+            "online_url_public": (
+                "Sinon, la page indique que le lien sera communiqué aux personnes inscrites ; "
+                "vous pourrez l’afficher plus tard."
+            ),
+            "online_note": (
+                "Facultatif si le lien est indiqué. Par exemple : « Le lien sera envoyé aux "
+                "inscrits la veille. »"
+            ),
         }
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "attendance_mode": forms.RadioSelect,
+            "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        mode = self.fields["attendance_mode"]
+        mode.choices = [choice for choice in mode.choices if choice[0]]
+        department = self.fields["department"]
+        department.choices = [("", "Choisir un département")] + [
+            choice for choice in department.choices if choice[0]
+        ]
+
+    def clean(self) -> dict:
+        """Only the fields of the chosen mode are validated: a place typed for a session
+        now online is no error (the session service drops it)."""
+        data = super().clean()
+        mode = data.get("attendance_mode") or AttendanceMode.IN_PERSON
+        dropped: tuple[str, ...] = ()
+        if mode == AttendanceMode.IN_PERSON:
+            dropped = ONLINE_FIELDS
+        elif mode == AttendanceMode.ONLINE:
+            dropped = IN_PERSON_FIELDS
+        for name in dropped:
+            self._errors.pop(name, None)
+            data[name] = False if name == "online_url_public" else ""
+        postal_code = (data.get("postal_code") or "").strip()
+        department = data.get("department")
+        if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
+            self.add_error("postal_code", POSTAL_CODE_FORMAT)
+        elif (
+            postal_code
+            and department
+            and department not in _departments_of_postal_code(postal_code)
+        ):
+            self.add_error(
+                "department",
+                POSTAL_CODE_DEPARTMENT.format(
+                    postal_code=postal_code, department=department_name(department)
+                ),
+            )
+        missing_link = data.get("online_url_public") and not data.get("online_url")
+        if missing_link and "online_url" not in self._errors:
+            self.add_error("online_url", PUBLIC_LINK_MISSING)
+        return data
 
 
 class BaseSessionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        event = self.instance
+        if kwargs.get("initial") is None and event.pk and not self.get_queryset():
+            # An event without sessions keeps its place (migrated, duplicated from a past
+            # edition): its first session starts from it, so nothing is lost.
+            place = {
+                name: getattr(event, name)
+                for name in SESSION_PLACE_FIELDS
+                if name in EVENT_PLACE_FIELDS
+            }
+            if any(value for name, value in place.items() if name != "attendance_mode"):
+                place["online_url_public"] = bool(event.online_url)
+                self.initial = [place]
+
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -386,14 +459,15 @@ class BaseSessionFormSet(forms.BaseInlineFormSet):
             if self.can_delete and self._should_delete_form(form):
                 continue
             data = form.cleaned_data
-            sessions.append(
-                {
-                    "id": form.instance.pk,
-                    "date": data["date"],
-                    "start_time": data.get("start_time"),
-                    "end_time": data.get("end_time"),
-                }
-            )
+            session: SessionData = {
+                "id": form.instance.pk,
+                "date": data["date"],
+                "start_time": data.get("start_time"),
+                "end_time": data.get("end_time"),
+            }
+            for name in SESSION_PLACE_FIELDS:
+                session[name] = data.get(name)  # type: ignore[literal-required]
+            sessions.append(session)
         return sessions
 
 

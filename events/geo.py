@@ -1,7 +1,7 @@
 """Sessions on a map: where each in-person session takes place, found by the task worker.
 
-- `session_place` is the ONE place that says which address a session is held at (today the
-  event's; the sessions will carry their own). Nothing else here reads the event's place.
+- `session_place` is the ONE place that says which address a session is held at: the
+  session's own (each session has its mode and place, events.places).
 - `event_queue_geocoding` (called by the editing services) queues a geocoding task for each
   session whose address changed since it was located; `session_geocode` (the task's work)
   asks the national address service (moisinno.geocoding), falling back on the commune's
@@ -66,14 +66,13 @@ class Location:
 
 def session_place(session: EventSession) -> Place | None:
     """Where `session` takes place, None when it has no physical place (online)."""
-    event = session.event
-    if not event.is_in_person:
+    if not session.is_in_person:
         return None
     place = Place(
-        address=event.address.strip(),
-        postal_code=event.postal_code.strip(),
-        city=event.city.strip(),
-        department=event.department,
+        address=session.address.strip(),
+        postal_code=session.postal_code.strip(),
+        city=session.city.strip(),
+        department=session.department,
     )
     return place if place.line or place.department else None
 

@@ -74,6 +74,11 @@ class ImportedSession:
     date: datetime.date
     start_time: datetime.time | None = None
     end_time: datetime.time | None = None
+    # Where this session is, when its own calendar entry says (the events of a calendar
+    # imported as the sessions of one: a webinar, then a workshop in Rennes); else the event's.
+    attendance_mode: str = ""
+    place: "ImportedPlace | None" = None
+    online_url: str = ""
 
 
 @dataclass
@@ -493,6 +498,10 @@ def _event_from_vevents(
         match = _MEETING_URL.search(imported.description)
         online = web_url(match.group(0)) if match else ""
     imported.online_url = online
+    for session in imported.sessions:  # each session remembers where its calendar entry is
+        session.attendance_mode = imported.attendance_mode
+        session.place = imported.place if imported.place else None
+        session.online_url = online
     page = web_url(main.get("URL"))
     if page:
         imported.notes.append(
@@ -803,29 +812,40 @@ def event_fields(imported: ImportedEvent) -> tuple[dict, list[SessionData], list
     if imported.description:
         fields["description"] = imported.description
         labels.append("la description")
-    mode = imported.attendance_mode
-    if not mode and imported.place and imported.online_url:
-        mode = AttendanceMode.HYBRID
-    elif not mode and imported.online_url:
-        mode = AttendanceMode.ONLINE
-    elif not mode and imported.place:
-        mode = AttendanceMode.IN_PERSON
-    if mode:
-        fields["attendance_mode"] = mode
-        labels.append(f"la modalité ({AttendanceMode(mode).label.lower()})")
-    if imported.place and mode != AttendanceMode.ONLINE:
-        place = imported.place
-        fields.update(
-            venue_name=place.venue_name,
-            address=place.address,
-            postal_code=place.postal_code,
-            city=place.city,
-            department=place.department,
+    sessions: list[SessionData] = []
+    modes = set()
+    for session in imported.sessions:
+        mode, place, online_url = _session_where(imported, session)
+        data: SessionData = {
+            "date": session.date,
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+        }
+        if mode:
+            data["attendance_mode"] = mode
+            modes.add(mode)
+        if place and mode != AttendanceMode.ONLINE:
+            data.update(
+                venue_name=place.venue_name,
+                address=place.address,
+                postal_code=place.postal_code,
+                city=place.city,
+                department=place.department,
+            )
+        if online_url and mode != AttendanceMode.IN_PERSON:
+            # Kept private: the organiser chooses to show it (« Afficher le lien publiquement »).
+            data["online_url"] = online_url
+        sessions.append(data)
+    if modes:
+        labels.append(
+            "la modalité de chaque séance ("
+            + ", ".join(AttendanceMode(mode).label.lower() for mode in sorted(modes))
+            + ")"
         )
+    if any(data.get("city") or data.get("address") for data in sessions):
         labels.append("le lieu")
-    if imported.online_url and mode != AttendanceMode.IN_PERSON:
-        fields["online_url"] = imported.online_url
-        labels.append("le lien de connexion")
+    if any(data.get("online_url") for data in sessions):
+        labels.append("le lien de connexion (privé tant que vous ne l’affichez pas)")
     if imported.registration_url:
         fields.update(
             registration_mode=RegistrationMode.LINK, registration_url=imported.registration_url
@@ -840,10 +860,6 @@ def event_fields(imported: ImportedEvent) -> tuple[dict, list[SessionData], list
     if imported.accessibility:
         fields.update(imported.accessibility)
         labels.append("l’accessibilité")
-    sessions: list[SessionData] = [
-        {"date": s.date, "start_time": s.start_time, "end_time": s.end_time}
-        for s in imported.sessions
-    ]
     if sessions:
         count = len(sessions)
         labels.append(
@@ -851,6 +867,24 @@ def event_fields(imported: ImportedEvent) -> tuple[dict, list[SessionData], list
             + (f" → {french_date(sessions[-1]['date'])})" if count > 1 else ")")
         )
     return fields, sessions, labels
+
+
+def _session_where(
+    imported: ImportedEvent, session: ImportedSession
+) -> tuple[str, ImportedPlace | None, str]:
+    """(mode, place, online link) of an imported session: its own calendar entry's, else the
+    event's; the mode deduced from the place and the link when the source does not say."""
+    own = bool(session.attendance_mode or session.place or session.online_url)
+    mode = session.attendance_mode if own else imported.attendance_mode
+    place = session.place if own else (imported.place or None)
+    online_url = session.online_url if own else imported.online_url
+    if not mode and place and online_url:
+        mode = AttendanceMode.HYBRID
+    elif not mode and online_url:
+        mode = AttendanceMode.ONLINE
+    elif not mode and place:
+        mode = AttendanceMode.IN_PERSON
+    return mode, place, online_url
 
 
 # --- Saving --------------------------------------------------------------------------------------

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, department_name, region_name
+from moisinno.geography import (
+    DEPARTMENT_CHOICES,
+    REGION_CHOICES,
+    department_name,
+    region_name,
+    region_of_department,
+)
 
 from . import workflow
 from .enums import (
@@ -658,12 +664,30 @@ class EventNote(models.Model):
 
 
 class EventSession(models.Model):
-    """One dated occurrence of an event, in Paris local time; times may be unknown yet."""
+    """One dated occurrence of an event, in Paris local time; times may be unknown yet.
+
+    Each session has its own attendance mode and place or online link (a webinar on one day,
+    a workshop in Rennes another); the event's mode and place are derived from its sessions
+    (`events.services.event_refresh_dates`)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField("date")
     start_time = models.TimeField("heure de début", null=True, blank=True)
     end_time = models.TimeField("heure de fin", null=True, blank=True)
+    attendance_mode = models.CharField(
+        "modalité", max_length=16, choices=AttendanceMode.choices, default=AttendanceMode.IN_PERSON
+    )
+    venue_name = models.CharField("lieu", max_length=200, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=120, blank=True)
+    department = models.CharField(
+        "département", max_length=3, choices=DEPARTMENT_CHOICES, blank=True
+    )
+    online_url = models.URLField("lien de connexion ou de diffusion", blank=True)
+    # A link stays private (the page says it will be sent) until the organiser shows it.
+    online_url_public = models.BooleanField("lien affiché publiquement", default=False)
+    online_note = models.CharField("précisions sur l'accès en ligne", max_length=300, blank=True)
 
     # Its place on the map (events.geo): geocoded by the task worker from `geocoded_address`,
     # then confirmed or moved by the organiser (precision « manual »).
@@ -699,10 +723,51 @@ class EventSession(models.Model):
                 condition=Q(longitude__isnull=True) | Q(longitude__range=(-180, 180)),
                 name="session_longitude_range",
             ),
+            models.CheckConstraint(
+                condition=Q(attendance_mode__in=AttendanceMode.values), name="session_mode_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_online(self) -> bool:
+        return self.attendance_mode in {AttendanceMode.ONLINE, AttendanceMode.HYBRID}
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.attendance_mode in {AttendanceMode.IN_PERSON, AttendanceMode.HYBRID}
+
+    @property
+    def region(self) -> str:
+        return region_of_department(self.department)
+
+    @property
+    def department_name(self) -> str:
+        return department_name(self.department)
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+    @property
+    def public_online_url(self) -> str:
+        """The link the public may see: '' while the organiser keeps it private."""
+        return self.online_url if self.is_online and self.online_url_public else ""
+
+    @property
+    def postal_address(self) -> str:
+        """ "12 rue de la Paix, 35000 Rennes": the session's place on one line, '' online."""
+        if not self.is_in_person:
+            return ""
+        locality = " ".join(part for part in [self.postal_code, self.city] if part)
+        return ", ".join(part for part in [self.address, locality] if part)
+
+    @property
+    def place_label(self) -> str:
+        """ "Maison de l'innovation, 12 rue de la Paix, 35000 Rennes": venue and address."""
+        return ", ".join(part for part in [self.venue_name, self.postal_address] if part)
 
     @property
     def is_located(self) -> bool:

@@ -10,7 +10,6 @@ import logging
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from moisinno.formatting import french_date, french_time
@@ -21,8 +20,9 @@ from . import workflow
 from .eligibility import eligibility_errors
 from .enums import Actor, EventStatus
 from .limits import counted_submission
-from .models import Edition, Event, ModerationLogEntry
+from .models import Edition, Event, EventSession, ModerationLogEntry
 from .notifications import notify_event_transition
+from .places import derived_place
 from .search import event_refresh_search
 
 logger = logging.getLogger(__name__)
@@ -215,10 +215,17 @@ def event_cancel(
 
 
 def event_refresh_dates(*, event: Event) -> Event:
-    """Copy the first and last session dates onto the event (used for ordering and filters)."""
-    bounds = event.sessions.aggregate(first=Min("date"), last=Max("date"))
-    event.starts_on, event.ends_on = bounds["first"], bounds["last"]
-    Event.objects.filter(pk=event.pk).update(starts_on=event.starts_on, ends_on=event.ends_on)
+    """Copy what the event derives from its sessions onto it (ordering, filters, cards): the
+    first and last session dates, and its mode and place (`events.places.derived_place`)."""
+    sessions = list(EventSession.objects.filter(event=event).order_by("date", "start_time", "pk"))
+    values = {
+        "starts_on": sessions[0].date if sessions else None,
+        "ends_on": max(s.date for s in sessions) if sessions else None,
+        **(derived_place(sessions) or {}),
+    }
+    for name, value in values.items():
+        setattr(event, name, value)
+    Event.objects.filter(pk=event.pk).update(**values)
     if event.is_public:
         public_content_changed()
     return event

@@ -18,11 +18,25 @@ from .starred import starred_ids
 HEADINGS = {"h2", "h3", "h4"}
 
 
+def _city(city: str, department_name: str) -> str:
+    if city and department_name and department_name != city:
+        return f"{city} ({department_name})"
+    return city
+
+
 def event_place(event) -> str:
-    """ "Rennes (Ille-et-Vilaine)", "En ligne", "Rennes et en ligne"."""
-    where = event.city or event.region_name
-    if event.city and event.department_name and event.department_name != event.city:
-        where = f"{event.city} ({event.department_name})"
+    """ "Rennes (Ille-et-Vilaine)", "En ligne", "Rennes et en ligne", "Rennes (…), Brest (…) et
+    en ligne": the cities of its sessions held in person (`sessions` prefetched), then the
+    event's own place when it has no session."""
+    cities = list(
+        dict.fromkeys(
+            _city(s.city, s.department_name) for s in event.sessions.all() if s.is_in_person
+        )
+    )
+    cities = [city for city in cities if city] or [
+        _city(event.city, event.department_name) or event.region_name
+    ]
+    where = ", ".join(city for city in cities if city)
     if not event.is_in_person or not where:
         return "En ligne" if event.is_online else where
     return f"{where} et en ligne" if event.is_online else where

@@ -88,11 +88,13 @@ def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def event_location(event: Event) -> str:
-    place = ", ".join(part for part in [event.venue_name, event.postal_address] if part)
-    if event.is_online:
-        online = f"En ligne\u00a0: {event.online_url}" if event.online_url else "En ligne"
-        return f"{place} — {online}" if place and event.is_in_person else online
+def session_location(session: EventSession) -> str:
+    """The session's place, its public link, or « En ligne » while the link is private."""
+    place = session.place_label
+    if session.is_online:
+        link = session.public_online_url
+        online = f"En ligne\u00a0: {link}" if link else "En ligne"
+        return f"{place} — {online}" if place and session.is_in_person else online
     return place
 
 
@@ -124,7 +126,7 @@ def _session_lines(
     lines.append(f"SUMMARY:{escape_text(summary)}")
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
-    if location := event_location(event):
+    if location := session_location(session):
         lines.append(f"LOCATION:{escape_text(location)}")
     if event.format:
         lines.append(f"CATEGORIES:{escape_text(event.format.name)}")

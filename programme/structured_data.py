@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from events.enums import AttendanceMode
 from events.models import Event, EventSession
+from moisinno.geography import region_name
 
 SCHEMA = "https://schema.org/"
 ATTENDANCE_MODES = {
@@ -35,20 +36,47 @@ def _moment(day: datetime.date, time: datetime.time | None) -> str:
     return local_moment(day, time) or day.isoformat()
 
 
-def _place(event: Event) -> dict:
+def _place(where: Event | EventSession) -> dict:
+    """A schema.org Place of an event or of one of its sessions."""
+    region = region_name(where.department) if where.department else ""
     address = {
         "@type": "PostalAddress",
-        "streetAddress": event.address,
-        "postalCode": event.postal_code,
-        "addressLocality": event.city,
-        "addressRegion": event.region_name,
+        "streetAddress": where.address,
+        "postalCode": where.postal_code,
+        "addressLocality": where.city,
+        "addressRegion": region,
         "addressCountry": "FR",
     }
     return {
         "@type": "Place",
-        "name": event.venue_name or event.city or event.region_name,
+        "name": where.venue_name or where.city or region,
         "address": {key: value for key, value in address.items() if value},
     }
+
+
+def _locations(where: Event | EventSession, url: str, link: str) -> dict | list[dict]:
+    """Place and / or VirtualLocation (its public link, else the event page)."""
+    locations = []
+    if where.is_in_person:
+        locations.append(_place(where))
+    if where.is_online:
+        locations.append({"@type": "VirtualLocation", "url": link or url})
+    return locations[0] if len(locations) == 1 else locations
+
+
+def _sub_event(event: Event, session: EventSession, url: str) -> dict:
+    """One session as a schema.org subEvent: its dates, mode and place or public link."""
+    data = {
+        "@type": "Event",
+        "name": event.title,
+        "url": url,
+        "startDate": _moment(session.date, session.start_time),
+        "eventAttendanceMode": SCHEMA + ATTENDANCE_MODES[session.attendance_mode],
+        "location": _locations(session, url, session.public_online_url),
+    }
+    if session.end_time:
+        data["endDate"] = _moment(session.date, session.end_time)
+    return data
 
 
 def _organization(organization) -> dict:
@@ -85,12 +113,10 @@ def event_structured_data(*, event: Event) -> dict:
         first, last = sessions[0], sessions[-1]
         data["startDate"] = _moment(first.date, first.start_time)
         data["endDate"] = _moment(last.date, last.end_time or last.start_time)
-    locations = []
-    if event.is_in_person:
-        locations.append(_place(event))
-    if event.is_online:
-        locations.append({"@type": "VirtualLocation", "url": event.online_url or url})
-    data["location"] = locations[0] if len(locations) == 1 else locations
+    data["location"] = _locations(event, url, event.online_url)
+    # Sessions held differently (a webinar, then a workshop in Rennes): each one says where.
+    if len({(s.attendance_mode, s.place_label, s.public_online_url) for s in sessions}) > 1:
+        data["subEvent"] = [_sub_event(event, session, url) for session in sessions]
     if event.format:
         data["keywords"] = ", ".join([event.format.name, *(t.name for t in event.themes.all())])
     if event.capacity:

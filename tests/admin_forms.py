@@ -25,3 +25,10 @@ def resubmit_data(response, **changes) -> dict:
                 data[form.add_prefix(name)] = value
     data.update(changes)
     return data
+
+
+def with_session(data: dict, **values) -> dict:
+    """The admin's POST with the first session's (inline) fields changed: the place is the
+    session's, the event's is derived from its sessions (events.places)."""
+    prefix = next(key for key in data if key.endswith("-0-start_time")).removesuffix("start_time")
+    return {**data, **{f"{prefix}{name}": value for name, value in values.items()}}

@@ -100,6 +100,22 @@ class LabFactory(factory.django.DjangoModelFactory):
     region = "53"
 
 
+def session_place_of(event: Event) -> dict:
+    """The event's mode, place and (public) link, for a session held where it is."""
+    in_person = event.attendance_mode != AttendanceMode.ONLINE
+    online = event.attendance_mode != AttendanceMode.IN_PERSON
+    return {
+        "attendance_mode": event.attendance_mode,
+        "venue_name": event.venue_name if in_person else "",
+        "address": event.address if in_person else "",
+        "postal_code": event.postal_code if in_person else "",
+        "city": event.city if in_person else "",
+        "department": event.department if in_person else "",
+        "online_url": event.online_url if online else "",
+        "online_url_public": bool(event.online_url) and online,
+    }
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
@@ -145,12 +161,23 @@ class EventFactory(factory.django.DjangoModelFactory):
                 date=self.starts_on,
                 start_time=datetime.time(10),
                 end_time=datetime.time(12),
+                **session_place_of(self),
             )
 
 
 class EventSessionFactory(factory.django.DjangoModelFactory):
+    """A session held where its event is (as migration 0011 copied them), unless told."""
+
     class Meta:
         model = EventSession
 
     event = factory.SubFactory(EventFactory)
     date = factory.LazyAttribute(lambda o: o.event.starts_on)
+    attendance_mode = factory.LazyAttribute(lambda o: o.event.attendance_mode)
+    venue_name = factory.LazyAttribute(lambda o: session_place_of(o.event)["venue_name"])
+    address = factory.LazyAttribute(lambda o: session_place_of(o.event)["address"])
+    postal_code = factory.LazyAttribute(lambda o: session_place_of(o.event)["postal_code"])
+    city = factory.LazyAttribute(lambda o: session_place_of(o.event)["city"])
+    department = factory.LazyAttribute(lambda o: session_place_of(o.event)["department"])
+    online_url = factory.LazyAttribute(lambda o: session_place_of(o.event)["online_url"])
+    online_url_public = factory.LazyAttribute(lambda o: bool(o.event.online_url))

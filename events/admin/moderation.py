@@ -46,6 +46,7 @@ from ..models import (
     ModerationLogEntry,
     Theme,
 )
+from ..places import SESSION_PLACE_FIELDS, session_apply_invariants
 from ..reports import ReportError, note_add, report_close
 from ..resources import resource_remove_by_ditp
 from ..schedule import event_set_schedule_status
@@ -346,6 +347,14 @@ class SessionInlineFormSet(BaseInlineFormSet):
         "date": "Date de la séance {}",
         "start_time": "Heure de début de la séance {}",
         "end_time": "Heure de fin de la séance {}",
+        "venue_name": "Lieu de la séance {}",
+        "address": "Adresse de la séance {}",
+        "postal_code": "Code postal de la séance {}",
+        "city": "Ville de la séance {}",
+        "department": "Département de la séance {}",
+        "online_url": "Lien de connexion de la séance {}",
+        "online_url_public": "Lien de la séance {} affiché publiquement",
+        "online_note": "Précisions sur l’accès en ligne de la séance {}",
         "DELETE": "Supprimer la séance {}",
     }
 
@@ -361,6 +370,7 @@ class EventSessionInline(admin.TabularInline):
     model = EventSession
     form = SessionTimesForm
     formset = SessionInlineFormSet
+    fields = ["date", "start_time", "end_time", *SESSION_PLACE_FIELDS]
     extra = 0
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -682,6 +692,14 @@ class EventAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "image_preview",
+        # Derived from the sessions (events.places), set by event_refresh_dates.
+        "attendance_mode",
+        "venue_name",
+        "address",
+        "postal_code",
+        "city",
+        "department",
+        "online_url",
         "region",
         "status",
         "status_changed_at",
@@ -707,6 +725,10 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
     def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is EventSession:
+            # What does not apply to a session's mode is not kept (as in the organiser form).
+            for session_form in formset.forms:
+                session_apply_invariants(session_form.instance)
         if formset.model is EventResource:
             # Only removals: through the service, which logs them and tells the organisers.
             formset.new_objects, formset.changed_objects = [], []

@@ -107,6 +107,18 @@ class SessionSerializer(serializers.Serializer):
     date = serializers.DateField(read_only=True)
     start = _MomentField("start_time")
     end = _MomentField("end_time")
+    attendance_mode = serializers.CharField(
+        read_only=True, help_text="in_person, online ou hybrid : la modalité de cette séance."
+    )
+    location = LocationSerializer(
+        source="*", read_only=True, help_text="Le lieu de la séance (vide en ligne)."
+    )
+    online_url = serializers.CharField(
+        source="public_online_url",
+        read_only=True,
+        help_text="Le lien de connexion, vide tant que l’organisateur ne l’a pas rendu public.",
+    )
+    online_note = serializers.CharField(read_only=True)
 
 
 class _ResourceUrlField(serializers.Field):
@@ -297,9 +309,16 @@ class EventSerializer(serializers.Serializer):
     labs = LabRefSerializer(many=True, read_only=True)
     format = FormatSerializer(read_only=True, allow_null=True)
     themes = ThemeSerializer(many=True, read_only=True)
-    attendance_mode = serializers.CharField(read_only=True)
-    location = LocationSerializer(source="*", read_only=True)
-    online_url = serializers.CharField(read_only=True)
+    attendance_mode = serializers.CharField(
+        read_only=True,
+        help_text="Déduite des séances : hybrid si elles mêlent présentiel et en ligne.",
+    )
+    location = LocationSerializer(
+        source="*", read_only=True, help_text="Le lieu de la première séance en présentiel."
+    )
+    online_url = serializers.CharField(
+        read_only=True, help_text="Le premier lien de connexion rendu public."
+    )
     audience = serializers.CharField(read_only=True)
     registration = RegistrationSerializer(source="*", read_only=True)
     is_free = serializers.BooleanField(read_only=True)

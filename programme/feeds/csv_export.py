@@ -129,6 +129,27 @@ COLUMNS: list[tuple[str, str, str, str, dict]] = [
     ),
     ("published_at", "datetime", "Publié le", "ISO 8601.", {"format": "any"}),
     ("updated_at", "datetime", "Modifié le", "ISO 8601.", {"format": "any"}),
+    # The session's own mode and place (the columns above are the event's, derived from its
+    # sessions: kept for existing users of the file).
+    (
+        "session_attendance_mode",
+        "string",
+        "Modalité de la séance",
+        "; ".join(f"{value} : {label}" for value, label in AttendanceMode.choices),
+        {"constraints": {"required": True, "enum": _choices(AttendanceMode)}},
+    ),
+    ("session_venue", "string", "Lieu de la séance", "", {}),
+    ("session_address", "string", "Adresse de la séance", "", {}),
+    ("session_postal_code", "string", "Code postal de la séance", "", {}),
+    ("session_city", "string", "Commune de la séance", "", {}),
+    ("session_department_code", "string", "Code du département de la séance", "", {}),
+    (
+        "session_online_url",
+        "string",
+        "Lien en ligne de la séance",
+        "Vide tant que l’organisateur ne l’a pas rendu public.",
+        {},
+    ),
 ]
 
 FIELD_NAMES = [name for name, *_ in COLUMNS]
@@ -214,6 +235,13 @@ def event_rows(event: Event) -> Iterator[list[str]]:
             "date": session.date.isoformat(),
             "start": local_moment(session.date, session.start_time) or "",
             "end": local_moment(session.date, session.end_time) or "",
+            "session_attendance_mode": session.attendance_mode,
+            "session_venue": session.venue_name,
+            "session_address": session.address,
+            "session_postal_code": session.postal_code,
+            "session_city": session.city,
+            "session_department_code": session.department,
+            "session_online_url": session.public_online_url,
         }
         yield [str(row[name]) for name in FIELD_NAMES]
 

@@ -1,7 +1,8 @@
 /*
  * Event form, progressive enhancement (the form works without it):
  * - "Ajouter une séance" adds a session row in the page instead of reloading it;
- * - fields that do not apply to the chosen attendance or registration mode are hidden.
+ * - fields that do not apply to the chosen registration mode, or to a session's attendance
+ *   mode (its place, its online link), are hidden.
  */
 (function () {
   "use strict";
@@ -31,6 +32,8 @@
         .replace(/__number__/g, String(index + 1));
       rows.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
+      // The new row's place and link follow its mode, as the others do.
+      container.dispatchEvent(new Event("change", { bubbles: true }));
       var added = rows.lastElementChild;
       var first = added && added.querySelector("input:not([type=hidden])");
       if (first) {
@@ -61,10 +64,13 @@
     if (!form) {
       return;
     }
-    var dependents = form.querySelectorAll("[data-show-if]");
     function update() {
-      dependents.forEach(function (input) {
-        var group = input.closest(".fr-input-group, .fr-select-group, .fr-fieldset");
+      // Queried each time: rows added by "Ajouter une séance" have their own.
+      form.querySelectorAll("[data-show-if]").forEach(function (input) {
+        // A field hides its group; a block (a session's place or link) hides itself.
+        var group = input.matches("input, select, textarea")
+          ? input.closest(".fr-input-group, .fr-select-group, .fr-fieldset")
+          : input;
         if (!group) {
           return;
         }

@@ -143,6 +143,19 @@ def _type_date(page: Page, day: datetime.date) -> None:
     assert page.evaluate("document.activeElement.value") == day.isoformat()
 
 
+def _type_place(page, keys, index: int) -> None:
+    """Type a session's place (in person) with the keyboard."""
+    for field, text in [
+        (f"id_sessions-{index}-address", "3 avenue de la Préfecture"),
+        (f"id_sessions-{index}-city", "Rennes"),
+    ]:
+        keys.tab_to_id(field)
+        page.keyboard.type(text)
+    keys.tab_to_id(f"id_sessions-{index}-department")
+    page.keyboard.type("Ille-et-Vilaine")
+    expect(page.locator(f"#id_sessions-{index}-department")).to_have_value("35")
+
+
 def test_organiser_fills_and_submits_the_event_form_with_the_keyboard(page: Page):
     edition = open_edition()
     Format.objects.get_or_create(slug="atelier", defaults={"name": "Atelier"})
@@ -179,25 +192,21 @@ def test_organiser_fills_and_submits_the_event_form_with_the_keyboard(page: Page
     page.keyboard.type("1000")
     keys.tab_to_id("id_sessions-0-end_time")
     page.keyboard.type("1200")
+    # In person: the radio group's first choice (Tab lands on the checked radio).
+    keys.tab_to(lambda state: state["id"].startswith("id_sessions-0-attendance_mode_"))
+    for _ in range(3):  # the arrows move the choice within the group
+        if page.locator("#id_sessions-0-attendance_mode_0").is_checked():
+            break
+        page.keyboard.press("ArrowUp")
+    expect(page.locator("#id_sessions-0-attendance_mode_0")).to_be_checked()
+    _type_place(page, keys, 0)
     keys.tab_to_label("Ajouter une séance")
     page.keyboard.press("Enter")
     expect(page.locator("#id_sessions-1-date")).to_be_focused()
     _type_date(page, second_day)
     keys.tab_to_id("id_sessions-1-start_time")
     page.keyboard.type("1400")
-    # In person: the radio group's first choice (Tab lands on the checked radio).
-    keys.tab_to(lambda state: state["id"].startswith("id_attendance_mode_"))
-    for _ in range(3):  # the arrows move the choice within the group
-        if page.locator("#id_attendance_mode_0").is_checked():
-            break
-        page.keyboard.press("ArrowUp")
-    expect(page.locator("#id_attendance_mode_0")).to_be_checked()
-    for field, text in [("id_address", "3 avenue de la Préfecture"), ("id_city", "Rennes")]:
-        keys.tab_to_id(field)
-        page.keyboard.type(text)
-    keys.tab_to_id("id_department")
-    page.keyboard.type("Ille-et-Vilaine")
-    expect(page.locator("#id_department")).to_have_value("35")
+    _type_place(page, keys, 1)  # in person, the default mode
     keys.tab_to_id("id_private_contact_email")
     page.keyboard.type("contact@bretagne.gouv.fr")
     keys.tab_to_label("Enregistrer le brouillon")

@@ -69,8 +69,8 @@ def test_organizer_references_an_event_from_sign_up_to_submission(page: Page):
     page.get_by_role("link", name=re.compile("^Référencer un événement")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Référencer un événement")
     assert_no_axe_violations(page)
-    page.locator("label[for=id_attendance_mode_2]").click()  # hybrid
-    page.locator("#id_online_url").fill("pas-une-adresse")
+    page.locator('label[for="id_sessions-0-attendance_mode_2"]').click()  # hybrid
+    page.locator("#id_sessions-0-online_url").fill("pas-une-adresse")
     page.locator("#id_sessions-0-date").fill(first_day.isoformat())
     page.locator("#id_sessions-0-start_time").fill("12:00")
     page.locator("#id_sessions-0-end_time").fill("10:00")
@@ -86,11 +86,11 @@ def test_organizer_references_an_event_from_sign_up_to_submission(page: Page):
     page.locator("#id_summary").fill("Une matinée pour apprendre à écrire facile à lire.")
     page.locator("#id_description").fill("Un atelier pratique, avec des usagers.")
     page.locator("#id_format").select_option(label="Atelier")
-    page.locator("#id_online_url").fill("")  # still shown: it holds an error
-    page.locator("label[for=id_attendance_mode_0]").click()  # in person
-    page.locator("#id_address").fill("3 avenue de la Préfecture")
-    page.locator("#id_city").fill("Rennes")
-    page.locator("#id_department").select_option("35")
+    page.locator("#id_sessions-0-online_url").fill("")  # still shown: it holds an error
+    page.locator('label[for="id_sessions-0-attendance_mode_0"]').click()  # in person
+    page.locator("#id_sessions-0-address").fill("3 avenue de la Préfecture")
+    page.locator("#id_sessions-0-city").fill("Rennes")
+    page.locator("#id_sessions-0-department").select_option("35")
     page.locator("#id_private_contact_email").fill("contact@bretagne.gouv.fr")
     page.locator("#id_sessions-0-start_time").fill("10:00")
     page.locator("#id_sessions-0-end_time").fill("12:00")
@@ -98,6 +98,10 @@ def test_organizer_references_an_event_from_sign_up_to_submission(page: Page):
     expect(page.locator("#id_sessions-1-date")).to_be_focused()
     page.locator("#id_sessions-1-date").fill(second_day.isoformat())
     page.locator("#id_sessions-1-start_time").fill("14:00")
+    # Each session says where it is held (this one in Rennes too).
+    page.locator("#id_sessions-1-address").fill("3 avenue de la Préfecture")
+    page.locator("#id_sessions-1-city").fill("Rennes")
+    page.locator("#id_sessions-1-department").select_option("35")
     click(page, "Enregistrer le brouillon")
     expect(page.get_by_role("status")).to_contain_text("Brouillon enregistré")
 

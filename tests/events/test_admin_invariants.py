@@ -3,7 +3,7 @@
 import datetime
 
 from events.enums import AttendanceMode
-from tests.admin_forms import resubmit_data
+from tests.admin_forms import resubmit_data, with_session
 from tests.factories import EventFactory
 
 
@@ -16,7 +16,7 @@ def test_admin_cannot_save_a_region_that_does_not_match_the_department(admin_cli
     url = change_url(event)
 
     response = admin_client.post(
-        url, resubmit_data(admin_client.get(url), department="13", region="11")
+        url, with_session(resubmit_data(admin_client.get(url), region="11"), department="13")
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -32,8 +32,8 @@ def test_admin_switching_an_event_online_clears_its_place(admin_client, edition)
 
     response = admin_client.post(
         url,
-        resubmit_data(
-            admin_client.get(url),
+        with_session(
+            resubmit_data(admin_client.get(url)),
             attendance_mode=AttendanceMode.ONLINE,
             online_url="https://webinaire.example.gouv.fr/salle",
         ),
@@ -41,9 +41,13 @@ def test_admin_switching_an_event_online_clears_its_place(admin_client, edition)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     event.refresh_from_db()
+    assert event.attendance_mode == AttendanceMode.ONLINE
     assert (event.venue_name, event.address, event.city, event.department, event.region) == (
         ("", "", "", "", "")
     )
+    session = event.sessions.get()
+    assert (session.venue_name, session.city, session.department) == ("", "", "")
+    assert session.online_url == "https://webinaire.example.gouv.fr/salle"
 
 
 def test_admin_session_ending_before_it_starts_gets_the_same_message(admin_client, edition):

@@ -9,7 +9,7 @@ from icalendar import Calendar
 from events.enums import AttendanceMode, EventStatus
 from events.models import EventSession
 from programme.ical import MAX_LINE_OCTETS, escape_text, fold
-from tests.factories import EventFactory
+from tests.factories import EventFactory, session_place_of
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOV = datetime.date(2022, 11, 1)
@@ -107,14 +107,15 @@ def test_cancelled_event_is_cancelled_in_calendars(client, event):
 
 
 def test_online_event_location_and_date_only_calendar(client, edition):
-    EventFactory(
+    event = EventFactory(
         edition=edition,
         published=True,
         online=True,
         slug="webinaire",
         with_session=False,
         starts_on=NOV.replace(day=8),
-    ).sessions.create(date=NOV.replace(day=8))
+    )
+    event.sessions.create(date=NOV.replace(day=8), **session_place_of(event))
 
     raw = _get(client, "webinaire").content.decode()
     calendar = Calendar.from_ical(raw)

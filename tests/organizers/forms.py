@@ -1,5 +1,17 @@
 """POST data for the organiser space's forms, as a browser sends them."""
 
+SESSION_PLACE_KEYS = (
+    "attendance_mode",
+    "venue_name",
+    "address",
+    "postal_code",
+    "city",
+    "department",
+    "online_url",
+    "online_url_public",
+    "online_note",
+)
+
 
 def event_form_data(*, sessions: list[dict] | None = None, action: str = "save", **fields):
     """The event form with `fields` filled in (title only by default) and `sessions` rows.
@@ -8,11 +20,15 @@ def event_form_data(*, sessions: list[dict] | None = None, action: str = "save",
     plus "id" for an existing session and "DELETE": "on" to remove it.
     """
     sessions = sessions if sessions is not None else []
+    # The place is a session's (events.places): a place given for the event goes to each
+    # session row that has none, as an organiser would type it in every row.
+    place = {name: fields.pop(name) for name in SESSION_PLACE_KEYS if name in fields}
+    place.setdefault("attendance_mode", "in_person")
+    sessions = [{**place, **row} for row in sessions]
     initial = sum(1 for row in sessions if row.get("id"))
     data = {
         "action": action,
         "title": "Atelier de co-production",
-        "attendance_mode": "in_person",
         "audience": "public_agents",
         "registration_mode": "none",
         "is_free": "on",

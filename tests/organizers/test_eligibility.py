@@ -20,9 +20,11 @@ from events.services import EventNotEligible, event_submit
 from tests.factories import (
     EditionFactory,
     EventFactory,
+    EventSessionFactory,
     FormatFactory,
     MembershipFactory,
     UserFactory,
+    session_place_of,
 )
 
 
@@ -59,9 +61,12 @@ def test_eligible_event_has_no_errors(event, member):
         ({"summary": ""}, "Rédigez le résumé"),
         ({"description": "  "}, "Rédigez la description"),
         ({"format": None}, "Choisissez le format"),
-        ({"address": ""}, "Indiquez l’adresse et la ville du lieu"),
-        ({"department": ""}, "Indiquez le département du lieu"),
-        ({"attendance_mode": AttendanceMode.ONLINE}, "Indiquez le lien de connexion"),
+        ({"address": ""}, "se tient en présentiel\u00a0: indiquez l’adresse et la ville"),
+        ({"department": ""}, "se tient en présentiel\u00a0: indiquez le département du lieu"),
+        (
+            {"attendance_mode": AttendanceMode.ONLINE},
+            "se tient en ligne\u00a0: indiquez le lien de connexion",
+        ),
         ({"registration_mode": RegistrationMode.LINK}, "Indiquez le lien d’inscription"),
         ({"registration_mode": RegistrationMode.EMAIL}, "Indiquez le courriel d’inscription"),
         ({"private_contact_email": ""}, "que l’équipe DITP peut contacter"),
@@ -69,9 +74,12 @@ def test_eligible_event_has_no_errors(event, member):
     ],
 )
 def test_eligibility_names_each_missing_piece(event, member, changes, message):
+    # The place is the session's (events.places); everything else, the event's.
+    session = event.sessions.get()
     for field, value in changes.items():
-        setattr(event, field, value)
+        setattr(session if hasattr(session, field) else event, field, value)
     event.save()
+    session.save()
 
     errors = eligibility_errors(event, user=member)
 
@@ -89,7 +97,9 @@ def test_eligibility_requires_at_least_one_session(event, member):
 
 def test_eligibility_refuses_a_session_ending_before_it_starts(event, member):
     # The database forbids it too: check the rule on sessions as loaded (prefetched).
-    session = EventSession(event=event, date=event.starts_on, start_time=datetime.time(12))
+    session = EventSession(
+        event=event, date=event.starts_on, start_time=datetime.time(12), **session_place_of(event)
+    )
     session.end_time = datetime.time(10)
     event._prefetched_objects_cache = {"sessions": [session]}
 
@@ -103,7 +113,7 @@ def test_eligibility_refuses_sessions_outside_the_edition_without_derogation(
     event, member, open_edition
 ):
     after = open_edition.end_date + datetime.timedelta(days=2)
-    EventSession.objects.create(event=event, date=after)
+    EventSessionFactory(event=event, date=after)
 
     (error,) = eligibility_errors(event, user=member)
 
@@ -112,7 +122,7 @@ def test_eligibility_refuses_sessions_outside_the_edition_without_derogation(
 
 
 def test_eligibility_accepts_derogation_with_justification_only(event, member, open_edition):
-    EventSession.objects.create(event=event, date=open_edition.end_date + datetime.timedelta(3))
+    EventSessionFactory(event=event, date=open_edition.end_date + datetime.timedelta(3))
     event.derogation_requested = True
     event.save()
 
@@ -301,8 +311,8 @@ def test_title_similarity_ignores_case_accents_and_punctuation():
 
 def test_eligibility_uses_precise_dates_in_french(event, member, open_edition):
     first = open_edition.end_date + datetime.timedelta(days=1)
-    EventSession.objects.create(event=event, date=first)
-    EventSession.objects.create(event=event, date=first + datetime.timedelta(days=1))
+    EventSessionFactory(event=event, date=first)
+    EventSessionFactory(event=event, date=first + datetime.timedelta(days=1))
     FormatFactory()
 
     (error,) = eligibility_errors(event, user=member)

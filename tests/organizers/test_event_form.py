@@ -95,7 +95,6 @@ def test_event_form_with_errors_keeps_everything_typed(member_client, open_editi
     [
         ("title", "", "id_title", "Ce champ est obligatoire."),
         ("summary", "x" * 201, "id_summary", "au plus 200 caractères"),
-        ("online_url", "pas-une-adresse", "id_online_url", "Saisissez une URL valide."),
         (
             "registration_email",
             "pas-un-courriel",
@@ -234,13 +233,16 @@ def test_event_form_clears_fields_that_do_not_apply(member_client, open_edition)
         registration_url="https://inscription.example.gouv.fr",
         registration_email="inscription@example.gouv.fr",
         derogation_justification="Sans objet",
+        sessions=[{"date": day_in(open_edition).isoformat()}],
     )
 
     member_client.post(CREATE_URL, data)
 
     event = Event.objects.get()
     assert (event.address, event.city, event.department, event.region) == ("", "", "", "")
-    assert event.online_url == "https://webinaire.example.gouv.fr"
+    # The link is the session's, private until the organiser shows it.
+    assert event.sessions.get().online_url == "https://webinaire.example.gouv.fr"
+    assert event.online_url == ""
     assert (event.registration_url, event.registration_email) == (
         "https://inscription.example.gouv.fr",
         "",
@@ -254,8 +256,7 @@ def test_event_form_renders_sections_sessions_template_and_script(member_client,
     html = response.content.decode()
     for heading in [
         "Présentation",
-        "Dates",
-        "Lieu et modalité",
+        "Séances\u00a0: dates, lieu et modalité",
         "Inscription",
         "Accessibilité",
         "Partenaires",

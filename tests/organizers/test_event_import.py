@@ -134,14 +134,17 @@ def test_a_google_calendar_export_keeps_place_department_and_plain_text(importin
     assert atelier.import_uid == "4q0s1cq1v8l0m2hqf6ue5tg0pk@google.com"
     webinar = Event.objects.get(title="Webinaire : le design des formulaires")
     assert webinar.attendance_mode == AttendanceMode.ONLINE
-    assert webinar.online_url == "https://meet.google.com/abc-defg-hij"
+    # The link is the session's, kept private until the organiser chooses to show it.
+    session = webinar.sessions.get()
+    assert session.online_url == "https://meet.google.com/abc-defg-hij"
+    assert not session.online_url_public and webinar.online_url == ""
 
 
 def test_the_outlook_teams_link_becomes_the_online_link(importing, organization):
     upload(importing, organization, read("outlook.ics"))
 
     event = Event.objects.get()
-    assert event.online_url.startswith("https://teams.microsoft.com/l/meetup-join/")
+    assert event.sessions.get().online_url.startswith("https://teams.microsoft.com/l/meetup-join/")
 
 
 def test_the_draft_form_lists_what_was_imported_and_what_to_complete(importing, organization):
@@ -260,7 +263,11 @@ def test_an_openagenda_event_pasted_becomes_a_complete_draft(importing, organiza
     assert event.attendance_mode == AttendanceMode.HYBRID
     assert (event.venue_name, event.address) == ("Hôtel de Région", "283 Avenue du Général Patton")
     assert (event.postal_code, event.city, event.department) == ("35000", "Rennes", "35")
-    assert event.online_url.startswith("https://webinaire.numerique.gouv.fr/")
+    assert all(
+        session.online_url.startswith("https://webinaire.numerique.gouv.fr/")
+        and session.city == "Rennes"
+        for session in event.sessions.all()
+    )
     assert event.registration_mode == RegistrationMode.LINK
     assert event.registration_url.startswith("https://www.demarches-simplifiees.fr/")
     assert event.accessible_wheelchair
@@ -524,3 +531,22 @@ def test_an_openagenda_state_is_reported_not_applied_to_the_draft(importing, org
     event = Event.objects.get()
     assert event.status == "draft" and event.schedule_status == "scheduled"
     assert "comme « complet »" in response.content.decode()
+
+
+def test_the_events_of_a_calendar_keep_their_own_place_as_sessions_of_one(importing, organization):
+    """A webinar and a workshop in Rennes, imported as the sessions of one event: each session
+    keeps where its calendar entry is, and the event is hybrid."""
+    upload(importing, organization, read("google_calendar.ics"), ics_mode="sessions")
+
+    event = Event.objects.get()
+    workshop, webinar = event.sessions.order_by("date")
+    assert (workshop.attendance_mode, workshop.city, workshop.department) == (
+        AttendanceMode.IN_PERSON,
+        "Rennes",
+        "35",
+    )
+    assert workshop.online_url == ""
+    assert webinar.attendance_mode == AttendanceMode.ONLINE
+    assert (webinar.city, webinar.online_url) == ("", "https://meet.google.com/abc-defg-hij")
+    assert event.attendance_mode == AttendanceMode.HYBRID
+    assert (event.city, event.department) == ("Rennes", "35")

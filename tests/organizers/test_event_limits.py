@@ -14,7 +14,7 @@ from events.editing import event_create
 from events.enums import EventStatus
 from events.models import Event
 from events.services import event_request_changes
-from tests.factories import EventFactory, MembershipFactory, UserFactory
+from tests.factories import EventFactory, MembershipFactory, UserFactory, session_place_of
 from tests.organizers.forms import complete_event_fields, event_form_data
 
 CREATE = reverse("organizers:event_create")
@@ -149,7 +149,7 @@ def eligible(open_edition, organization, atelier):
             ends_on=day,
             **fields,
         )
-        event.sessions.create(date=day)
+        event.sessions.create(date=day, **session_place_of(event))
         return event
 
     return make

@@ -1,0 +1,99 @@
+"""Migration 0017 copies each event's mode, place and link onto its sessions, without loss."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("events", "0016_event_import_origin")]
+AFTER = [("events", "0017_session_attendance")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_copies_each_events_place_onto_its_sessions_without_loss():
+    apps = _migrate(BEFORE)
+    Edition = apps.get_model("events", "Edition")
+    Event = apps.get_model("events", "Event")
+    EventSession = apps.get_model("events", "EventSession")
+    Organization = apps.get_model("organizers", "Organization")
+    edition = Edition.objects.create(
+        year=2031,
+        number=18,
+        theme="Thème",
+        start_date=datetime.date(2031, 11, 1),
+        end_date=datetime.date(2031, 11, 30),
+        referencing_closes_on=datetime.date(2031, 10, 15),
+    )
+    organization = Organization.objects.create(name="Préfecture", slug="prefecture")
+    common = {"edition": edition, "organization": organization}
+    hybrid = Event.objects.create(
+        **common,
+        title="Hybride",
+        slug="hybride",
+        attendance_mode="hybrid",
+        venue_name="Salle des fêtes",
+        address="1 place de la Mairie",
+        postal_code="35000",
+        city="Rennes",
+        department="35",
+        region="53",
+        online_url="https://visio.example.gouv.fr/hybride",
+    )
+    for day in (16, 21):
+        EventSession.objects.create(event=hybrid, date=datetime.date(2031, 11, day))
+    online = Event.objects.create(
+        **common,
+        title="Webinaire",
+        slug="webinaire",
+        attendance_mode="online",
+        online_url="https://visio.example.gouv.fr/w",
+    )
+    EventSession.objects.create(event=online, date=datetime.date(2031, 11, 16))
+    without_session = Event.objects.create(
+        **common, title="Sans séance", slug="sans-seance", city="Brest", department="29"
+    )
+
+    apps = _migrate(AFTER)
+
+    Event = apps.get_model("events", "Event")
+    EventSession = apps.get_model("events", "EventSession")
+    sessions = list(EventSession.objects.filter(event_id=hybrid.pk).order_by("date"))
+    assert len(sessions) == 2
+    for session in sessions:
+        assert (
+            session.attendance_mode,
+            session.venue_name,
+            session.address,
+            session.postal_code,
+            session.city,
+            session.department,
+            session.online_url,
+            session.online_url_public,
+        ) == (
+            "hybrid",
+            "Salle des fêtes",
+            "1 place de la Mairie",
+            "35000",
+            "Rennes",
+            "35",
+            "https://visio.example.gouv.fr/hybride",
+            True,  # it was public before: it stays so
+        )
+    webinar = EventSession.objects.get(event_id=online.pk)
+    assert (webinar.attendance_mode, webinar.city, webinar.online_url) == (
+        "online",
+        "",
+        "https://visio.example.gouv.fr/w",
+    )
+    # Nothing is removed from the events: the one without sessions keeps its place.
+    kept = Event.objects.get(pk=without_session.pk)
+    assert (kept.city, kept.department) == ("Brest", "29")
+    assert Event.objects.get(pk=hybrid.pk).online_url == "https://visio.example.gouv.fr/hybride"
