@@ -33,6 +33,7 @@ from .. import workflow
 from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
 from ..enums import EventStatus, ScheduleStatus
 from ..forms import SessionTimesForm
+from ..geo import event_queue_geocoding
 from ..images import image_store, read_upload
 from ..models import (
     Collection,
@@ -582,6 +583,8 @@ class EventAdmin(admin.ModelAdmin):
         # dates and the search text in step with what the moderator wrote.
         event_refresh_dates(event=form.instance)
         event_refresh_search(event=form.instance)
+        # A session whose address the moderator changed is located again (task worker).
+        event_queue_geocoding(event=form.instance)
         before = getattr(form, "_ditp_before", None)
         if before is not None and is_moderator(request.user):
             entry = event_record_ditp_edit(event=form.instance, user=request.user, before=before)

@@ -382,13 +382,13 @@ def test_demo_home_shows_featured_events_and_the_parcours(client, db):
 
 def test_generate_programme_puts_in_person_sessions_on_the_map(programme):
     sessions = list(EventSession.objects.filter(event__is_generated=True).select_related("event"))
-    in_person = [s for s in sessions if s.event.is_in_person]
-    online = [s for s in sessions if not s.event.is_in_person]
+    in_person = [s for s in sessions if s.is_in_person]
+    online = [s for s in sessions if not s.is_in_person]
     assert in_person and online
     for session in in_person:
         assert session.is_located and session.is_approximate
         assert session.geocoded_address == session_address(session)  # not located again
-        latitude, longitude = department_centre(session.event.department)
+        latitude, longitude = department_centre(session.department)
         assert abs(float(session.latitude) - latitude) < 0.2
         assert abs(float(session.longitude) - longitude) < 0.2
     assert not any(s.is_located for s in online)

@@ -16,6 +16,7 @@ and commit it with the change.
 """
 
 import datetime
+import io
 import json
 import os
 import re
@@ -24,11 +25,14 @@ from dataclasses import dataclass, field
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import Page, expect
 
+from events import images
 from events.enums import EventStatus
-from events.models import Edition, Event
+from events.models import Edition, Event, EventResource
 from programme.accessibility import KIND_LABELS, SWEEP_FILE, sweep_summary
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import open_edition
@@ -109,6 +113,25 @@ def _login(page: Page, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Connexion")
 
 
+def _with_image_and_resources(event: Event) -> Event:
+    """`event` with an image (its alt text and credit) and a replay: what a past event shows."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), (0, 83, 179)).save(buffer, "JPEG")
+    upload = SimpleUploadedFile("atelier.jpg", buffer.getvalue(), content_type="image/jpeg")
+    stored = images.image_store(prepared=images.read_upload(upload))
+    event.image, event.image_width, event.image_height = stored.key, stored.width, stored.height
+    event.image_alt = "Des agents autour d’une table, des post-it sur un mur"
+    event.image_credit = "DITP"
+    event.save()
+    EventResource.objects.create(
+        event=event,
+        kind=EventResource.Kind.REPLAY,
+        title="Replay de l’atelier",
+        url="https://www.modernisation.gouv.fr/",
+    )
+    return event
+
+
 def _public_pages(sweep: Sweep) -> None:
     edition = Edition.objects.get(year=2022)
     # Enough events for the programme's pagination (20 a page).
@@ -125,6 +148,9 @@ def _public_pages(sweep: Sweep) -> None:
     cancelled.moderation_message = "La salle n’est plus disponible."
     cancelled.save()
     event = Event.objects.filter(edition=edition, status=EventStatus.PUBLISHED).first()
+    illustrated = _with_image_and_resources(
+        Event.objects.filter(edition=edition, status=EventStatus.PUBLISHED).exclude(pk=event.pk)[0]
+    )
 
     for label, url in [
         ("Accueil", "/"),
@@ -136,6 +162,7 @@ def _public_pages(sweep: Sweep) -> None:
         ("Calendrier", "/programme/calendrier/"),
         ("Événement", event.get_absolute_url()),
         ("Événement annulé", cancelled.get_absolute_url()),
+        ("Événement avec image et ressources", illustrated.get_absolute_url()),
         ("Édition passée", "/editions/2021/"),
         ("Organisation", "/organisateurs/prefecture-de-la-region-bretagne/"),
         ("Laboratoires", "/labs/"),
@@ -221,6 +248,14 @@ def _organizer_pages(sweep: Sweep) -> None:
     published = EventFactory(
         title="Portes ouvertes du lab", slug="portes-ouvertes", published=True, **common
     )
+    session = draft.sessions.get()
+    past = EventFactory(
+        title="Table ronde de 2022",
+        slug="table-ronde-2022",
+        published=True,
+        edition=Edition.objects.get(year=2022),
+        organization=organization,
+    )
     _login(page, user.email)
 
     for label, url, path in [
@@ -260,8 +295,42 @@ def _organizer_pages(sweep: Sweep) -> None:
             f"/espace-organisateur/evenements/{published.pk}/annuler/",
             "/espace-organisateur/evenements/<id>/annuler/",
         ),
+        (
+            "Changer l’état d’un événement",
+            f"/espace-organisateur/evenements/{published.pk}/etat/",
+            "/espace-organisateur/evenements/<id>/etat/",
+        ),
+        (
+            "Supprimer un brouillon",
+            f"/espace-organisateur/evenements/{draft.pk}/supprimer/",
+            "/espace-organisateur/evenements/<id>/supprimer/",
+        ),
+        (
+            "Vérifier l’emplacement d’une séance",
+            f"/espace-organisateur/evenements/{draft.pk}/seances/{session.pk}/emplacement/",
+            "/espace-organisateur/evenements/<id>/seances/<id>/emplacement/",
+        ),
+        (
+            "Ressources d’un événement passé",
+            f"/espace-organisateur/evenements/{past.pk}/ressources/",
+            "/espace-organisateur/evenements/<id>/ressources/",
+        ),
+        (
+            "Importer un événement",
+            f"/espace-organisateur/evenements/importer/?organisation={organization.slug}",
+            "/espace-organisateur/evenements/importer/",
+        ),
     ]:
         sweep.visit("organizer", label, url, path=path)
+
+    page.goto(f"/espace-organisateur/evenements/importer/?organisation={organization.slug}")
+    page.get_by_label("Ou collez son contenu").fill("Ceci n’est pas un calendrier.")
+    sweep.after_post(
+        "organizer",
+        "Importer un événement avec erreurs",
+        "/espace-organisateur/evenements/importer/",
+        lambda: page.locator("main form [type=submit]").last.click(),
+    )
 
     page.goto(f"/espace-organisateur/evenements/nouveau/?organisation={organization.slug}")
     page.locator("#id_title").fill("")
@@ -311,6 +380,7 @@ def _admin_pages(sweep: Sweep) -> None:
         for number in range(3)
     ]
     event = submitted[0]
+    published = EventFactory(edition=edition, published=True, title="Atelier publié", starts_on=day)
 
     # Staff log in on the site's login page (allauth's limits and second factor): /admin/login/
     # sends there.
@@ -335,6 +405,11 @@ def _admin_pages(sweep: Sweep) -> None:
             "Décision : demander des modifications",
             f"/admin/events/event/{event.pk}/decision/demander-des-modifications/",
             "/admin/events/event/<id>/decision/demander-des-modifications/",
+        ),
+        (
+            "Changer l’état d’un événement publié",
+            f"/admin/events/event/{published.pk}/etat/",
+            "/admin/events/event/<id>/etat/",
         ),
         ("Statistiques", "/admin/events/event/statistiques/", None),
         ("Historique de modération", "/admin/events/moderationlogentry/", None),
@@ -367,7 +442,10 @@ def _summary_line(summary: dict) -> str:
     )
 
 
-def test_every_page_template_is_swept_and_the_statement_matches(page: Page, demo):
+def test_every_page_template_is_swept_and_the_statement_matches(
+    page: Page, demo, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # the event image's files
     if not JAR.exists():
         pytest.skip("Nu HTML checker missing: run `make install`")
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -62,3 +62,26 @@ def test_admin_session_ending_before_it_starts_gets_the_same_message(admin_clien
 
     assert response.status_code == 200
     assert "L’heure de fin doit suivre l’heure de début." in response.content.decode()
+
+
+def test_admin_changing_a_session_address_queues_its_location(admin_client, edition):
+    from django_tasks_db.models import DBTaskResult
+
+    event = EventFactory(edition=edition, published=True, address="3 avenue de la Préfecture")
+    url = change_url(event)
+
+    response = admin_client.post(
+        url,
+        with_session(
+            resubmit_data(admin_client.get(url)),
+            address="20 avenue de Ségur",
+            postal_code="75007",
+            city="Paris",
+            department="75",
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    # The task worker locates it: the moderator's save never waits for the address service.
+    queued = DBTaskResult.objects.filter(task_path="events.tasks.geocode_session")
+    assert list(queued.values_list("args_kwargs__args", flat=True)) == [[event.sessions.get().pk]]

@@ -14,8 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.enums import AttendanceMode, LocationPrecision
-from events.models import EventSession
-from tests.factories import EditionFactory, EventFactory, LabFactory
+from tests.factories import EditionFactory, EventFactory, EventSessionFactory, LabFactory
 
 NOV = datetime.date(2022, 11, 1)
 
@@ -114,7 +113,7 @@ def test_event_page_query_count_does_not_grow_with_located_sessions(client, loca
     with CaptureQueriesContext(connection) as one:
         client.get("/evenements/fresque/")
     for day in range(2, 12):
-        session = EventSession.objects.create(event=located, date=NOV.replace(day=day))
+        session = EventSessionFactory(event=located, date=NOV.replace(day=day))
         locate(session, f"48.1{day:02d}", "-1.6")
     with CaptureQueriesContext(connection) as eleven:
         html = client.get("/evenements/fresque/").content.decode()
@@ -155,7 +154,8 @@ def test_geojson_feed_gives_located_sessions_as_points(client, located, current)
 
 
 def test_an_event_going_online_leaves_the_map(client, located):
-    located.attendance_mode = AttendanceMode.ONLINE
+    # Its session is now a webinar (each session has its mode, events.places).
+    located.sessions.update(attendance_mode=AttendanceMode.ONLINE)
     located.save()
 
     feature = geojson(client, "/programme.geojson")["features"][0]

@@ -39,7 +39,15 @@ def scene(transactional_db, edition):
 
 
 def save_address(event, user, **place):
-    return event_update(event=event, user=user, fields=place)
+    """The organiser saves the session's place (each session has its own, events.places)."""
+    return event_update(event=event, user=user, fields={}, sessions=[session_data(event, **place)])
+
+
+def session_data(event, **changes) -> dict:
+    session = session_of(event)
+    keys = ["id", "date", "start_time", "end_time", "attendance_mode", "venue_name", "address"]
+    keys += ["postal_code", "city", "department", "online_url", "online_url_public"]
+    return {**{key: getattr(session, key if key != "id" else "pk") for key in keys}, **changes}
 
 
 def session_of(event) -> EventSession:
@@ -171,10 +179,14 @@ def test_an_event_going_online_loses_its_points(scene, geocoder):
     event_update(
         event=event,
         user=organizer,
-        fields={
-            "attendance_mode": AttendanceMode.ONLINE,
-            "online_url": "https://webinaire.example.gouv.fr/salle",
-        },
+        fields={},
+        sessions=[
+            session_data(
+                event,
+                attendance_mode=AttendanceMode.ONLINE,
+                online_url="https://webinaire.example.gouv.fr/salle",
+            )
+        ],
     )
 
     session = session_of(event)

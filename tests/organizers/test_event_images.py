@@ -243,7 +243,12 @@ def test_a_text_file_named_jpg_is_refused_and_the_rest_is_kept(member_client, op
 def test_a_valid_upload_is_kept_when_the_form_comes_back_with_another_error(
     member_client, open_edition
 ):
-    data = event_form_data(online_url="pas-une-adresse", attendance_mode="hybrid", image_alt=ALT)
+    data = event_form_data(
+        online_url="pas-une-adresse",
+        attendance_mode="hybrid",
+        image_alt=ALT,
+        sessions=[{"date": open_edition.start_date.isoformat()}],
+    )
     data["image_file"] = upload(image_bytes())
 
     response = member_client.post(CREATE_URL, data)

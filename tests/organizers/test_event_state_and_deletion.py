@@ -38,7 +38,19 @@ def _sessions_post(event, rows):
         "sessions-MIN_NUM_FORMS": "0",
         "sessions-MAX_NUM_FORMS": "30",
     }
+    by_id = {session.pk: session for session in existing}
     for index, row in enumerate(rows):
+        if row.get("id") in by_id:  # the page shows each session's place, posted back as is
+            session = by_id[row["id"]]
+            row = {
+                "attendance_mode": session.attendance_mode,
+                "venue_name": session.venue_name,
+                "address": session.address,
+                "postal_code": session.postal_code,
+                "city": session.city,
+                "department": session.department,
+                **row,
+            }
         for key, value in row.items():
             data[f"sessions-{index}-{key}"] = value
     return data
