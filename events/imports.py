@@ -577,7 +577,8 @@ def as_sessions_of_one_event(parsed: ParsedCalendar) -> ImportedEvent:
         combined.notes.insert(
             0,
             f"Les {len(parsed.events)} événements du calendrier sont devenus les séances de "
-            f"« {first.title} », le premier : son titre, sa description et son lieu sont repris.",
+            f"« {first.title} », le premier : son titre et sa description sont repris, "
+            "chaque séance garde son lieu ou son lien.",
         )
     _check_sessions(combined)
     return combined

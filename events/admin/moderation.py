@@ -348,6 +348,7 @@ class SessionInlineFormSet(BaseInlineFormSet):
         "date": "Date de la séance {}",
         "start_time": "Heure de début de la séance {}",
         "end_time": "Heure de fin de la séance {}",
+        "attendance_mode": "Modalité de la séance {}",
         "venue_name": "Lieu de la séance {}",
         "address": "Adresse de la séance {}",
         "postal_code": "Code postal de la séance {}",

@@ -85,3 +85,17 @@ def test_admin_changing_a_session_address_queues_its_location(admin_client, edit
     # The task worker locates it: the moderator's save never waits for the address service.
     queued = DBTaskResult.objects.filter(task_path="events.tasks.geocode_session")
     assert list(queued.values_list("args_kwargs__args", flat=True)) == [[event.sessions.get().pk]]
+
+
+def test_every_cell_of_the_admin_sessions_table_is_named(admin_client, edition):
+    """A table cell is not a label: each field of a session row says what it is."""
+    import re
+
+    event = EventFactory(edition=edition, published=True)
+    html = admin_client.get(change_url(event)).content.decode()
+
+    fields = re.findall(r'<(?:input|select|textarea)[^>]*name="sessions-0-[^"]+"[^>]*>', html)
+    visible = [tag for tag in fields if 'type="hidden"' not in tag]
+    assert len(visible) >= 12
+    assert [tag for tag in visible if "aria-label=" not in tag] == []
+    assert 'aria-label="Modalité de la séance 1"' in html
