@@ -39,7 +39,7 @@ from labs.models import Lab
 from moisinno.text import fold
 from organizers.models import Organization
 
-from .models import Event, SearchWord, Theme
+from .models import Event, EventSession, SearchWord, Theme
 
 SEARCH_CONFIG = "french_unaccent"
 MAX_QUERY_LENGTH = 200
@@ -73,11 +73,14 @@ def event_search_text(
     region_name: str = "",
     format_name: str = "",
     themes: Iterable[str] = (),
+    other_places: Iterable[str] = (),
 ) -> str:
     """The recipe of `Event.search_text`: what a visitor may type to find an event.
 
     The first line is the folded title; related names come in
-    their models' default order. Used by `events_refresh_search` and the demo generator.
+    their models' default order. `other_places`: the venues and cities of sessions held
+    elsewhere than the event's own place (a workshop in Rennes, another in Brest), so a search
+    for any of them finds it. Used by `events_refresh_search` and the demo generator.
     """
     return build_search_text(
         title,
@@ -92,7 +95,20 @@ def event_search_text(
         region_name,
         format_name,
         *themes,
+        *other_places,
     )
+
+
+def sessions_other_places(event: Event, sessions: Iterable) -> list[str]:
+    """The venues and cities of `sessions` other than the event's own (derived) place, once
+    each, in session order."""
+    own = {event.venue_name, event.city, ""}
+    places: list[str] = []
+    for session in sessions:
+        for name in (session.venue_name, session.city):
+            if name not in own and name not in places:
+                places.append(name)
+    return places
 
 
 def is_postgresql() -> bool:
@@ -243,6 +259,10 @@ def events_refresh_search(*, events: QuerySet[Event] | None = None, batch_size: 
                 Prefetch("labs", queryset=Lab.objects.only("name")),
                 Prefetch("co_organizers", queryset=Organization.objects.only("name")),
                 Prefetch("themes", queryset=Theme.objects.only("name")),
+                Prefetch(
+                    "sessions",
+                    queryset=EventSession.objects.only("event_id", "venue_name", "city"),
+                ),
             )
             .only(
                 "title",
@@ -270,6 +290,7 @@ def events_refresh_search(*, events: QuerySet[Event] | None = None, batch_size: 
                 region_name=event.region_name,
                 format_name=event.format.name if event.format else "",
                 themes=[theme.name for theme in event.themes.all()],
+                other_places=sessions_other_places(event, event.sessions.all()),
             )
         Event.objects.bulk_update(rows, ["search_text"])
         search_vocabulary_add(event.search_text for event in rows)

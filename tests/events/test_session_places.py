@@ -238,3 +238,22 @@ def test_programme_filters_by_mode_and_department_from_the_sessions(client, mixe
     assert "parcours-mixte" in slugs("departement=35")
     assert "parcours-mixte" not in slugs("departement=29")
     assert "a-brest" in slugs("departement=29")
+
+
+def test_a_search_finds_an_event_by_the_city_of_any_of_its_sessions(client, edition):
+    from events.search import event_refresh_search
+    from tests.factories import EventSessionFactory
+
+    event = EventFactory(edition=edition, published=True, slug="tournee", title="Tournée FALC")
+    EventSessionFactory(
+        event=event,
+        date=event.starts_on + datetime.timedelta(days=3),
+        venue_name="Quartz",
+        city="Brest",
+        department="29",
+    )
+    event_refresh_search(event=event)
+
+    for query in ("Rennes", "Brest", "quartz"):
+        page = client.get("/programme/", {"q": query}).content.decode()
+        assert "Tournée FALC" in page, query
