@@ -17,7 +17,9 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the flush after a plain transactional test re-creates the content
+# types, which the next serialized-rollback test would then load a second time.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_copies_each_events_place_onto_its_sessions_without_loss():
     apps = _migrate(BEFORE)
     Edition = apps.get_model("events", "Edition")
