@@ -1,7 +1,9 @@
 """Server time and SQL queries of each benchmarked page, in-process (no network, no cache).
 
 Run by `bench/bench.py` with the environment of one benchmark database; prints one JSON line.
-The page cache is off (`PAGE_CACHE_ENABLED=false`): this is what a miss costs.
+The page cache is off (`PAGE_CACHE_ENABLED=false`): this is what a miss costs. Each page is
+also timed right after a change of the public content (`changed_ms`), when what is kept by
+version has to be computed again: the first misses after an edit.
 """
 
 import json
@@ -22,7 +24,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from moisinno.pagecache import public_content_changed  # noqa: E402
+
 WARM_UP = 3
+CHANGED_REPEAT = 7
 
 
 def measure(urls: dict[str, str], repeat: int) -> dict:
@@ -50,7 +55,18 @@ def measure(urls: dict[str, str], repeat: int) -> dict:
             if response.streaming:
                 b"".join(response.streaming_content)
             timings.append((time.perf_counter() - started) * 1000)
+        # A miss right after a change of the public content: what is kept by version (the
+        # menus, key figures, a selection's counts, collections' members) is computed again.
+        changed = []
+        for _ in range(CHANGED_REPEAT):
+            public_content_changed()
+            started = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            changed.append((time.perf_counter() - started) * 1000)
         results[label] = {
+            "changed_ms": round(statistics.median(changed), 1),
             "median_ms": round(statistics.median(timings), 1),
             "best_ms": round(min(timings), 1),
             "queries": len(queries),
