@@ -171,6 +171,31 @@ def version_cached(key: str, compute: Callable[[], object]) -> object:
         return compute()
 
 
+def version_cached_many(
+    keys: dict[object, str], compute: Callable[[list], dict[object, object]]
+) -> dict[object, object]:
+    """`version_cached` for many values at once (one round trip to the cache): `keys` maps
+    each item to its key; `compute(missing_items)` returns the values of those not cached."""
+    cache = _page_cache()
+    try:
+        version = _current_version(cache)
+        full = {item: f"{key}:{version}" for item, key in keys.items()}
+        found = cache.get_many(list(full.values()))
+        values = {item: found[key] for item, key in full.items() if key in found}
+        missing = [item for item in keys if item not in values]
+        if missing:
+            computed = compute(missing)
+            cache.set_many(
+                {full[item]: value for item, value in computed.items()},
+                settings.PAGE_CACHE_TIMEOUT,
+            )
+            values.update(computed)
+        return values
+    except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+        logger.warning("page cache unavailable (%d values)", len(keys), exc_info=True)
+        return compute(list(keys))
+
+
 # The middleware ------------------------------------------------------------------------------
 
 

@@ -70,8 +70,12 @@ def _badge(text: str, modifier: str = "") -> str:
 
 def event_card(event, heading: str = "h3") -> SafeString:
     """The event as a DSFR card (`sessions` and `labs` prefetched, `edition` selected for its
-    default image); `heading`: h2, h3 or h4."""
+    default image); `heading`: h2, h3 or h4. A card already rendered for the current public
+    content (`selectors.with_cards`) is used as it is."""
     tag = heading if heading in HEADINGS else "h3"
+    rendered = getattr(event, "rendered_cards", None)
+    if rendered and tag in rendered:
+        return mark_safe(rendered[tag])  # noqa: S308 - rendered by this function
     badges = []
     state = event.public_status  # « Annulé », « Reporté », « Complet »… (events/schedule.py)
     if state.badge:

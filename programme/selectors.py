@@ -39,7 +39,7 @@ from events.selectors import published_events
 from labs.enums import LabKind
 from labs.models import Lab
 from moisinno.geography import region_name
-from moisinno.pagecache import version_cached
+from moisinno.pagecache import version_cached, version_cached_many
 
 from .filters import LabFilterSet, ProgrammeFilterSet, outside_edition_q
 
@@ -131,11 +131,44 @@ CARD_FIELDS = (
 )
 
 
+#: What a card reads of its sessions: their dates and times, and where they are held.
+CARD_SESSION_FIELDS = (
+    "event_id",
+    "date",
+    "start_time",
+    "end_time",
+    "attendance_mode",
+    "city",
+    "department",
+)
+
+
 def prefetch_cards(events: list[Event]) -> list[Event]:
     """Sessions and labs of the cards, in two queries whatever the number of events."""
     prefetch_related_objects(
-        events, "sessions", Prefetch("labs", queryset=Lab.objects.only("name", "slug"))
+        events,
+        Prefetch("sessions", queryset=EventSession.objects.only(*CARD_SESSION_FIELDS)),
+        Prefetch("labs", queryset=Lab.objects.only("name", "slug")),
     )
+    return events
+
+
+def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
+    """`events` with their cards rendered (`cards.event_card`): a card depends only on its
+    event, so it is kept until the public content changes and shared by every page listing
+    it (each filter, page and order). Only the events whose card is not kept yet get their
+    sessions and labs read (`prefetch_cards`) and their card rendered."""
+    from .cards import event_card  # cards import the templatetags' helpers, not selectors
+
+    def render(missing: list[Event]) -> dict[Event, str]:
+        prefetch_cards(missing)
+        return {event: str(event_card(event, heading)) for event in missing}
+
+    rendered = version_cached_many(
+        {event: f"card:{heading}:{event.pk}" for event in events}, render
+    )
+    for event in events:
+        event.rendered_cards = {heading: rendered[event]}
     return events
 
 
@@ -372,7 +405,7 @@ def programme_listing(
         derogations_count = (
             counts.derogations if counts is not None else events.filter(outside).count()
         )
-    prefetch_cards(cards + derogations)
+    with_cards(cards + derogations)
     page_obj.object_list = cards
     return ProgrammeListing(
         page=page_obj,
@@ -482,7 +515,7 @@ def public_event(*, slug: str) -> Event | None:
             "sessions",
             "resources",
             "themes",
-            Prefetch("labs", queryset=Lab.objects.select_related("host_organization")),
+            Prefetch("labs", queryset=Lab.objects.only("name", "slug")),
             "co_organizers",
         )
         .filter(slug=slug)
@@ -492,16 +525,28 @@ def public_event(*, slug: str) -> Event | None:
 
 def event_related(*, event: Event, limit: int = 3) -> list[Event]:
     """Published events of the same edition sharing a lab or a theme, those with a lab first,
-    then those in the same region, then by date.
+    then those in the same region, then by date, with their cards' relations: kept until the
+    public content changes (`version_cached`), an event page's miss then reads none of them."""
 
-    Bounded whatever the size of the programme: the events sharing a lab (a lab has a few
-    dozen) are ranked from their keys alone; those sharing a theme (a theme has thousands) by
-    walking the edition's published events in date order (`event_region_order_idx`,
-    `event_programme_idx`) until `limit` have a link to one of the themes, instead of sorting
-    them all. Only the chosen events are then read with their cards."""
+    def compute() -> list[Event]:
+        chosen = related_event_ids(event=event, limit=limit)
+        if not chosen:
+            return []
+        position = {pk: index for index, pk in enumerate(chosen)}
+        cards = public_events(edition=event.edition).filter(pk__in=chosen).only(*CARD_FIELDS)
+        return prefetch_cards(sorted(cards, key=lambda e: position[e.pk]))
+
+    return version_cached(f"event-related:{event.pk}", compute)
+
+
+def related_event_ids(*, event: Event, limit: int = 3) -> list[int]:
+    """The keys of `event_related`, bounded whatever the size of the programme: the events
+    sharing a lab (a lab has a few dozen) are ranked from their keys alone; those sharing a
+    theme (a theme has thousands) by walking the edition's published events in date order
+    (`event_region_order_idx`, `event_programme_idx`) until `limit` have a link to one of the
+    themes, instead of sorting them all. Three small queries."""
     candidates = (
-        public_events(edition=event.edition)
-        .filter(status=EventStatus.PUBLISHED)
+        Event.objects.filter(edition=event.edition, status=EventStatus.PUBLISHED)
         .exclude(pk=event.pk)
         .order_by("starts_on", "pk")
     )
@@ -521,12 +566,7 @@ def event_related(*, event: Event, limit: int = 3) -> list[Event]:
     ).exclude(pk__in=chosen)
     for place in (Q(region=event.region) & ~Q(region=""), ~Q(region=event.region) | Q(region="")):
         chosen += sharing_a_theme.filter(place).values_list("pk", flat=True)[:limit]
-    chosen = chosen[:limit]
-    if not chosen:
-        return []
-    position = {pk: index for index, pk in enumerate(chosen)}
-    related = sorted(candidates.filter(pk__in=chosen), key=lambda e: position[e.pk])
-    return prefetch_cards(related)
+    return chosen[:limit]
 
 
 # Organisations and labs ------------------------------------------------------------------------

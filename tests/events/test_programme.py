@@ -698,3 +698,23 @@ def test_a_card_says_what_when_where_and_with_whom(client, edition):
     other = page[page.index(f"/evenements/{cancelled.slug}/") :]
     assert '<p class="fr-badge fr-badge--error fr-badge--sm">Annulé</p>' in other[:2000]
     assert ">En ligne</p>" in other[:2000]
+
+
+def test_a_card_is_rendered_once_per_public_content_and_an_edit_shows_at_once(
+    client, edition, settings
+):
+    """Cards are kept until the public content changes and shared by every selection: another
+    filter lists the same event without reading its sessions again; an edit is on the very
+    next page."""
+    settings.PAGE_CACHE_ENABLED = False  # every request renders: only the cards are kept
+    event = EventFactory(edition=edition, published=True, title="Atelier des usagers")
+    assert "Atelier des usagers" in client.get("/programme/").content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/programme/?region=53").content.decode()
+    assert "Atelier des usagers" in page
+    assert not any("events_eventsession" in q["sql"] for q in queries)
+
+    event.title = "Atelier des usagers, nouvelle formule"
+    event.save()
+    assert "Atelier des usagers, nouvelle formule" in client.get("/programme/").content.decode()
