@@ -60,3 +60,22 @@ def _empty_caches():
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions still on it: a
+    subprocess or thread of a test (a gunicorn, the recovery script, concurrent moderators)
+    that the machine's load kept alive a moment longer would otherwise fail the whole run at
+    teardown ("database is being accessed by other users")."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
