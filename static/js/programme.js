@@ -21,3 +21,34 @@ document.addEventListener("submit", (event) => {
     { once: true },
   );
 });
+
+// The selection's map, on demand: Leaflet and its data (about 70 KB) load when the visitor asks
+// for the map, so a first visit stays light. Without JavaScript the button stays hidden and
+// the list is the whole answer.
+document.querySelectorAll("[data-map-loader]").forEach((loader) => {
+  const button = loader.querySelector("button");
+  loader.hidden = false;
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    loader.dataset.styles.split(" ").forEach((href) => {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.append(link);
+    });
+    const scripts = loader.dataset.scripts.split(" ");
+    const next = () => {
+      const src = scripts.shift();
+      if (!src) {
+        loader.hidden = true;
+        document.getElementById(loader.dataset.focus)?.focus();
+        return;
+      }
+      const script = document.createElement("script");
+      script.src = src;
+      script.addEventListener("load", next);
+      document.body.append(script);
+    };
+    next();
+  });
+});

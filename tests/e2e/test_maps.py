@@ -63,6 +63,9 @@ def test_programme_map_clusters_the_whole_selection(page: Page, on_the_map, live
     ).count()
     assert located > 1
     page.goto("/programme/")
+    # Leaflet loads on demand: the first visit stays light (test_first_visit).
+    assert page.evaluate("typeof window.L") == "undefined"
+    page.get_by_role("button", name="Afficher la carte de la sélection").click()
 
     expect_map_with_local_tiles(page, "programme-map", live_server)
     expect(page.locator("#programme-map")).to_have_attribute("data-markers", re.compile(r"\d+"))

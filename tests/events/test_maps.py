@@ -131,6 +131,9 @@ def test_programme_map_reads_the_selection_feed(client, located):
     assert 'id="programme-list"' in html
     assert "Fresque du numérique" in html  # the list
     assert "event-map-points" not in html  # the points are not in the page
+    # Leaflet is not loaded with the page: a button loads it (static/js/programme.js).
+    assert "leaflet.js" not in html.split("data-scripts=")[0]
+    assert "Afficher la carte de la sélection" in html
 
 
 def test_geojson_feed_gives_located_sessions_as_points(client, located, current):
