@@ -143,7 +143,32 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status__in=workflow.PUBLIC_STATUSES)
 
 
-class Event(models.Model):
+class HeldSomewhere:
+    """What an event and each of its sessions say of where they are held, from their
+    `attendance_mode`, `address`, `postal_code`, `city`, `department` and region."""
+
+    @property
+    def is_online(self) -> bool:
+        return self.attendance_mode in {AttendanceMode.ONLINE, AttendanceMode.HYBRID}
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.attendance_mode in {AttendanceMode.IN_PERSON, AttendanceMode.HYBRID}
+
+    @property
+    def department_name(self) -> str:
+        return department_name(self.department)
+
+    @property
+    def region_name(self) -> str:
+        return region_name(self.region)
+
+    def _address_line(self) -> str:
+        locality = " ".join(part for part in [self.postal_code, self.city] if part)
+        return ", ".join(part for part in [self.address, locality] if part)
+
+
+class Event(HeldSomewhere, models.Model):
     edition = models.ForeignKey(
         Edition, verbose_name="édition", on_delete=models.PROTECT, related_name="events"
     )
@@ -468,22 +493,6 @@ class Event(models.Model):
         return workflow.submission(self)
 
     @property
-    def is_online(self) -> bool:
-        return self.attendance_mode in {AttendanceMode.ONLINE, AttendanceMode.HYBRID}
-
-    @property
-    def is_in_person(self) -> bool:
-        return self.attendance_mode in {AttendanceMode.IN_PERSON, AttendanceMode.HYBRID}
-
-    @property
-    def region_name(self) -> str:
-        return region_name(self.region)
-
-    @property
-    def department_name(self) -> str:
-        return department_name(self.department)
-
-    @property
     def is_outside_edition(self) -> bool:
         """Held (at least partly) outside the edition's official dates: a derogation."""
         if self.starts_on is None:
@@ -493,8 +502,7 @@ class Event(models.Model):
     @property
     def postal_address(self) -> str:
         """ "12 rue de la Paix, 35000 Rennes": the address on one line (pages, calendars)."""
-        locality = " ".join(part for part in [self.postal_code, self.city] if part)
-        return ", ".join(part for part in [self.address, locality] if part)
+        return self._address_line()
 
     @property
     def own_picture(self) -> Picture | None:
@@ -663,7 +671,7 @@ class EventNote(models.Model):
         return self.text[:60]
 
 
-class EventSession(models.Model):
+class EventSession(HeldSomewhere, models.Model):
     """One dated occurrence of an event, in Paris local time; times may be unknown yet.
 
     Each session has its own attendance mode and place or online link (a webinar on one day,
@@ -732,24 +740,8 @@ class EventSession(models.Model):
         return f"{self.event} — {self.date:%d/%m/%Y}"
 
     @property
-    def is_online(self) -> bool:
-        return self.attendance_mode in {AttendanceMode.ONLINE, AttendanceMode.HYBRID}
-
-    @property
-    def is_in_person(self) -> bool:
-        return self.attendance_mode in {AttendanceMode.IN_PERSON, AttendanceMode.HYBRID}
-
-    @property
     def region(self) -> str:
         return region_of_department(self.department)
-
-    @property
-    def department_name(self) -> str:
-        return department_name(self.department)
-
-    @property
-    def region_name(self) -> str:
-        return region_name(self.region)
 
     @property
     def public_online_url(self) -> str:
@@ -759,10 +751,7 @@ class EventSession(models.Model):
     @property
     def postal_address(self) -> str:
         """ "12 rue de la Paix, 35000 Rennes": the session's place on one line, '' online."""
-        if not self.is_in_person:
-            return ""
-        locality = " ".join(part for part in [self.postal_code, self.city] if part)
-        return ", ".join(part for part in [self.address, locality] if part)
+        return self._address_line() if self.is_in_person else ""
 
     @property
     def place_label(self) -> str:

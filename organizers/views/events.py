@@ -20,8 +20,6 @@ from events import services as events_services
 from events.editing import EventError
 from events.eligibility import (
     eligibility_errors,
-    referencing_closed_message,
-    referencing_open_for,
 )
 from events.forms import EventForm, EventScheduleForm, SessionFormSet
 from events.limits import EventRateLimited
@@ -31,10 +29,8 @@ from events.selectors import current_edition, event_possible_duplicates
 from events.services import EventNotEligible, TransitionError
 from moisinno.formatting import french_time
 
-from ..enums import MembershipStatus
 from ..forms import EventCancelForm, EventResubmitForm, SessionPlaceForm, error_summary
-from ..selectors import memberships_of_user
-from .common import breadcrumb, page_title
+from .common import breadcrumb, page_title, referencing_start
 from .imports import pop_import_report
 from .permissions import event_member_required
 
@@ -132,44 +128,13 @@ def _saved_message(event: Event) -> str:
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
-    memberships = [
-        m for m in memberships_of_user(user=request.user) if m.status == MembershipStatus.ACTIVE
-    ]
-    if not memberships:
-        messages.info(
-            request,
-            "Pour référencer un événement, créez d’abord votre organisation ou rejoignez-la.",
-        )
-        return redirect("organizers:dashboard")
-    slug = request.GET.get("organisation")
-    if slug:
-        membership = next((m for m in memberships if m.organization.slug == slug), None)
-        if membership is None:
-            raise Http404("Organisation introuvable.")
-    elif len(memberships) == 1:
-        membership = memberships[0]
-    else:
-        return render(
-            request,
-            "organizers/event_choose_organization.html",
-            {
-                "title": "Pour quelle organisation ?",
-                "memberships": memberships,
-                "breadcrumb_data": breadcrumb("Référencer un événement"),
-            },
-        )
-    edition = current_edition()
-    if edition is None or not referencing_open_for(edition=edition, user=request.user):
-        return render(
-            request,
-            "organizers/event_referencing_closed.html",
-            {
-                "title": "Le référencement est fermé",
-                "message": referencing_closed_message(edition),
-                "breadcrumb_data": breadcrumb("Référencer un événement"),
-            },
-        )
-    event = Event(edition=edition, organization=membership.organization)
+    start = referencing_start(
+        request, heading="Référencer un événement", first_step="référencer un événement"
+    )
+    if isinstance(start, HttpResponse):
+        return start
+    organization, edition = start
+    event = Event(edition=edition, organization=organization)
     return _event_form(request, event=event, creating=True)
 
 

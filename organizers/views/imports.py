@@ -7,12 +7,11 @@ shows what was imported and what submission still needs (`pop_import_report`).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from events.editing import EventError
-from events.eligibility import referencing_closed_message, referencing_open_for
 from events.forms import EventImportForm
 from events.imports import (
     ImportedEvent,
@@ -25,13 +24,10 @@ from events.imports import (
 )
 from events.limits import EventRateLimited
 from events.models import Event
-from events.selectors import current_edition
 from moisinno.fetching import FetchError, fetch
 
-from ..enums import MembershipStatus
 from ..forms import error_summary
-from ..selectors import memberships_of_user
-from .common import breadcrumb, page_title
+from .common import breadcrumb, page_title, referencing_start
 
 #: Session key: {event pk: report} shown once on the draft's edit form.
 REPORTS_KEY = "event_import_reports"
@@ -110,45 +106,15 @@ def _done(request: HttpRequest, outcomes: list[ImportOutcome], notes: list[str])
 
 @login_required
 def event_import(request: HttpRequest) -> HttpResponse:
-    memberships = [
-        m for m in memberships_of_user(user=request.user) if m.status == MembershipStatus.ACTIVE
-    ]
-    if not memberships:
-        messages.info(
-            request,
-            "Pour importer un événement, créez d’abord votre organisation ou rejoignez-la.",
-        )
-        return redirect("organizers:dashboard")
-    slug = request.GET.get("organisation")
-    if slug:
-        membership = next((m for m in memberships if m.organization.slug == slug), None)
-        if membership is None:
-            raise Http404("Organisation introuvable.")
-    elif len(memberships) == 1:
-        membership = memberships[0]
-    else:
-        return render(
-            request,
-            "organizers/event_choose_organization.html",
-            {
-                "title": "Pour quelle organisation ?",
-                "memberships": memberships,
-                "target_url": reverse("organizers:event_import"),
-                "breadcrumb_data": breadcrumb(HEADING),
-            },
-        )
-    organization = membership.organization
-    edition = current_edition()
-    if edition is None or not referencing_open_for(edition=edition, user=request.user):
-        return render(
-            request,
-            "organizers/event_referencing_closed.html",
-            {
-                "title": "Le référencement est fermé",
-                "message": referencing_closed_message(edition),
-                "breadcrumb_data": breadcrumb(HEADING),
-            },
-        )
+    start = referencing_start(
+        request,
+        heading=HEADING,
+        first_step="importer un événement",
+        target_url=reverse("organizers:event_import"),
+    )
+    if isinstance(start, HttpResponse):
+        return start
+    organization, edition = start
     form = EventImportForm(request.POST or None, request.FILES or None)
     status = 200
     retry_after = None
