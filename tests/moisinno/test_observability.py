@@ -7,6 +7,7 @@ import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import brotli
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -98,8 +99,11 @@ class SentryLike(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        # Sentry's SDK compresses with brotli when it is installed (whitenoise[brotli]).
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":
+            body = brotli.decompress(body)
         self.received.append((self.path, body))
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
