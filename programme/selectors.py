@@ -158,7 +158,7 @@ def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
     event, so it is kept until the public content changes and shared by every page listing
     it (each filter, page and order). Only the events whose card is not kept yet get their
     sessions and labs read (`prefetch_cards`) and their card rendered."""
-    from .cards import event_card  # cards import the templatetags' helpers, not selectors
+    from .cards import event_card  # cards → starred → selectors: imported here, not above
 
     def render(missing: list[Event]) -> dict[Event, str]:
         prefetch_cards(missing)
