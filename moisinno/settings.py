@@ -427,6 +427,9 @@ MIDDLEWARE.insert(
 # and its second step. TOTP (an authenticator app) and recovery codes; no WebAuthn.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mois de l'innovation publique"
+# The code of the previous 30-second step is still accepted (RFC 6238 § 5.2 allows one step of
+# transmission delay): a code typed as the phone rolls over is not refused. Never reusable.
+MFA_TOTP_TOLERANCE = 1
 # On: a superuser without TOTP cannot reach the admin and is sent to set it up.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", default=False)
 MIDDLEWARE.append("moisinno.security.StaffTwoFactorMiddleware")

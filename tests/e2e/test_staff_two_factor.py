@@ -4,17 +4,13 @@ shown on the page as an authenticator app does, the recovery codes, the admin; t
 login with a recovery code. axe-core and the HTML checker scan each page; Chromium must not
 complain about the Permissions-Policy header."""
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
-import time
 
 import pytest
 from allauth.account.models import EmailAddress
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from tests.authenticator import unhurried_totp_code
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.html_checker import assert_valid_html
 from tests.factories import PASSWORD, UserFactory
@@ -22,14 +18,6 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "directrice@modernisation.gouv.fr"
-
-
-def totp_code(secret: str) -> str:
-    counter = int(time.time() // 30)
-    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
 
 
 def log_in(page: Page) -> None:
@@ -70,7 +58,7 @@ def test_a_superuser_sets_up_two_factor_authentication_before_the_admin(page: Pa
     page.reload()  # each display draws a new secret: the checker's fetch drew one
 
     secret = page.locator("#authenticator_secret").input_value()
-    page.get_by_label("Code de l'authentificateur").fill(totp_code(secret))
+    page.get_by_label("Code de l'authentificateur").fill(unhurried_totp_code(secret))
     page.get_by_role("button", name="Activer").click()
 
     expect(page).to_have_url(re.compile(r"/compte/2fa/recovery-codes/"))

@@ -2,11 +2,7 @@
 superusers need TOTP to reach the admin when STAFF_REQUIRE_2FA is set. TOTP codes are
 computed here from the secret, as an authenticator app does (RFC 6238)."""
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
 import time
 
 import pytest
@@ -18,21 +14,13 @@ from django.urls import reverse
 
 from moisinno.models import OutgoingEmail
 from moisinno.security import TWO_FACTOR_REQUIRED_MESSAGE
+from tests.authenticator import totp_code
 from tests.factories import PASSWORD, UserFactory
 
 ADMIN = "/admin/"
 LOGIN = "/compte/login/"
 ACTIVATE_TOTP = "/compte/2fa/totp/activate/"
 MFA_AUTHENTICATE = "/compte/2fa/authenticate/"
-
-
-def totp_code(secret: str, at: float | None = None) -> str:
-    """The 6-digit code an authenticator app shows for `secret` (SHA-1, 30 s, RFC 6238)."""
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
 
 
 def staff(email: str = "chef@modernisation.gouv.fr", **kwargs):
@@ -236,6 +224,26 @@ def test_a_wrong_or_stale_code_is_refused_in_french(client, totp_superuser):
         assert response.status_code == 200
         assert "Code incorrect" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_code_of_the_previous_step_is_still_accepted(client, totp_superuser):
+    """Typed as the phone rolls over to the next code, it arrives one step late."""
+    user, secret, _codes = totp_superuser
+    log_in(client, user.email)
+
+    response = client.post(MFA_AUTHENTICATE, {"code": totp_code(secret, at=time.time() - 30)})
+
+    assert response["Location"] == ADMIN
+
+
+def test_a_code_two_steps_old_is_refused(client, totp_superuser):
+    user, secret, _codes = totp_superuser
+    log_in(client, user.email)
+
+    response = client.post(MFA_AUTHENTICATE, {"code": totp_code(secret, at=time.time() - 65)})
+
+    assert response.status_code == 200
+    assert "Code incorrect" in response.content.decode()
 
 
 def test_a_code_cannot_be_used_twice(client, totp_superuser):
