@@ -383,12 +383,26 @@ class EventSessionInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ModerationLogInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A record nobody edits in the admin: shown, never added, changed nor deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ModerationLogInline(ReadOnlyInline):
     """The history of the event's decisions: written by the transition service only."""
 
     model = ModerationLogEntry
-    extra = 0
-    can_delete = False
     verbose_name_plural = "historique de modération"
     fields = [
         "created_at",
@@ -411,22 +425,11 @@ class ModerationLogInline(admin.TabularInline):
             ((c["label"], c["before"], c["after"]) for c in entry.changes),
         )
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class EventReportInline(admin.TabularInline):
+class EventReportInline(ReadOnlyInline):
     """Visitors' reports on the event: closed (with a reply) from each report's page."""
 
     model = EventReport
-    extra = 0
-    can_delete = False
     verbose_name_plural = "signalements des visiteurs"
     fields = ["created_at", "kind", "message", "email", "state"]
     readonly_fields = fields
@@ -439,15 +442,6 @@ class EventReportInline(admin.TabularInline):
             '<a href="{}">Traiter et clore</a>',
             reverse("admin:events_eventreport_change", args=[report.pk]),
         )
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EventNoteInline(admin.TabularInline):
