@@ -5,7 +5,8 @@ metadata (169.254.169.254), its database or anything on a private network. So th
 resolved once, EVERY resolved address is checked (public unicast only), and the connection
 goes to the checked address (never resolved again: no DNS rebinding); redirects are followed
 by hand, each new location checked the same way. Only http and https; the body is read in
-chunks up to a size limit, within an overall time limit.
+chunks up to a size limit; the name's resolution, the connection and the reading share one
+overall time limit. https certificates are verified for the URL's host name.
 
 `settings.IMPORT_ALLOWED_PRIVATE_HOSTS` (addresses or networks, empty by default) lets the
 tests reach their local HTTP server; production never sets it.
@@ -16,6 +17,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -51,11 +53,39 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def checked_addresses(host: str, port: int) -> list[str]:
+class _LookupTimeout(Exception):
+    pass
+
+
+def _resolve(host: str, port: int, timeout: float | None) -> list:
+    """`getaddrinfo`, given up after `timeout` seconds: the system resolver has no time limit
+    of ours, so it runs in a thread of its own, left to finish alone if it is too slow."""
+    if timeout is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    outcome: dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            outcome["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except Exception as error:  # noqa: BLE001 - handed to the caller's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    thread.start()
+    thread.join(max(timeout, 0))
+    if thread.is_alive():
+        raise _LookupTimeout
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["infos"]
+
+
+def checked_addresses(host: str, port: int, *, timeout: float | None = None) -> list[str]:
     """The host's addresses, each one public (or allowed by the setting); FetchError if any
-    is not: a name that also resolves to a private address is refused as a whole."""
+    is not: a name that also resolves to a private address is refused as a whole.
+    `_LookupTimeout` when the name is not resolved within `timeout` seconds."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _resolve(host, port, timeout)
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"Le nom « {host} » est introuvable : vérifiez l’adresse.") from None
     addresses = []
@@ -120,12 +150,15 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
     timeout = settings.IMPORT_FETCH_TIMEOUT
     deadline = time.monotonic() + timeout
     too_slow = FetchError(
-        f"Le serveur n’a pas envoyé le document en {timeout:g} secondes : réessayez plus tard, "
+        f"Le serveur n’a pas envoyé le document en {_seconds(timeout)}\u00a0: réessayez plus tard, "
         "ou téléchargez le fichier et importez-le."
     )
     for _redirect in range(MAX_REDIRECTS + 1):
         scheme, host, port, path = _split(url)
-        address = checked_addresses(host, port)[0]
+        try:
+            address = checked_addresses(host, port, timeout=deadline - time.monotonic())[0]
+        except _LookupTimeout:
+            raise too_slow from None
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise too_slow
@@ -190,6 +223,12 @@ def fetch(url: str, *, accept: str = "*/*") -> Fetched:
                 response.close()
             connection.close()
     raise FetchError("Trop de redirections : indiquez l’adresse finale du document.")
+
+
+def _seconds(value: float) -> str:
+    """« 1 seconde », « 1,5 seconde », « 10 secondes »: French numbers and agreement."""
+    number = f"{value:g}".replace(".", ",")
+    return f"{number}\u00a0seconde{'s' if value >= 2 else ''}"
 
 
 def _too_large(max_bytes: int) -> FetchError:

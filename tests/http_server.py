@@ -1,6 +1,7 @@
 """A local HTTP server answering like the outside services our imports read (a calendar host,
 OpenAgenda), run in a thread by the tests: never the real internet."""
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -11,7 +12,9 @@ Route = Callable[[BaseHTTPRequestHandler], None]
 
 
 class LocalServer:
-    def __init__(self) -> None:
+    """`tls`: a server-side SSL context, to answer over https (the tests' own certificates)."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
         server = self
@@ -30,11 +33,17 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.scheme = "https" if tls else "http"
+        if tls:
+            # The handshake happens in each request's thread, a refused one ends only that.
+            self.httpd.socket = tls.wrap_socket(
+                self.httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.httpd.server_address[1]}"
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"

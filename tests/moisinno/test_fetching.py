@@ -3,12 +3,15 @@ resolved address is checked, redirects too, and the body is read within a size a
 A local HTTP server plays the remote host; loopback is refused by design, so the tests that
 fetch from it allow 127.0.0.1 through the setting meant for them."""
 
+import socket
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from moisinno.fetching import FetchError, fetch
+from tests.certificates import Authority
 from tests.http_server import LocalServer
 
 GOOGLE = (Path(__file__).parents[1] / "events/data/imports/google_calendar.ics").read_bytes()
@@ -133,7 +136,7 @@ def test_a_server_dripping_its_body_is_cut_at_the_time_limit(server, allow_local
     server.stream("/slow.ics", total=100, chunk=1, pause=0.2)  # 20 s in all
     started = time.monotonic()
 
-    with pytest.raises(FetchError, match="en 1 secondes"):
+    with pytest.raises(FetchError, match="en 1\u00a0seconde\u00a0:"):
         fetch(server.url("/slow.ics"))
 
     assert time.monotonic() - started < 3
@@ -147,3 +150,63 @@ def test_an_error_status_is_reported(server, allow_local):
 def test_a_name_that_does_not_resolve_is_reported():
     with pytest.raises(FetchError, match="introuvable"):
         fetch("https://agenda.invalid/calendrier.ics")
+
+
+def test_a_name_that_takes_too_long_to_resolve_is_given_up_at_the_time_limit(settings, monkeypatch):
+    """The system resolver has no time limit of ours: a name server that never answers
+    must not hold the organiser's request beyond IMPORT_FETCH_TIMEOUT."""
+    settings.IMPORT_FETCH_TIMEOUT = 0.5
+    answered = threading.Event()
+
+    def resolver_that_does_not_answer(host, *args, **kwargs):
+        answered.wait(10)
+        raise socket.gaierror("no answer")  # had fetch waited, the message would be another
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver_that_does_not_answer)
+    try:
+        with pytest.raises(FetchError, match="en 0,5\u00a0seconde\u00a0:"):
+            fetch("https://agenda-lent.exemple.fr/calendrier.ics")
+    finally:
+        answered.set()
+
+
+@pytest.fixture
+def authority(tmp_path, monkeypatch):
+    """The tests' certification authority, trusted by the fetching code as a system bundle."""
+    trusted = Authority(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(trusted.pem))
+    return trusted
+
+
+def test_an_https_document_is_fetched_over_a_verified_connection(authority, allow_local):
+    with LocalServer(tls=authority.server_context(ip="127.0.0.1")) as local:
+        local.serve("/agenda.ics", GOOGLE)
+
+        fetched = fetch(local.url("/agenda.ics"))
+
+    assert fetched.url.startswith("https://127.0.0.1:")
+    assert fetched.body == GOOGLE
+    assert local.requests == ["/agenda.ics"]
+
+
+def test_a_certificate_from_an_unknown_authority_is_refused(tmp_path, authority, allow_local):
+    stranger = Authority(tmp_path, name="Autorité inconnue")
+    with LocalServer(tls=stranger.server_context(ip="127.0.0.1")) as local:
+        local.serve("/agenda.ics", GOOGLE)
+
+        with pytest.raises(FetchError, match="certificat n’est pas valide"):
+            fetch(local.url("/agenda.ics"))
+
+    assert local.requests == []
+
+
+def test_a_certificate_for_another_host_is_refused(authority, allow_local):
+    """The connection goes to the checked address; the certificate must still name the
+    URL's host."""
+    with LocalServer(tls=authority.server_context(dns="agenda.exemple.fr")) as local:
+        local.serve("/agenda.ics", GOOGLE)
+
+        with pytest.raises(FetchError, match="certificat n’est pas valide"):
+            fetch(local.url("/agenda.ics"))
+
+    assert local.requests == []
