@@ -135,45 +135,34 @@ def _form_errors(form, prefix: str = "") -> list[dict]:
     return items
 
 
+def coordinate_field(name: str, *, bound: int, example: str) -> forms.DecimalField:
+    """A latitude or longitude in decimal degrees, within ±`bound`, with French errors."""
+    out_of_range = f"La {name} doit être comprise entre -{bound} et {bound}."
+    return forms.DecimalField(
+        label=name.capitalize(),
+        help_text=f"En degrés décimaux, entre -{bound} et {bound}. Exemple : {example}",
+        max_digits=9,
+        decimal_places=6,
+        min_value=-bound,
+        max_value=bound,
+        localize=True,
+        error_messages={
+            "required": f"Indiquez la {name}.",
+            "invalid": f"Saisissez la {name} en degrés décimaux, par exemple {example}.",
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+            "max_digits": out_of_range,
+            "max_whole_digits": out_of_range,
+            "max_decimal_places": "Indiquez au plus 6 chiffres après la virgule.",
+        },
+    )
+
+
 class SessionPlaceForm(DsfrBaseForm):
     """« Vérifier l'emplacement »: the point of a session, typed or moved on the map."""
 
-    latitude = forms.DecimalField(
-        label="Latitude",
-        help_text="En degrés décimaux, entre -90 et 90. Exemple : 48.117266",
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        localize=True,
-        error_messages={
-            "required": "Indiquez la latitude.",
-            "invalid": "Saisissez la latitude en degrés décimaux, par exemple 48.117266.",
-            "min_value": "La latitude doit être comprise entre -90 et 90.",
-            "max_value": "La latitude doit être comprise entre -90 et 90.",
-            "max_digits": "La latitude doit être comprise entre -90 et 90.",
-            "max_whole_digits": "La latitude doit être comprise entre -90 et 90.",
-            "max_decimal_places": "Indiquez au plus 6 chiffres après la virgule.",
-        },
-    )
-    longitude = forms.DecimalField(
-        label="Longitude",
-        help_text="En degrés décimaux, entre -180 et 180. Exemple : -1.677793",
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        localize=True,
-        error_messages={
-            "required": "Indiquez la longitude.",
-            "invalid": "Saisissez la longitude en degrés décimaux, par exemple -1.677793.",
-            "min_value": "La longitude doit être comprise entre -180 et 180.",
-            "max_value": "La longitude doit être comprise entre -180 et 180.",
-            "max_digits": "La longitude doit être comprise entre -180 et 180.",
-            "max_whole_digits": "La longitude doit être comprise entre -180 et 180.",
-            "max_decimal_places": "Indiquez au plus 6 chiffres après la virgule.",
-        },
-    )
+    latitude = coordinate_field("latitude", bound=90, example="48.117266")
+    longitude = coordinate_field("longitude", bound=180, example="-1.677793")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

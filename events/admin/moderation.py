@@ -47,7 +47,7 @@ from ..models import (
     ModerationLogEntry,
     Theme,
 )
-from ..places import SESSION_PLACE_FIELDS, session_apply_invariants
+from ..places import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS, session_apply_invariants
 from ..reports import ReportError, note_add, report_close
 from ..resources import resource_remove_by_ditp
 from ..schedule import event_set_schedule_status
@@ -691,14 +691,7 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = [
         "image_preview",
         # Derived from the sessions (events.places), set by event_refresh_dates.
-        "attendance_mode",
-        "venue_name",
-        "address",
-        "postal_code",
-        "city",
-        "department",
-        "online_url",
-        "region",
+        *EVENT_PLACE_FIELDS,
         "status",
         "status_changed_at",
         "status_changed_by",

@@ -1,16 +1,8 @@
 """POST data for the organiser space's forms, as a browser sends them."""
 
-SESSION_PLACE_KEYS = (
-    "attendance_mode",
-    "venue_name",
-    "address",
-    "postal_code",
-    "city",
-    "department",
-    "online_url",
-    "online_url_public",
-    "online_note",
-)
+from events.places import SESSION_PLACE_FIELDS
+
+SESSION_PLACE_KEYS = SESSION_PLACE_FIELDS  # a session's place, as the form posts it
 
 
 def event_form_data(*, sessions: list[dict] | None = None, action: str = "save", **fields):
