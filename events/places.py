@@ -64,13 +64,15 @@ def derived_mode(modes: Iterable[str]) -> str:
 def derived_place(sessions: list[EventSession]) -> dict[str, str] | None:
     """The event's mode and place from its sessions (in date order), None without sessions.
 
-    The place is the first session held in person; the link, the first one shown publicly
-    (a private link never reaches the event, so no page, feed or export can leak it)."""
+    The place is the first session held in person, the departments of the others in person
+    `other_departments`; the link, the first one shown publicly (a private link never reaches
+    the event, so no page, feed or export can leak it)."""
     if not sessions:
         return None
     place = next((s for s in sessions if s.is_in_person), None)
     link = next((s.public_online_url for s in sessions if s.public_online_url), "")
     department = place.department if place else ""
+    elsewhere = {s.department for s in sessions if s.is_in_person and s.department}
     return {
         "attendance_mode": derived_mode(s.attendance_mode for s in sessions),
         "venue_name": place.venue_name if place else "",
@@ -79,5 +81,6 @@ def derived_place(sessions: list[EventSession]) -> dict[str, str] | None:
         "city": place.city if place else "",
         "department": department,
         "region": region_of_department(department),
+        "other_departments": " ".join(sorted(elsewhere - {department})),
         "online_url": link,
     }

@@ -30,7 +30,13 @@ from events.search import MAX_QUERY_LENGTH, apply_search, search_mode
 from events.workflow import PUBLIC_STATUSES
 from labs.enums import LabKind
 from labs.models import Lab
-from moisinno.geography import DEPARTMENT_CHOICES, DEPARTMENTS, REGION_CHOICES, region_name
+from moisinno.geography import (
+    DEPARTMENT_CHOICES,
+    DEPARTMENTS,
+    REGION_CHOICES,
+    departments_of_region,
+    region_name,
+)
 from moisinno.pagecache import version_cached
 from moisinno.text import fold
 from organizers.enums import OrganizationKind
@@ -161,7 +167,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         label="Région",
         choices=lambda: REGION_CHOICES,  # a callable: not deep-copied at every request
         empty_label="Toutes les régions",
-        method="filter_in",
+        method="filter_place",
         widget=DsfrSelect,
     )
     departement = django_filters.ChoiceFilter(
@@ -169,7 +175,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         choices=lambda: DEPARTMENT_CHOICES,  # a callable: not deep-copied at every request
         empty_label="Tous les départements",
         field_name="department",
-        method="filter_in",
+        method="filter_place",
         widget=DsfrSelect,
     )
     mode = django_filters.MultipleChoiceFilter(
@@ -291,6 +297,13 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         if isinstance(value, (list, tuple, QuerySet)):
             return queryset.filter(**{f"{name}__in": value})
         return queryset.filter(**{name: value})
+
+    def filter_place(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Events held in the region or department: their own place (that of their first
+        session in person) or any of their sessions' (a workshop in Rennes, another in Brest)."""
+        if _is_empty(value):
+            return queryset
+        return queryset.filter(place_q(name, value))
 
     def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset
@@ -549,6 +562,29 @@ def _is_empty(value) -> bool:
     if isinstance(value, QuerySet):
         return value.query.is_empty()
     return value in (None, "", [], ())
+
+
+def session_departments(name: str, value: str) -> list[str]:
+    """The departments a `region` or `department` (the event fields) code stands for."""
+    if name == "region":
+        return [department.code for department in departments_of_region(value)]
+    return [value]
+
+
+def place_q(name: str, value: str) -> Q:
+    """Events whose own `name` (`region` or `department`) is `value`, or with a session held
+    there: one subquery, the union of two index scans (`event_department_idx` or
+    `event_region_idx`, and `session_department_idx`)."""
+    held_there = (
+        Event.objects.filter(**{name: value})
+        .values("pk")
+        .union(
+            EventSession.objects.filter(department__in=session_departments(name, value)).values(
+                "event_id"
+            )
+        )
+    )
+    return Q(pk__in=held_there)
 
 
 def outside_edition_q(edition: Edition) -> Q:

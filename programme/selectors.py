@@ -38,7 +38,7 @@ from events.models import (
 from events.selectors import published_events
 from labs.enums import LabKind
 from labs.models import Lab
-from moisinno.geography import region_name
+from moisinno.geography import region_name, region_of_department
 from moisinno.pagecache import version_cached, version_cached_many
 
 from .filters import LabFilterSet, ProgrammeFilterSet, outside_edition_q
@@ -303,12 +303,13 @@ class ProgrammeCounts:
 
 
 def programme_counts(*, selection: ProgrammeSelection) -> ProgrammeCounts:
-    """The page's counts and its region and format facets in one query.
+    """The page's counts and its region and format facets in two queries.
 
     The events matching every filter but the place and format ones are counted per region,
     department, format and "outside the official dates"; those filters are then applied to the
     few hundred groups in Python. One pass over the events instead of four (on 10,000 events,
-    each pass costs a few milliseconds, more with a text search).
+    each pass costs a few milliseconds, more with a text search). A second query adds the
+    events held in other departments too (`_held_elsewhere`), as the place filters find them.
     """
     return selection.cached("programme-counts", lambda: _programme_counts(selection))
 
@@ -318,15 +319,14 @@ def _programme_counts(selection: ProgrammeSelection) -> ProgrammeCounts:
     region, department = cleaned.get("region") or "", cleaned.get("departement") or ""
     formats = cleaned.get("format")
     format_ids = {f.pk for f in formats} if formats else None  # nothing checked: no filter
+    unplaced = selection.filterset.queryset_without("region", "departement", "format")
+    outside_case = Case(
+        When(outside_edition_q(selection.edition), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     groups = (
-        selection.filterset.queryset_without("region", "departement", "format")
-        .annotate(
-            outside=Case(
-                When(outside_edition_q(selection.edition), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        unplaced.annotate(outside=outside_case)
         # The department only matters to its filter: without one, a tenth of the groups.
         .annotate(place=F("department") if department else Value(""))
         .values_list("region", "place", "format", "outside")
@@ -336,6 +336,16 @@ def _programme_counts(selection: ProgrammeSelection) -> ProgrammeCounts:
     outside_only = selection.outside_only
     by_region: dict[str, int] = {}
     by_format: dict[int, int] = {}
+
+    def count(n: int, *, place_ok: bool, format_ok: bool, row_format, outside: bool) -> None:
+        nonlocal main, derogations
+        if place_ok and row_format is not None:
+            by_format[row_format] = by_format.get(row_format, 0) + n
+        if place_ok and format_ok:
+            derogations += n if outside else 0
+            # With `hors_dates`, every group is outside the dates and all of them are listed.
+            main += n if outside_only or not outside else 0
+
     for row_region, row_department, row_format, outside, n in groups:
         place_ok = (not region or row_region == region) and (
             not department or row_department == department
@@ -343,13 +353,40 @@ def _programme_counts(selection: ProgrammeSelection) -> ProgrammeCounts:
         format_ok = format_ids is None or row_format in format_ids
         if format_ok and row_region:
             by_region[row_region] = by_region.get(row_region, 0) + n
-        if place_ok and row_format is not None:
-            by_format[row_format] = by_format.get(row_format, 0) + n
-        if place_ok and format_ok:
-            derogations += n if outside else 0
-            # With `hors_dates`, every group is outside the dates and all of them are listed.
-            main += n if outside_only or not outside else 0
+        count(n, place_ok=place_ok, format_ok=format_ok, row_format=row_format, outside=outside)
+
+    # Events with a session in another department than their own place: counted in each
+    # other region too, and matching a place filter through any session (`place_q`).
+    for own_region, own_department, row_format, outside, departments in _held_elsewhere(
+        unplaced, outside_case
+    ):
+        format_ok = format_ids is None or row_format in format_ids
+        regions = {region_of_department(code) for code in departments} - {""}
+        if format_ok:
+            for other in regions - {own_region}:
+                by_region[other] = by_region.get(other, 0) + 1
+        own_ok = (not region or own_region == region) and (
+            not department or own_department == department
+        )
+        if own_ok:
+            continue  # counted with its own place above
+        place_ok = (not region or region in regions | {own_region}) and (
+            not department or department in departments | {own_department}
+        )
+        count(1, place_ok=place_ok, format_ok=format_ok, row_format=row_format, outside=outside)
     return ProgrammeCounts(main=main, derogations=derogations, regions=by_region, formats=by_format)
+
+
+def _held_elsewhere(events: QuerySet[Event], outside_case: Case) -> list[tuple]:
+    """(region, department, format, outside, {other departments}) of the `events` on tour:
+    with sessions in person in other departments than their own place (`other_departments`),
+    few of them, read from `event_on_tour_idx`. One query."""
+    rows = (
+        events.exclude(other_departments="")
+        .annotate(outside=outside_case)
+        .values_list("region", "department", "format", "outside", "other_departments")
+    )
+    return [(*row[:4], set(row[4].split())) for row in rows]
 
 
 @dataclass

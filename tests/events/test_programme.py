@@ -713,7 +713,8 @@ def test_a_card_is_rendered_once_per_public_content_and_an_edit_shows_at_once(
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/programme/?region=53").content.decode()
     assert "Atelier des usagers" in page
-    assert not any("events_eventsession" in q["sql"] for q in queries)
+    # The region filter looks for sessions held there; no session row is read for a card.
+    assert not any(q["sql"].startswith('SELECT "events_eventsession"') for q in queries)
 
     event.title = "Atelier des usagers, nouvelle formule"
     event.save()

@@ -240,6 +240,67 @@ def test_programme_filters_by_mode_and_department_from_the_sessions(client, mixe
     assert "a-brest" in slugs("departement=29")
 
 
+NANTES = {
+    **WORKSHOP,
+    "date": datetime.date(2022, 11, 24),
+    "venue_name": "Halle 6",
+    "address": "42 rue la Tour d'Auvergne",
+    "postal_code": "44200",
+    "city": "Nantes",
+    "department": "44",
+}
+
+
+@pytest.fixture
+def tour(edition, member):
+    """A published event in Rennes (Bretagne), then in Nantes (Pays de la Loire)."""
+    event = EventFactory(
+        edition=edition,
+        organization=member.memberships.get().organization,
+        published=True,
+        slug="tournee-ouest",
+        title="Tournée de l'Ouest",
+        with_session=False,
+    )
+    return event_update(event=event, user=member, fields={}, sessions=[WORKSHOP, NANTES])
+
+
+def test_an_event_on_tour_is_found_in_every_department_and_region_it_visits(client, tour):
+    assert (tour.department, tour.region) == ("35", "53")  # its own place: the first session
+
+    def listed(query):
+        response = client.get(f"/programme/?{query}")
+        shown = "/evenements/tournee-ouest/" in response.content.decode()
+        return shown, response.context["listing"].page.paginator.count
+
+    assert listed("departement=35") == (True, 1)
+    assert listed("departement=44") == (True, 1)
+    assert listed("region=53") == (True, 1)
+    assert listed("region=52") == (True, 1)
+    assert listed("region=52&departement=44") == (True, 1)
+    assert listed("region=52&departement=49") == (False, 0)
+    assert listed("region=11") == (False, 0)
+    assert listed("departement=29") == (False, 0)
+    # The feeds and the API share the filters.
+    csv_export = client.get("/programme.csv?departement=44")
+    assert "Tournée de l" in b"".join(csv_export.streaming_content).decode()
+    assert client.get("/api/v1/events/?region=52").json()["count"] == 1
+
+
+def test_the_region_menu_counts_an_event_on_tour_once_in_each_region(client, tour, edition):
+    EventFactory(edition=edition, published=True, city="Nantes", department="44", region="52")
+
+    html = client.get("/programme/").content.decode()
+
+    assert ">Bretagne (1)</option>" in html
+    assert ">Pays de la Loire (2)</option>" in html
+    assert ">Île-de-France (0)</option>" in html
+    # Narrowed to Pays de la Loire, both of its events are listed and counted.
+    response = client.get("/programme/?region=52")
+    assert response.context["listing"].page.paginator.count == 2
+    assert ">Bretagne (1)</option>" in response.content.decode()
+
+
 def test_a_search_finds_an_event_by_the_city_of_any_of_its_sessions(client, edition):
     from events.search import event_refresh_search
     from tests.factories import EventSessionFactory

@@ -4,7 +4,7 @@ with the programme's filters, feeds and embed, the event pages, and the page cac
 import pytest
 from django.urls import reverse
 
-from events.models import Collection, Event
+from events.models import Collection, Event, EventSession
 from events.services import events_feature
 from tests.factories import EditionFactory, EventFactory, ThemeFactory
 
@@ -205,6 +205,7 @@ def test_an_event_page_knows_its_collections_without_a_query_per_collection(
     assert not any("events_collection_events" in q["sql"] for q in queries)
     assert all(f"/parcours/p{index}/" in page for index in range(3))
     # Exact: the event leaves the saved selections' region, and its next page says so.
+    EventSession.objects.filter(event__slug="usager").update(department="35")
     Event.objects.filter(slug="usager").update(region="53", department="35")
     Event.objects.get(slug="usager").save()
     page = body(client.get("/evenements/usager/"))
