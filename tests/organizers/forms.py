@@ -2,8 +2,6 @@
 
 from events.places import SESSION_PLACE_FIELDS
 
-SESSION_PLACE_KEYS = SESSION_PLACE_FIELDS  # a session's place, as the form posts it
-
 
 def event_form_data(*, sessions: list[dict] | None = None, action: str = "save", **fields):
     """The event form with `fields` filled in (title only by default) and `sessions` rows.
@@ -14,7 +12,7 @@ def event_form_data(*, sessions: list[dict] | None = None, action: str = "save",
     sessions = sessions if sessions is not None else []
     # The place is a session's (events.places): a place given for the event goes to each
     # session row that has none, as an organiser would type it in every row.
-    place = {name: fields.pop(name) for name in SESSION_PLACE_KEYS if name in fields}
+    place = {name: fields.pop(name) for name in SESSION_PLACE_FIELDS if name in fields}
     place.setdefault("attendance_mode", "in_person")
     sessions = [{**place, **row} for row in sessions]
     initial = sum(1 for row in sessions if row.get("id"))
