@@ -14,8 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from events.selectors import current_edition
+from moisinno.forms import error_summary
 from moisinno.ratelimit import client_ip, rate_limited
-from organizers.forms import error_summary
 from programme.selectors import programme_events
 
 from .forms import AlertSubscribeForm

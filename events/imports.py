@@ -50,7 +50,8 @@ from .models import Edition, Event
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 #: The most sessions one imported event may have (recurrences and timings included): as many as
-#: the organiser's form takes (`events.forms.SessionFormSet`, max_num), so the draft stays editable.
+#: the organiser's form takes (`organizer_space.forms.sessions.SessionFormSet`, max_num), so
+#: the draft stays editable.
 MAX_SESSIONS = 30
 #: The most days one VEVENT may span (one session per day).
 MAX_DAYS = 31

@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
 from .models import OutgoingEmail
+from .tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,8 +16,6 @@ class AccountAdapter(DefaultAccountAdapter):
         An SMTP outage during a sign-up or a password reset must not lose the link: the task
         worker sends the email, with the same retries as every other email.
         """
-        from .tasks import send_email
-
         request = allauth_context.request
         message = self.render_mail(
             template_prefix,

@@ -6,4 +6,4 @@ class MoisinnoConfig(AppConfig):
     verbose_name = "Moisinno"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deploy checks
+        from . import checks  # noqa: F401, PLC0415 - app registry

@@ -13,6 +13,8 @@ import shlex
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
+from .ratelimit import parse_limits
+
 #: Cache backends whose data live in one process only.
 PROCESS_LOCAL_CACHES = frozenset(
     {
@@ -69,8 +71,6 @@ def check_shared_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
 def check_rate_limit_settings(app_configs=None, **kwargs) -> list[CheckMessage]:
     """A malformed organiser limit is reported by every `manage.py` command (`migrate` at
     deployment included), not at the first creation."""
-    from .ratelimit import parse_limits
-
     errors = []
     for name in ("EVENT_CREATE_RATE_LIMIT", "EVENT_SUBMIT_RATE_LIMIT"):
         try:

@@ -1,9 +1,10 @@
-"""Form fields and widgets shared by the apps' forms and the admin."""
+"""Form fields and widgets shared by the apps' forms and the admin, and the error summary."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
+from django.forms.formsets import BaseFormSet
 
 
 def storable_key(model_field: models.Field, value, using: str) -> bool:
@@ -63,3 +64,37 @@ class StorableKeysAutocompleteSelect(_StorableKeysMixin, AutocompleteSelect):
 
 class StorableKeysAutocompleteSelectMultiple(_StorableKeysMixin, AutocompleteSelectMultiple):
     pass
+
+
+def error_summary(*forms_and_formsets) -> list[dict]:
+    """Every error of the given forms, as links for the summary at the top of the page.
+
+    Each item: `label` (the field, "" for a form-wide error), `message`, `anchor` (the id of
+    the input to focus, "" when there is none). Formset rows are named "Séance 1", "Séance 2"…
+    """
+    items: list[dict] = []
+    for form in forms_and_formsets:
+        if isinstance(form, BaseFormSet):
+            items += [
+                {"label": "Séances", "message": e, "anchor": ""} for e in form.non_form_errors()
+            ]
+            for number, row in enumerate(form.forms, start=1):
+                items += _form_errors(row, prefix=f"Séance {number} — ")
+        else:
+            items += _form_errors(form)
+    return items
+
+
+def _form_errors(form, prefix: str = "") -> list[dict]:
+    if not form.is_bound or not form.errors:
+        return []
+    items = [{"label": "", "message": e, "anchor": ""} for e in form.non_field_errors()]
+    for name in form.errors:
+        if name == NON_FIELD_ERRORS:
+            continue
+        field = form[name]
+        items += [
+            {"label": f"{prefix}{field.label}", "message": e, "anchor": field.id_for_label}
+            for e in field.errors
+        ]
+    return items

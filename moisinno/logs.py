@@ -40,7 +40,7 @@ class JsonFormatter(logging.Formatter):
 
 def sentry_before_send(event: dict, hint: dict) -> dict:
     """Tag each Sentry event with the request id, the one in the logs and on the 500 page."""
-    from django_guid import get_guid
+    from django_guid import get_guid  # noqa: PLC0415 - app registry
 
     if request_id := get_guid():
         event.setdefault("tags", {})["request_id"] = request_id

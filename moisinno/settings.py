@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "labs",
     "events",
     "programme",
+    "organizer_space",
     # Open data: the read-only API (programme/api/), its OpenAPI document, CORS for GET.
     "rest_framework",
     "drf_spectacular",

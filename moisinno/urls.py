@@ -18,7 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("espace-organisateur/", include("organizers.urls")),
+    path("espace-organisateur/", include("organizer_space.urls")),
     path("alertes/", include("alerts.urls")),
     path("", include("programme.urls")),
 ]

@@ -2,7 +2,7 @@
 
 A programme page shows 26 cards, each with its button: through Django's template engine they
 cost a fifth of the page's server time (about 1,200 Python calls a card). These functions write
-the same DSFR markup; the templates `events/includes/event_card.html` and
+the same DSFR markup; the templates `programme/includes/event_card.html` and
 `programme/includes/star_button.html` call them, so every page shows the same card.
 """
 

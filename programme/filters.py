@@ -45,7 +45,7 @@ from organizers.models import Organization
 from .widgets import DsfrCheckboxSelectMultiple, DsfrSelect
 
 FORM_ID = "programme-filters"
-CHECKBOX_GROUP = "events/includes/fields/checkbox_group.html"
+CHECKBOX_GROUP = "programme/includes/fields/checkbox_group.html"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 

@@ -14,8 +14,8 @@ from dsfr.forms import DsfrBaseForm
 
 from events.models import EventReport
 from events.reports import report_create
+from moisinno.forms import error_summary
 from moisinno.ratelimit import client_ip, rate_limited
-from organizers.forms import error_summary
 
 from .selectors import public_event
 
@@ -97,7 +97,7 @@ def event_report(request: HttpRequest, slug: str) -> HttpResponse:
             status = 400
     return render(
         request,
-        "events/event_report.html",
+        "programme/event_report.html",
         {
             "title": TITLE,
             "event": event,
@@ -120,7 +120,7 @@ def event_report_sent(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Aucun événement public à cette adresse.")
     return render(
         request,
-        "events/event_report_sent.html",
+        "programme/event_report_sent.html",
         {
             "title": "Merci pour votre signalement",
             "event": event,

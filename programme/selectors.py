@@ -41,6 +41,7 @@ from labs.models import Lab
 from moisinno.geography import region_name, region_of_department
 from moisinno.pagecache import version_cached, version_cached_many
 
+from .cards import event_card
 from .filters import LabFilterSet, ProgrammeFilterSet, outside_edition_q
 
 
@@ -98,7 +99,7 @@ def public_events(*, edition: Edition | None = None) -> QuerySet[Event]:
     return events.filter(edition=edition) if edition is not None else events
 
 
-# What a card shows (events/includes/event_card.html, the star button): a programme page reads
+# What a card shows (programme/includes/event_card.html, the star button): a programme page reads
 # these columns only, and builds its 26 events from 17 columns instead of 50.
 CARD_FIELDS = (
     "edition",
@@ -158,7 +159,6 @@ def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
     event, so it is kept until the public content changes and shared by every page listing
     it (each filter, page and order). Only the events whose card is not kept yet get their
     sessions and labs read (`prefetch_cards`) and their card rendered."""
-    from .cards import event_card  # cards → starred → selectors: imported here, not above
 
     def render(missing: list[Event]) -> dict[Event, str]:
         prefetch_cards(missing)
@@ -449,6 +449,33 @@ def programme_listing(
         derogations=derogations,
         derogations_count=derogations_count,
         page_message=message.replace(" :", "\u00a0:"),
+    )
+
+
+def starred_events(ids: list[int]) -> list[Event]:
+    """The public events among `ids` (« Mon programme », programme/starred.py), by date, with
+    what their cards show (a constant number of queries). Events no longer public drop out."""
+    if not ids:
+        return []
+    events = (
+        public_events()
+        .filter(pk__in=ids)
+        .select_related("edition")
+        .order_by("starts_on", "title", "pk")
+    )
+    return prefetch_cards(list(events))
+
+
+def starred_events_for_calendar(ids: list[int]) -> list[Event]:
+    """The public events among `ids` with everything their iCalendar entries show."""
+    if not ids:
+        return []
+    return list(
+        Event.objects.public()
+        .filter(pk__in=ids)
+        .select_related("organization", "format")
+        .prefetch_related("sessions")
+        .order_by("starts_on", "title", "pk")
     )
 
 

@@ -11,10 +11,6 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from events.models import Event
-
-from .selectors import prefetch_cards, public_events
-
 COOKIE_NAME = "mon_programme"
 COOKIE_SALT = "moisinno.mon-programme.cookie"
 SHARE_SALT = "moisinno.mon-programme.partage"
@@ -93,33 +89,3 @@ def shared_ids(token: str) -> list[int] | None:
         return None
     ids = _decode(value)
     return ids if ids or not value else None
-
-
-# Reads ------------------------------------------------------------------------------------------
-
-
-def starred_events(ids: list[int]) -> list[Event]:
-    """The public events among `ids`, by date, with what their cards show (a constant number
-    of queries). Events that are no longer public simply drop out."""
-    if not ids:
-        return []
-    events = (
-        public_events()
-        .filter(pk__in=ids)
-        .select_related("edition")
-        .order_by("starts_on", "title", "pk")
-    )
-    return prefetch_cards(list(events))
-
-
-def starred_events_for_calendar(ids: list[int]) -> list[Event]:
-    """The public events among `ids` with everything their iCalendar entries show."""
-    if not ids:
-        return []
-    return list(
-        Event.objects.public()
-        .filter(pk__in=ids)
-        .select_related("organization", "format")
-        .prefetch_related("sessions")
-        .order_by("starts_on", "title", "pk")
-    )

@@ -104,14 +104,14 @@ def _programme_context(request: HttpRequest, edition: Edition, params=None) -> d
 def programme(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
-        return render(request, "events/programme.html", {"title": "Programme", "edition": None})
+        return render(request, "programme/programme.html", {"title": "Programme", "edition": None})
     context = _programme_context(request, edition)
     context.update(
         title=f"Programme {edition.year}",
         is_current=True,
         breadcrumb_data={"current": f"Programme {edition.year}"},
     )
-    return render(request, "events/programme.html", context)
+    return render(request, "programme/programme.html", context)
 
 
 @require_GET
@@ -126,7 +126,7 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
         is_current=False,
         breadcrumb_data={"current": f"Édition {edition.year}"},
     )
-    return render(request, "events/programme.html", context)
+    return render(request, "programme/programme.html", context)
 
 
 @require_GET
@@ -145,21 +145,21 @@ def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
         is_current=collection.edition.is_current,
         breadcrumb_data={"current": collection.title},
     )
-    return render(request, "events/programme.html", context)
+    return render(request, "programme/programme.html", context)
 
 
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
     edition = current_edition()
     if edition is None:
-        return render(request, "events/calendar.html", {"title": "Calendrier", "edition": None})
+        return render(request, "programme/calendar.html", {"title": "Calendrier", "edition": None})
     selection = programme_events(edition=edition, params=request.GET)
     filterset = selection.filterset
     active_filters = filterset.active_filters()
     filterset.prepare_form()
     return render(
         request,
-        "events/calendar.html",
+        "programme/calendar.html",
         {
             "title": f"Calendrier du programme {edition.year}",
             "edition": edition,
@@ -191,7 +191,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "events/event_detail.html",
+        "programme/event_detail.html",
         {
             "title": event.title,
             "event": event,
@@ -226,7 +226,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     with_page_numbers(page)
     return render(
         request,
-        "organizers/organization_detail.html",
+        "programme/organization_detail.html",
         {
             "title": organization.name,
             "organization": organization,
@@ -240,7 +240,7 @@ def _lab_list(request: HttpRequest, edition: Edition | None, **context) -> HttpR
     atlas = lab_atlas(edition=edition, params=request.GET)
     return render(
         request,
-        "labs/lab_list.html",
+        "programme/lab_list.html",
         {
             "title": "Laboratoires d’innovation publique",
             "atlas": atlas,
@@ -284,7 +284,7 @@ def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
     with_page_numbers(page)
     return render(
         request,
-        "labs/lab_detail.html",
+        "programme/lab_detail.html",
         {
             "title": lab.name,
             "lab": lab,

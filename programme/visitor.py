@@ -20,13 +20,16 @@ from events.models import Event
 from events.selectors import current_edition
 
 from .ical import calendar_lines, serialize
-from .selectors import prefetch_cards, programme_events
+from .selectors import (
+    prefetch_cards,
+    programme_events,
+    starred_events,
+    starred_events_for_calendar,
+)
 from .starred import (
     MAX_STARRED,
     share_token,
     shared_ids,
-    starred_events,
-    starred_events_for_calendar,
     starred_ids,
     store_starred,
 )

@@ -124,7 +124,7 @@ def events_csv(queryset: QuerySet[Event]) -> str:
 
 
 def events_xlsx(queryset: QuerySet[Event]) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - optional dependency
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Événements")

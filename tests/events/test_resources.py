@@ -500,7 +500,7 @@ def test_uploaded_bytes_are_read_from_the_start(past_event):
     upload = SimpleUploadedFile("a.pdf", PDF)
     upload.file = io.BytesIO(PDF)
     upload.file.seek(7)
-    from events.forms import ResourceForm
+    from organizer_space.forms.resources import ResourceForm
 
     form = ResourceForm({"kind": "slides", "title": "Supports"}, {"file": upload})
 

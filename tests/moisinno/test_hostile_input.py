@@ -21,10 +21,10 @@ from django.utils import timezone
 from alerts.models import Alert
 from alerts.services import manage_token
 from events.enums import ACCESSIBILITY_FEATURES, EventStatus
-from events.forms import EventForm
 from events.models import Event
+from organizer_space.forms.events import EventForm
+from organizer_space.forms.organizations import OrganizationForm
 from organizers.enums import MembershipRole, MembershipStatus
-from organizers.forms import OrganizationForm
 from programme.filters import LabFilterSet, ProgrammeFilterSet
 from tests.admin_forms import resubmit_data
 from tests.factories import (
@@ -37,7 +37,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
-from tests.organizers.forms import complete_event_fields, event_form_data
+from tests.organizer_space.forms import complete_event_fields, event_form_data
 
 HUGE = "9" * 40
 # A value is a string, bytes sent as they are (invalid UTF-8), or a list (the field repeated).
