@@ -387,6 +387,8 @@ class EventDecisionsMixin:
 
 @admin.register(ModerationLogEntry)
 class ModerationLogEntryAdmin(admin.ModelAdmin):
+    """The history of decisions, read-only: only the transition service writes it."""
+
     list_display = [
         "created_at",
         "event",
