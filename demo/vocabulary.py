@@ -1,4 +1,4 @@
-"""French vocabulary for the synthetic programme (`demo.generation`).
+"""French vocabulary for the synthetic programme (`demo.organizations`, `demo.planning`).
 
 Plain data: department seats and articles, organisation and lab name patterns, the methods and
 public-policy topics that titles are built from. Nothing here touches the database.

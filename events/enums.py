@@ -52,7 +52,7 @@ class RegistrationMode(models.TextChoices):
 
 
 class ImportSource(models.TextChoices):
-    """Where an imported event came from (events/imports.py)."""
+    """Where an imported event came from (events/imports/)."""
 
     ICS = "ics", "Calendrier iCalendar (.ics)"
     OPENAGENDA = "openagenda", "OpenAgenda"

@@ -451,7 +451,7 @@ ACCOUNT_RATE_LIMITS = {
 # submitted, per account and per organisation; DITP moderators are not limited.
 EVENT_CREATE_RATE_LIMIT = os.environ.get("EVENT_CREATE_RATE_LIMIT", "20/h/user,50/h/organization")
 EVENT_SUBMIT_RATE_LIMIT = os.environ.get("EVENT_SUBMIT_RATE_LIMIT", "20/h/user,50/h/organization")
-# Importing events (events/imports.py, moisinno/fetching.py): the largest file or fetched
+# Importing events (events/imports/, moisinno/fetching.py): the largest file or fetched
 # document, the time allowed to fetch a URL, the most VEVENTs a calendar may hold.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "10"))

@@ -12,15 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from events.editing import EventError
-from events.imports import (
-    ImportedEvent,
-    ImportOutcome,
-    ImportRefused,
-    as_sessions_of_one_event,
-    events_import,
-    parse_ics,
-    parse_openagenda,
-)
+from events.imports.drafts import ImportOutcome, events_import
+from events.imports.ics import as_sessions_of_one_event, parse_ics
+from events.imports.openagenda import parse_openagenda
+from events.imports.sources import ImportedEvent, ImportRefused
 from events.limits import EventRateLimited
 from events.models import Event
 from moisinno.fetching import FetchError, fetch

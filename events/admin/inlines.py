@@ -1,0 +1,196 @@
+"""The inlines of an event's change page: its sessions, the organisers' resources, visitors'
+reports, the DITP's internal notes and the moderation history.
+"""
+
+from django.contrib import admin
+from django.contrib.admin import widgets as admin_widgets
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from moisinno.roles import is_moderator
+
+from ..forms import SessionTimesForm
+from ..models import EventNote, EventReport, EventResource, EventSession, ModerationLogEntry
+from ..places import SESSION_PLACE_FIELDS
+
+
+class _WithoutTimezoneWarningReference:
+    """Django's admin date and time inputs point (aria-describedby) to a timezone warning that
+    DateTimeShortcuts.js writes only when the browser's offset differs from the server's: the
+    reference dangled on every page. js/admin-a11y.js sets it when the warning exists."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("aria-describedby", None)
+        return context
+
+
+class SessionDateWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminDateWidget):
+    pass
+
+
+class SessionTimeWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminTimeWidget):
+    pass
+
+
+class SessionInlineFormSet(BaseInlineFormSet):
+    """Each cell of the sessions' table gets its own name (a table cell is not a label)."""
+
+    NAMES = {
+        "date": "Date de la séance {}",
+        "start_time": "Heure de début de la séance {}",
+        "end_time": "Heure de fin de la séance {}",
+        "attendance_mode": "Modalité de la séance {}",
+        "venue_name": "Lieu de la séance {}",
+        "address": "Adresse de la séance {}",
+        "postal_code": "Code postal de la séance {}",
+        "city": "Ville de la séance {}",
+        "department": "Département de la séance {}",
+        "online_url": "Lien de connexion de la séance {}",
+        "online_url_public": "Lien de la séance {} affiché publiquement",
+        "online_note": "Précisions sur l’accès en ligne de la séance {}",
+        "DELETE": "Supprimer la séance {}",
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        number = "" if index is None else index + 1
+        for name, label in self.NAMES.items():
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-label"] = label.format(number).strip()
+
+
+class EventSessionInline(admin.TabularInline):
+    model = EventSession
+    form = SessionTimesForm
+    formset = SessionInlineFormSet
+    fields = ["date", "start_time", "end_time", *SESSION_PLACE_FIELDS]
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "date":
+            kwargs["widget"] = SessionDateWidget
+        elif db_field.name in ("start_time", "end_time"):
+            kwargs["widget"] = SessionTimeWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A record nobody edits in the admin: shown, never added, changed nor deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ModerationLogInline(ReadOnlyInline):
+    """The history of the event's decisions: written by the transition service only."""
+
+    model = ModerationLogEntry
+    verbose_name_plural = "historique de modération"
+    fields = [
+        "created_at",
+        "actor",
+        "actor_role",
+        "from_status",
+        "to_status",
+        "message",
+        "changes_table",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="champs modifiés par la DITP")
+    def changes_table(self, entry: ModerationLogEntry) -> str:
+        if not entry.changes:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{} : « {} » → « {} »",
+            ((c["label"], c["before"], c["after"]) for c in entry.changes),
+        )
+
+
+class EventReportInline(ReadOnlyInline):
+    """Visitors' reports on the event: closed (with a reply) from each report's page."""
+
+    model = EventReport
+    verbose_name_plural = "signalements des visiteurs"
+    fields = ["created_at", "kind", "message", "email", "state"]
+    readonly_fields = fields
+
+    @admin.display(description="état")
+    def state(self, report: EventReport) -> str:
+        if not report.is_open:
+            return f"Clos le {timezone.localtime(report.closed_at):%d/%m/%Y}"
+        return format_html(
+            '<a href="{}">Traiter et clore</a>',
+            reverse("admin:events_eventreport_change", args=[report.pk]),
+        )
+
+
+class EventNoteInline(admin.TabularInline):
+    """The DITP's internal notes on the event: a thread organisers never see."""
+
+    model = EventNote
+    extra = 1
+    can_delete = False
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at", "author"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Existing notes are read-only; the empty row adds a new one (see save_formset).
+        return is_moderator(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text" and field is not None:
+            # A table cell is not a label: the text box says what it is for.
+            field.widget.attrs["aria-label"] = "Nouvelle note interne"
+        return field
+
+
+class EventResourceInline(admin.TabularInline):
+    """What the organisers added after the event (replay, slides, report): moderators see
+    them and may remove one (logged in the moderation history, told to the organisers)."""
+
+    model = EventResource
+    extra = 0
+    verbose_name_plural = "ressources après l’événement (ajoutées par les organisateurs)"
+    fields = ["position", "kind", "title", "target", "created_at", "created_by"]
+    readonly_fields = fields
+
+    @admin.display(description="lien ou fichier")
+    def target(self, resource: EventResource) -> str:
+        label = resource.size_label if resource.is_file else resource.url
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', resource.href, label
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_moderator(request.user)
