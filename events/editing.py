@@ -20,9 +20,9 @@ from moisinno.text import unique_slug
 from organizers.models import Organization
 from organizers.selectors import user_is_active_member
 
-from . import workflow
+from . import states
 from .eligibility import referencing_closed_message, referencing_open_for
-from .enums import ACCESSIBILITY_FEATURES, Actor, AttendanceMode, RegistrationMode
+from .enums import ACCESSIBILITY_FEATURES, Actor, AttendanceMode, EventStatus, RegistrationMode
 from .geo import event_queue_geocoding
 from .limits import counted_creation
 from .models import Edition, Event, EventSession, ModerationLogEntry
@@ -324,7 +324,7 @@ def event_create(
     # At most EVENT_CREATE_RATE_LIMIT drafts per account and per organisation (EventRateLimited).
     with counted_creation(user=user, organization_id=organization.pk), transaction.atomic():
         event = Event(
-            edition=edition, organization=organization, created_by=user, status=workflow.INITIAL
+            edition=edition, organization=organization, created_by=user, status=states.INITIAL
         )
         _assign(event, fields)
         event.slug = unique_slug(Event, event.title, max_length=200)
@@ -351,9 +351,9 @@ def event_update(
         raise PermissionDenied
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        if not workflow.is_editable(locked):
-            raise EventNotEditable(workflow.status_info(locked).not_editable_message)
-        before = _snapshot(locked) if workflow.is_published(locked) else None
+        if not states.is_editable(locked):
+            raise EventNotEditable(states.status_info(locked).not_editable_message)
+        before = _snapshot(locked) if states.is_published(locked) else None
         _assign(locked, fields)
         # A new version: calendars subscribed to the event see a raised SEQUENCE.
         locked.version += 1
@@ -426,9 +426,9 @@ def event_delete(*, event: Event, user: AbstractBaseUser) -> None:
         locked = Event.objects.select_for_update().get(pk=event.pk)
         submitted_once = (
             locked.submitted_at is not None
-            or locked.moderation_log.filter(to_status=workflow.S.SUBMITTED).exists()
+            or locked.moderation_log.filter(to_status=EventStatus.SUBMITTED).exists()
         )
-        if not workflow.is_draft(locked) or submitted_once:
+        if not states.is_draft(locked) or submitted_once:
             raise EventNotDeletable(
                 "Seul un brouillon jamais soumis peut être supprimé. Un événement soumis peut "
                 "être retiré de la validation, un événement publié peut être annulé."

@@ -12,8 +12,9 @@ class EventStatus(models.TextChoices):
 
 
 class ScheduleStatus(models.TextChoices):
-    """How a published event takes place (`Event.schedule_status`, events/schedule.py); the
-    workflow's « Annulé » completes the vocabulary of calendars, schema.org and OpenAgenda."""
+    """How a published event takes place (`Event.schedule_status`, set by events/schedule.py,
+    read in events/states.py); the workflow's « Annulé » completes the vocabulary of calendars,
+    schema.org and OpenAgenda."""
 
     SCHEDULED = "scheduled", "Programmé"
     RESCHEDULED = "rescheduled", "Reprogrammé"

@@ -27,7 +27,7 @@ from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 from organizers.selectors import user_is_active_member
 
-from . import workflow
+from . import states
 from .enums import LocationPrecision
 from .models import Event, EventSession
 
@@ -195,8 +195,8 @@ def session_place_confirm(
         or is_moderator(user)
     ):
         raise PermissionDenied
-    if not workflow.is_editable(event):
-        raise PermissionDenied(workflow.status_info(event).not_editable_message)
+    if not states.is_editable(event):
+        raise PermissionDenied(states.status_info(event).not_editable_message)
     with transaction.atomic():
         _store(
             session,

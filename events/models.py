@@ -1,6 +1,5 @@
 import datetime
 import zoneinfo
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -19,7 +18,7 @@ from moisinno.geography import (
     region_of_department,
 )
 
-from . import workflow
+from . import states, workflow
 from .enums import (
     ACCESSIBILITY_FEATURES,
     APPROXIMATE_PRECISIONS,
@@ -32,9 +31,7 @@ from .enums import (
     ScheduleStatus,
 )
 from .images import Picture, image_of
-
-if TYPE_CHECKING:
-    from .schedule import PublicStatus
+from .states import PublicStatus, StatusInfo
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -140,7 +137,7 @@ class Theme(models.Model):
 
 class EventQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status__in=workflow.PUBLIC_STATUSES)
+        return self.filter(status__in=states.PUBLIC_STATUSES)
 
 
 class HeldSomewhere:
@@ -301,7 +298,7 @@ class Event(HeldSomewhere, models.Model):
     changed_fields = models.JSONField("champs modifiés", default=list, blank=True, editable=False)
     # Incremented at every transition: two moderators deciding at once cannot both win.
     version = models.PositiveIntegerField(default=0, editable=False)
-    # How a published event takes place (events/schedule.py: « Reporté », « Complet »…),
+    # How a published event takes place (events/states.py: « Reporté », « Complet »…),
     # changed by `events.schedule.event_set_schedule_status` only, with its public message.
     schedule_status = models.CharField(
         "état",
@@ -448,11 +445,11 @@ class Event(HeldSomewhere, models.Model):
 
     @property
     def is_public(self) -> bool:
-        return workflow.is_public(self)
+        return states.is_public(self)
 
     @property
     def is_cancelled(self) -> bool:
-        return workflow.is_cancelled(self)
+        return states.is_cancelled(self)
 
     @property
     def is_full(self) -> bool:
@@ -462,36 +459,32 @@ class Event(HeldSomewhere, models.Model):
     @property
     def schedule_changeable(self) -> bool:
         """Published: its organisers or the DITP may say it is postponed, full… (schedule)."""
-        return workflow.is_published(self)
+        return states.is_published(self)
 
     @property
     def is_deletable(self) -> bool:
         """A draft never submitted: its organisers may delete it (`editing.event_delete`)."""
-        return workflow.is_draft(self) and self.submitted_at is None
+        return states.is_draft(self) and self.submitted_at is None
 
     @property
-    def public_status(self) -> "PublicStatus":
+    def public_status(self) -> PublicStatus:
         """Badge, message, schema.org, iCalendar and OpenAgenda values of how the event takes
-        place (« Annulé » included): events/schedule.py."""
-        from . import schedule
-
-        return schedule.public_status(self)
+        place (« Annulé » included): events/states.py."""
+        return states.public_status(self)
 
     @property
     def public_status_message(self) -> str:
         """The public message of that state (the cancellation's reason, « Reporté »'s…)."""
-        from . import schedule
-
-        return schedule.message(self)
+        return states.public_status_message(self)
 
     @property
-    def status_info(self) -> "workflow.StatusInfo":
+    def status_info(self) -> StatusInfo:
         """Badge, dashboard heading, message heading… of the event's status (templates)."""
-        return workflow.status_info(self)
+        return states.status_info(self)
 
     @property
     def is_editable(self) -> bool:
-        return workflow.is_editable(self)
+        return states.is_editable(self)
 
     @property
     def organizer_actions(self) -> list["workflow.Transition"]:
@@ -545,7 +538,7 @@ class Event(HeldSomewhere, models.Model):
         """Its organisers may add resources (replay, slides, report): published, and its last
         session is over (`events.resources` holds the rule and its messages)."""
         ended_at = self.ended_at
-        return workflow.is_published(self) and ended_at is not None and ended_at <= timezone.now()
+        return states.is_published(self) and ended_at is not None and ended_at <= timezone.now()
 
 
 class Collection(models.Model):

@@ -8,7 +8,7 @@ from moisinno.notifications import queue_email
 from moisinno.roles import moderator_emails
 from organizers.enums import MembershipStatus
 
-from . import workflow
+from . import states
 from .enums import Actor
 from .models import Event, ModerationLogEntry
 from .workflow import Transition
@@ -43,7 +43,7 @@ def notify_event_transition(*, event: Event, entry: ModerationLogEntry, step: Tr
         )
     elif entry.actor_role in {Actor.MODERATOR, Actor.SYSTEM} and step.email_notice:
         queue_email(to=organizer_emails(event), template="event_decision", context=context)
-    elif workflow.is_cancelled(event):
+    elif states.is_cancelled(event):
         queue_email(
             to=moderator_emails(region=event.region, assigned_relay_id=event.assigned_relay_id),
             template="event_cancelled_alert",

@@ -16,7 +16,7 @@ from organizers.models import Organization
 
 from .models import Collection, Edition, Event, EventResource, EventSession, Format, Theme
 from .search import events_refresh_search
-from .workflow import PUBLIC_STATUSES
+from .states import PUBLIC_STATUSES
 
 _RENAMED = "_events_search_renamed"
 

@@ -18,7 +18,7 @@ from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 from organizers.selectors import user_is_active_member
 
-from . import workflow
+from . import states
 from .enums import Actor
 from .models import Event, EventResource, ModerationLogEntry
 from .notifications import notify_ditp_edit
@@ -38,7 +38,7 @@ class ResourceError(Exception):
 
 def resources_closed_message(event: Event, *, now=None) -> str:
     """Why resources cannot be added to `event` now, or "" when they can."""
-    if not workflow.is_published(event):
+    if not states.is_published(event):
         return (
             "Les ressources s’ajoutent à un événement publié, une fois sa dernière séance terminée."
         )

@@ -1,21 +1,9 @@
-"""How a published event takes place: « Reporté », « Reprogrammé », « Passé en ligne »,
-« Complet », and the one door that changes it.
+"""The second door: how a published event takes place (« Reporté », « Reprogrammé »,
+« Passé en ligne », « Complet »), changed by `event_set_schedule_status` only.
 
-The moderation workflow (events/workflow.py) says whether an event is public; this module says,
-for a public event, whether it takes place as announced. Its vocabulary is the one calendars
-and search engines understand, with the workflow's « Annulé »:
-
-| state | schema.org `eventStatus` | iCalendar `STATUS` | OpenAgenda `status` |
-|---|---|---|---|
-| Programmé (`scheduled`) | EventScheduled | CONFIRMED | 1 |
-| Reprogrammé (`rescheduled`) | EventRescheduled | CONFIRMED | 2 |
-| Passé en ligne (`moved_online`) | EventMovedOnline | CONFIRMED | 3 |
-| Reporté (`postponed`) | EventPostponed | TENTATIVE | 4 |
-| Complet (`full`) | EventScheduled (offer SoldOut) | CONFIRMED | 5 |
-| Annulé (workflow `cancelled`) | EventCancelled | CANCELLED | 6 |
-
-OpenAgenda's values are its event field `status` (« État »: 1 Programmé, 2 Reprogrammé,
-3 Déplacé en ligne, 4 Reporté, 5 Complet, 6 Annulé), so exports and imports map one to one.
+The moderation workflow (events/workflow.py) says whether an event is public; its
+`schedule_status` says, for a public event, whether it takes place as announced. What each
+state means on the public site, in calendars, schema.org and OpenAgenda is in events/states.py.
 
 `event_set_schedule_status` is the only writer of `Event.schedule_status`: the organisers (a
 member of the owning organisation) or a moderator, on a published event, always with a message
@@ -25,142 +13,17 @@ event stays published and, when its organisers made the change, enters the DITP 
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from . import workflow
+from . import states, workflow
 from .editing import SessionData, _merge_changes, _snapshot, _sync_sessions
-from .enums import Actor, EventStatus, ScheduleStatus
+from .enums import Actor, ScheduleStatus
 from .models import Event, ModerationLogEntry
 from .notifications import notify_schedule_change
 from .services import TransitionConflict, TransitionNotAllowed, event_refresh_dates
-
-CANCELLED = EventStatus.CANCELLED.value
-
-
-@dataclass(frozen=True)
-class PublicStatus:
-    """How one state reads on the public site and in every export."""
-
-    key: str  # a ScheduleStatus value, or "cancelled"
-    label: str
-    badge: str  # DSFR badge modifier (fr-badge--<badge>); "" shows no badge (as announced)
-    schema_org: str  # https://schema.org/EventStatusType member
-    ical: str  # iCalendar STATUS (RFC 5545 §3.8.1.11)
-    openagenda: int  # OpenAgenda's event `status`
-    alert: str = ""  # DSFR alert type of the event page's message (fr-alert--<alert>)
-    heading: str = ""  # the alert's title on the event page
-    without_message: str = ""  # the alert's text when no message was kept
-    ical_prefix: str = ""  # before the calendar entry's title ("Reporté : …")
-    hint: str = ""  # what choosing it means, for the organisers' form
-
-
-STATES: dict[str, PublicStatus] = {
-    ScheduleStatus.SCHEDULED: PublicStatus(
-        "scheduled",
-        "Programmé",
-        "",
-        "EventScheduled",
-        "CONFIRMED",
-        1,
-        hint=(
-            "L’événement a lieu comme annoncé (par exemple quand des places se libèrent ou "
-            "après un report, une fois les dates confirmées)."
-        ),
-    ),
-    ScheduleStatus.RESCHEDULED: PublicStatus(
-        "rescheduled",
-        "Reprogrammé",
-        "info",
-        "EventRescheduled",
-        "CONFIRMED",
-        2,
-        alert="info",
-        heading="Cet événement change de date",
-        ical_prefix="Reprogrammé",
-        hint="Les dates changent : indiquez les nouvelles séances ci-dessous.",
-    ),
-    ScheduleStatus.MOVED_ONLINE: PublicStatus(
-        "moved_online",
-        "Passé en ligne",
-        "info",
-        "EventMovedOnline",
-        "CONFIRMED",
-        3,
-        alert="info",
-        heading="Cet événement a désormais lieu en ligne",
-        ical_prefix="En ligne",
-        hint=(
-            "L’événement n’a plus lieu sur place mais en ligne : dites dans le message "
-            "comment y assister."
-        ),
-    ),
-    ScheduleStatus.POSTPONED: PublicStatus(
-        "postponed",
-        "Reporté",
-        "warning",
-        "EventPostponed",
-        "TENTATIVE",
-        4,
-        alert="warning",
-        heading="Cet événement est reporté",
-        without_message="Il n’aura pas lieu aux dates annoncées ; les nouvelles dates seront "
-        "annoncées ici.",
-        ical_prefix="Reporté",
-        hint=(
-            "L’événement n’aura pas lieu aux dates annoncées et les nouvelles dates ne sont "
-            "pas encore connues."
-        ),
-    ),
-    ScheduleStatus.FULL: PublicStatus(
-        "full",
-        "Complet",
-        "warning",
-        "EventScheduled",
-        "CONFIRMED",
-        5,
-        alert="info",
-        heading="Cet événement est complet",
-        hint="Toutes les places sont prises : les inscriptions sont fermées.",
-    ),
-    CANCELLED: PublicStatus(
-        "cancelled",
-        "Annulé",
-        "error",
-        "EventCancelled",
-        "CANCELLED",
-        6,
-        alert="error",
-        heading="Cet événement est annulé",
-        without_message="Il n’aura pas lieu aux dates annoncées.",
-        ical_prefix="Annulé",
-    ),
-}
-
-#: The filter's and the exports' vocabulary, in OpenAgenda's order.
-PUBLIC_STATUS_CHOICES = [
-    (state.key, state.label) for state in sorted(STATES.values(), key=lambda s: s.openagenda)
-]
-
-
-def public_status(event) -> PublicStatus:
-    """The state of `event` as the public sees it: « Annulé » (workflow) comes first."""
-    if workflow.is_cancelled(event):
-        return STATES[CANCELLED]
-    return STATES[event.schedule_status]
-
-
-def message(event) -> str:
-    """The public message of the event's state (the cancellation's reason, or the message
-    given with « Reporté »…); "" when it is programmed as announced."""
-    if workflow.is_cancelled(event):
-        return event.moderation_message
-    if event.schedule_status == ScheduleStatus.SCHEDULED:
-        return ""
-    return event.schedule_message
 
 
 class ScheduleStatusError(TransitionNotAllowed):
@@ -209,7 +72,7 @@ def event_set_schedule_status(
         roles = workflow.roles(user, locked) & {Actor.ORGANIZER, Actor.MODERATOR}
         if not roles:
             raise ScheduleStatusError("Vous n'avez pas le droit d'effectuer cette action.")
-        if not workflow.is_published(locked):
+        if not states.is_published(locked):
             raise ScheduleStatusError(
                 "Seul un événement publié peut être déclaré reporté, reprogrammé, passé en "
                 f"ligne ou complet (celui-ci est « {locked.get_status_display()} »)."

@@ -16,7 +16,7 @@ from moisinno.formatting import french_date, french_time
 from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 
-from . import workflow
+from . import states, workflow
 from .eligibility import eligibility_errors
 from .enums import Actor, EventStatus
 from .limits import counted_submission
@@ -111,7 +111,7 @@ def event_transition(
         if step.checks_eligibility:
             locked.submitted_at = now
             update_fields.append("submitted_at")
-        if workflow.is_published(locked):
+        if states.is_published(locked):
             locked.published_at = locked.published_at or now
             locked.changed_since_validation = False
             locked.changed_fields = []
@@ -123,7 +123,7 @@ def event_transition(
                 "moderation_message",
             ]
         locked.save(update_fields=update_fields)
-        if workflow.is_published(locked):
+        if states.is_published(locked):
             # Whatever wrote the event (form, admin, import), it is searchable once public.
             event_refresh_search(event=locked)
         entry = ModerationLogEntry.objects.create(

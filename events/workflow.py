@@ -1,10 +1,11 @@
 """The moderation workflow: the one table of statuses and transitions.
 
-Everything that depends on an event's status reads this module: the transition service
+Every status change reads this module: the transition service
 (`events.services.event_transition`), the admin's decision buttons and bulk actions, the
-organiser space's buttons, pre-checks and dashboard, the status badges and the decision
-e-mails. Templates and views never compare status strings: they ask `allowed(event, user)`,
-`status_info(event)` or `is_editable(event)`.
+organiser space's buttons, pre-checks and dashboard, and the decision e-mails. What each status
+means (badge, editable, public) is in events/states.py. Templates and views never compare
+status strings: they ask `allowed(event, user)`, `states.status_info(event)` or
+`states.is_editable(event)`.
 
 A transition may hold only before or only after the edition's publication moment
 (`Transition.when`): before it, approval makes an event « Validé » (not public); at the moment
@@ -36,6 +37,7 @@ from moisinno.roles import covers, is_moderator
 from organizers.selectors import user_is_active_member
 
 from .enums import Actor, EventStatus
+from .states import INITIAL, MESSAGE_STATUSES, STATUSES
 
 S = EventStatus
 ORGANIZER = Actor.ORGANIZER
@@ -45,109 +47,6 @@ SYSTEM = Actor.SYSTEM
 #: `Transition.when`: the transition holds only before / after the edition's publication moment.
 BEFORE_OPENING = "before_opening"
 AFTER_OPENING = "after_opening"
-
-
-@dataclass(frozen=True)
-class StatusInfo:
-    """How a status reads in the organiser space and the admin."""
-
-    badge: str  # DSFR badge modifier: fr-badge--<badge> ("" for the neutral grey badge)
-    dashboard_heading: str  # the dashboard's group, in this table's order
-    editable: bool  # organisers may still edit (a published edit is re-reviewed)
-    public: bool  # on the public site
-    not_editable_message: str = ""  # why an organiser cannot edit it
-    # The moderation message, kept on the event and shown to its organisers with this heading.
-    message_heading: str = ""
-    # The message asks the organisers for something (a callout on the dashboard and the form).
-    message_needs_action: bool = False
-    # A notice at the top of the organiser's form while the event has this status.
-    edit_notice_heading: str = ""
-    edit_notice: str = ""
-    save_label: str = "Enregistrer les modifications"
-    saved_message: str = "Modifications enregistrées à {time}."
-
-
-STATUSES: dict[str, StatusInfo] = {
-    S.CHANGES_REQUESTED: StatusInfo(
-        badge="warning",
-        dashboard_heading="Modifications demandées",
-        editable=True,
-        public=False,
-        message_heading="Modifications demandées par l’équipe DITP",
-        message_needs_action=True,
-    ),
-    S.DRAFT: StatusInfo(
-        badge="",
-        dashboard_heading="Brouillons",
-        editable=True,
-        public=False,
-        save_label="Enregistrer le brouillon",
-        saved_message="Brouillon enregistré à {time}.",
-    ),
-    S.SUBMITTED: StatusInfo(
-        badge="info",
-        dashboard_heading="En cours de validation",
-        editable=False,
-        public=False,
-        not_editable_message=(
-            "Cet événement est en cours de validation : retirez-le de la validation pour le "
-            "modifier."
-        ),
-    ),
-    S.VALIDATED: StatusInfo(
-        badge="new",
-        dashboard_heading="Validés, publiés à l’ouverture du programme",
-        editable=False,
-        public=False,
-        not_editable_message=(
-            "Cet événement est validé : il sera publié à l’ouverture du programme. Pour le "
-            "modifier d’ici là, écrivez à l’équipe DITP."
-        ),
-    ),
-    S.PUBLISHED: StatusInfo(
-        badge="success",
-        dashboard_heading="Publiés",
-        editable=True,
-        public=True,
-        edit_notice_heading="Cet événement est publié",
-        edit_notice=(
-            "Vos modifications seront visibles dans le programme dès leur enregistrement. "
-            "L’équipe DITP les relira ensuite."
-        ),
-        saved_message=(
-            "Modifications enregistrées à {time} : elles sont en ligne, et l’équipe DITP va "
-            "les relire."
-        ),
-    ),
-    S.REJECTED: StatusInfo(
-        badge="error",
-        dashboard_heading="Refusés",
-        editable=False,
-        public=False,
-        not_editable_message=(
-            "Un événement refusé ne peut plus être modifié : dupliquez-le pour en proposer "
-            "une nouvelle version."
-        ),
-        message_heading="Motif du refus",
-    ),
-    S.CANCELLED: StatusInfo(
-        badge="error",
-        dashboard_heading="Annulés",
-        editable=False,
-        public=True,
-        not_editable_message="Un événement annulé ne peut plus être modifié.",
-        message_heading="Motif de l’annulation",
-    ),
-}
-
-#: The status of a new event.
-INITIAL = S.DRAFT
-#: Statuses visible to the public (published, and cancelled events marked as such).
-PUBLIC_STATUSES = frozenset(status for status, info in STATUSES.items() if info.public)
-#: Statuses an organiser may still edit.
-EDITABLE_STATUSES = frozenset(status for status, info in STATUSES.items() if info.editable)
-#: Statuses whose moderation message (reason, requested changes) is kept on the event.
-MESSAGE_STATUSES = frozenset(status for status, info in STATUSES.items() if info.message_heading)
 
 
 @dataclass(frozen=True)
@@ -456,32 +355,6 @@ def organizer_actions(event, user, *, as_roles: Iterable[str] | None = None) -> 
         for t in allowed(event, user, as_roles=as_roles)
         if t.offered_to_organizers and ORGANIZER in t.actors
     ]
-
-
-def status_info(event_or_status) -> StatusInfo:
-    status = getattr(event_or_status, "status", event_or_status)
-    return STATUSES[status]
-
-
-def is_editable(event) -> bool:
-    return STATUSES[event.status].editable
-
-
-def is_public(event) -> bool:
-    return STATUSES[event.status].public
-
-
-def is_draft(event) -> bool:
-    return event.status == INITIAL
-
-
-def is_published(event) -> bool:
-    """Published and not cancelled: the event takes place as announced."""
-    return event.status == S.PUBLISHED
-
-
-def is_cancelled(event) -> bool:
-    return event.status == S.CANCELLED
 
 
 def needs_first_submission(event) -> bool:

@@ -77,7 +77,7 @@ def event_card(event, heading: str = "h3") -> SafeString:
     if rendered and tag in rendered:
         return mark_safe(rendered[tag])  # noqa: S308 - rendered by this function
     badges = []
-    state = event.public_status  # « Annulé », « Reporté », « Complet »… (events/schedule.py)
+    state = event.public_status  # « Annulé », « Reporté », « Complet »… (events/states.py)
     if state.badge:
         badges.append(_badge(state.label, f" fr-badge--{state.badge}"))
     if event.format_id:

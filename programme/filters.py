@@ -25,9 +25,8 @@ from events.enums import (
     ScheduleStatus,
 )
 from events.models import Edition, Event, EventResource, EventSession, Format, Theme
-from events.schedule import PUBLIC_STATUS_CHOICES
 from events.search import MAX_QUERY_LENGTH, apply_search, search_mode
-from events.workflow import PUBLIC_STATUSES
+from events.states import PUBLIC_STATUS_CHOICES, PUBLIC_STATUSES
 from labs.enums import LabKind
 from labs.models import Lab
 from moisinno.geography import (

@@ -3,7 +3,7 @@
 One VEVENT per session, in Paris local time (with its VTIMEZONE) or as whole days when the
 times are unknown. UIDs are `<event pk>-<session pk>@<site host>`: stable, so calendar clients
 update the same entries when the event changes (SEQUENCE, LAST-MODIFIED) or is cancelled
-(STATUS:CANCELLED) or postponed (STATUS:TENTATIVE): events/schedule.py.
+(STATUS:CANCELLED) or postponed (STATUS:TENTATIVE): events/states.py.
 """
 
 import datetime
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from events.models import Event, EventSession
-from events.schedule import message as schedule_message
+from events.states import public_status_message as schedule_message
 
 PRODID = "-//DITP//Mois de l'innovation publique//FR"
 TZID = "Europe/Paris"
@@ -100,7 +100,7 @@ def session_location(session: EventSession) -> str:
 def _session_lines(
     event: Event, session: EventSession, index: int, total: int, url: str
 ) -> list[str]:
-    state = event.public_status  # « Annulé », « Reporté »… (events/schedule.py)
+    state = event.public_status  # « Annulé », « Reporté »… (events/states.py)
     summary = event.title if total == 1 else f"{event.title} (séance {index}/{total})"
     if state.ical_prefix:
         summary = f"{state.ical_prefix}\u00a0: {summary}"

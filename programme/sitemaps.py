@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from events.models import Collection, Edition, Event
-from events.workflow import PUBLIC_STATUSES
+from events.states import PUBLIC_STATUSES
 from labs.models import Lab
 from organizers.models import Organization
 

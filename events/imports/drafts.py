@@ -14,7 +14,7 @@ from moisinno.formatting import french_date
 from moisinno.text import fold
 from organizers.models import Organization
 
-from .. import workflow
+from .. import states
 from ..editing import SessionData, event_create, event_update
 from ..eligibility import eligibility_errors
 from ..enums import AttendanceMode, RegistrationMode
@@ -161,7 +161,7 @@ def event_from_import(
         .select_related("edition")
         .first()
     )
-    if existing is not None and not workflow.is_draft(existing):
+    if existing is not None and not states.is_draft(existing):
         outcome.event = existing
         outcome.refused = (
             f"« {existing.title} » a déjà été importé et n’est plus un brouillon "

@@ -11,7 +11,7 @@ from events.editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
 from events.enums import ACCESSIBILITY_FEATURES, ScheduleStatus
 from events.images import StoredImage, image_of, read_upload
 from events.models import Event, Format, Theme
-from events.schedule import STATES
+from events.states import STATES
 from labs.models import Lab
 from moisinno.forms import BoundedModelMultipleChoiceField
 from organizers.models import Organization

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import editing, geo, images, workflow
+from events import editing, geo, images, states, workflow
 from events import services as events_services
 from events.editing import EventError
 from events.eligibility import (
@@ -124,7 +124,7 @@ def _event_form(
 
 def _saved_message(event: Event) -> str:
     time = french_time(timezone.localtime().time())
-    return workflow.status_info(event).saved_message.format(time=time)
+    return states.status_info(event).saved_message.format(time=time)
 
 
 @login_required
@@ -141,8 +141,8 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @event_member_required
 def event_update(request: HttpRequest, event: Event) -> HttpResponse:
-    if not workflow.is_editable(event):
-        messages.error(request, workflow.status_info(event).not_editable_message)
+    if not states.is_editable(event):
+        messages.error(request, states.status_info(event).not_editable_message)
         return redirect("organizers:event_preview", pk=event.pk)
     # Just imported (organizer_space.views.imports): what came from the source, what is missing.
     report = pop_import_report(request, event) if request.method == "GET" else None
@@ -363,7 +363,7 @@ def event_duplicate(request: HttpRequest, event: Event) -> HttpResponse:
 def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
     """« Changer l’état » of a published event: reporté, reprogrammé (with the new sessions),
     passé en ligne, complet, or programmé again; always with a public message."""
-    if not workflow.is_published(event):
+    if not states.is_published(event):
         messages.error(
             request,
             f"« {event.title} » est « {event.get_status_display().lower()} » : seul un "
@@ -482,8 +482,8 @@ def session_place(request: HttpRequest, event: Event, session_pk: int) -> HttpRe
     address = geo.session_address(session)
     if not address:
         raise Http404("Cette séance n’a pas de lieu à localiser.")
-    if not workflow.is_editable(event):
-        messages.error(request, workflow.status_info(event).not_editable_message)
+    if not states.is_editable(event):
+        messages.error(request, states.status_info(event).not_editable_message)
         return redirect("organizers:event_preview", pk=event.pk)
     if request.method == "POST":
         form = SessionPlaceForm(request.POST)

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from events.enums import ACCESSIBILITY_FEATURES, EventStatus
 from events.models import Edition, Event, EventResource, EventSession
-from events.schedule import PUBLIC_STATUS_CHOICES, STATES
+from events.states import PUBLIC_STATUS_CHOICES, STATES
 from labs.models import Lab
 from moisinno.geography import department_name, region_name
 from organizers.models import Organization

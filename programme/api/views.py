@@ -18,7 +18,7 @@ from rest_framework import generics
 
 from events.models import Edition, Event, EventSession, Format, Theme
 from events.selectors import current_edition
-from events.workflow import PUBLIC_STATUSES
+from events.states import PUBLIC_STATUSES
 from labs.models import Lab
 from organizers.models import Organization
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events.enums import ACCESSIBILITY_FEATURES, AttendanceMode, Audience, EventStatus
 from events.models import Event
-from events.schedule import PUBLIC_STATUS_CHOICES, STATES
+from events.states import PUBLIC_STATUS_CHOICES, STATES
 from moisinno.geography import department_name
 from organizers.enums import OrganizationKind
 
