@@ -17,9 +17,9 @@ from django.db.models import Expression, F, Value
 from django.utils.text import slugify
 
 from events.enums import AttendanceMode, EventStatus, RegistrationMode
-from events.geo import sessions_place_approximately
 from events.models import Edition, Event, EventSession, Format, SearchWord, Theme
 from events.search import is_postgresql, search_vector_expression, search_vocabulary_add
+from events.sessions import sessions_place_approximately
 from labs.models import Lab
 from moisinno.pagecache import public_content_batch, public_content_changed
 from organizers.models import Organization

@@ -4,9 +4,7 @@
 department, conditional fields cleared): these services and the admin call it before saving.
 """
 
-import datetime
 from collections.abc import Iterable
-from typing import TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -23,13 +21,18 @@ from organizers.selectors import user_is_active_member
 from . import states
 from .eligibility import referencing_closed_message, referencing_open_for
 from .enums import ACCESSIBILITY_FEATURES, Actor, AttendanceMode, EventStatus, RegistrationMode
-from .geo import event_queue_geocoding
 from .limits import counted_creation
 from .models import Edition, Event, EventSession, ModerationLogEntry
 from .notifications import notify_ditp_edit
-from .places import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS, session_apply_invariants
 from .search import event_refresh_search
-from .services import event_refresh_dates
+from .sessions import (
+    EVENT_PLACE_FIELDS,
+    SESSION_FIELDS,
+    SessionData,
+    event_queue_geocoding,
+    event_refresh_dates,
+    event_sync_sessions,
+)
 
 #: The event's image (events/images.py): its key and size come together from an upload; the
 #: size is not listed among the changes (the image is).
@@ -68,23 +71,6 @@ ORGANIZER_FIELDS: tuple[str, ...] = (
     *IMAGE_FIELDS,
 )
 ORGANIZER_M2M_FIELDS: tuple[str, ...] = ("themes", "co_organizers", "labs")
-
-
-class SessionData(TypedDict, total=False):
-    id: int | None  # an existing session of the event, or None for a new one
-    date: datetime.date
-    start_time: datetime.time | None
-    end_time: datetime.time | None
-    # Where (events.places.SESSION_PLACE_FIELDS); absent keys keep the model's defaults.
-    attendance_mode: str
-    venue_name: str
-    address: str
-    postal_code: str
-    city: str
-    department: str
-    online_url: str
-    online_url_public: bool
-    online_note: str
 
 
 class EventError(Exception):
@@ -263,31 +249,6 @@ def apply_invariants(event: Event) -> Event:
     return event
 
 
-SESSION_FIELDS = ("date", "start_time", "end_time", *SESSION_PLACE_FIELDS)
-
-
-def _sync_sessions(event: Event, sessions: list[SessionData]) -> None:
-    """Make the event's sessions match `sessions`, keeping the ids of those that stay."""
-    existing = {session.pk: session for session in event.sessions.all()}
-    kept = [data["id"] for data in sessions if data.get("id") in existing]
-    event.sessions.exclude(pk__in=kept).delete()
-    for data in sessions:
-        session = existing.get(data.get("id")) or EventSession(event=event)
-        before = {name: getattr(session, name) for name in SESSION_FIELDS}
-        session.date = data["date"]
-        session.start_time = data.get("start_time")
-        session.end_time = data.get("end_time")
-        for name in SESSION_PLACE_FIELDS:
-            if name in data:
-                value = data[name]
-                setattr(session, name, value if value is not None else "")
-        session_apply_invariants(session)
-        if session.pk is None or any(
-            getattr(session, name) != value for name, value in before.items()
-        ):
-            session.save()
-
-
 def _save_related(
     event: Event, m2m: dict[str, Iterable] | None, sessions: list[SessionData] | None
 ) -> None:
@@ -296,7 +257,7 @@ def _save_related(
             raise ValueError(f"Not editable by organisers: {name}")
         getattr(event, name).set(values)
     if sessions is not None:
-        _sync_sessions(event, sessions)
+        event_sync_sessions(event=event, sessions=sessions)
     event_refresh_dates(event=event)
     event_refresh_search(event=event)
     # A new or changed address: its sessions are located again by the task worker.

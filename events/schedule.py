@@ -19,11 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import states, workflow
-from .editing import SessionData, _merge_changes, _snapshot, _sync_sessions
+from .editing import _merge_changes, _snapshot
 from .enums import Actor, ScheduleStatus
 from .models import Event, ModerationLogEntry
 from .notifications import notify_schedule_change
-from .services import TransitionConflict, TransitionNotAllowed, event_refresh_dates
+from .services import TransitionConflict, TransitionNotAllowed
+from .sessions import SessionData, event_refresh_dates, event_sync_sessions
 
 
 class ScheduleStatusError(TransitionNotAllowed):
@@ -118,7 +119,7 @@ def event_set_schedule_status(
             }
         ]
         if before is not None:
-            _sync_sessions(locked, sessions)
+            event_sync_sessions(event=locked, sessions=sessions)
             event_refresh_dates(event=locked)
             after = _snapshot(locked)
             changes.append(

@@ -20,9 +20,8 @@ from . import states, workflow
 from .eligibility import eligibility_errors
 from .enums import Actor, EventStatus
 from .limits import counted_submission
-from .models import Edition, Event, EventSession, ModerationLogEntry
+from .models import Edition, Event, ModerationLogEntry
 from .notifications import notify_event_transition
-from .places import derived_place
 from .search import event_refresh_search
 
 logger = logging.getLogger(__name__)
@@ -212,23 +211,6 @@ def event_cancel(
         message=message,
         expected_version=expected_version,
     )
-
-
-def event_refresh_dates(*, event: Event) -> Event:
-    """Copy what the event derives from its sessions onto it (ordering, filters, cards): the
-    first and last session dates, and its mode and place (`events.places.derived_place`)."""
-    sessions = list(EventSession.objects.filter(event=event).order_by("date", "start_time", "pk"))
-    values = {
-        "starts_on": sessions[0].date if sessions else None,
-        "ends_on": max(s.date for s in sessions) if sessions else None,
-        **(derived_place(sessions) or {}),
-    }
-    for name, value in values.items():
-        setattr(event, name, value)
-    Event.objects.filter(pk=event.pk).update(**values)
-    if event.is_public:
-        public_content_changed()
-    return event
 
 
 def changes_fingerprint(changed_fields: list[dict]) -> str:

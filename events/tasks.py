@@ -2,9 +2,9 @@
 
 from django.tasks import task
 
-from .geo import session_geocode
 from .models import Edition
 from .services import edition_open_programme
+from .sessions import session_geocode
 
 
 @task
@@ -18,7 +18,7 @@ def open_programme(edition_id: int) -> int:
 
 @task
 def geocode_session(session_id: int) -> str:
-    """Locate an in-person session from its address (events.geo): the national address
+    """Locate an in-person session from its address (events.sessions): the national address
     service, else the commune's or the department's centre. Returns the precision found."""
     location = session_geocode(session_id=session_id)
     return location.precision if location else ""

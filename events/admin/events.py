@@ -21,9 +21,7 @@ from moisinno.roles import is_moderator, is_relay
 
 from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
 from ..enums import EventStatus
-from ..geo import event_queue_geocoding
 from ..models import Edition, Event, EventNote, EventResource, EventSession
-from ..places import EVENT_PLACE_FIELDS, session_apply_invariants
 from ..reports import note_add
 from ..resources import resource_remove_by_ditp
 from ..search import event_refresh_search
@@ -34,7 +32,13 @@ from ..selectors import (
     with_open_report_counts,
     with_possible_duplicates,
 )
-from ..services import event_refresh_dates, events_feature
+from ..services import events_feature
+from ..sessions import (
+    EVENT_PLACE_FIELDS,
+    event_queue_geocoding,
+    event_refresh_dates,
+    session_apply_invariants,
+)
 from .decisions import EventDecisionsMixin
 from .editions import image_preview
 from .exports import events_csv, events_xlsx

@@ -14,7 +14,7 @@ from moisinno.roles import is_moderator
 
 from ..forms import SessionTimesForm
 from ..models import EventNote, EventReport, EventResource, EventSession, ModerationLogEntry
-from ..places import SESSION_PLACE_FIELDS
+from ..sessions import SESSION_PLACE_FIELDS
 
 
 class _WithoutTimezoneWarningReference:

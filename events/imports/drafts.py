@@ -15,10 +15,11 @@ from moisinno.text import fold
 from organizers.models import Organization
 
 from .. import states
-from ..editing import SessionData, event_create, event_update
+from ..editing import event_create, event_update
 from ..eligibility import eligibility_errors
 from ..enums import AttendanceMode, RegistrationMode
 from ..models import Edition, Event
+from ..sessions import SessionData
 from .sources import ImportedEvent, ImportedPlace, ImportedSession, ImportRefused
 
 _SOURCE_URL_MAX = Event._meta.get_field("import_url").max_length

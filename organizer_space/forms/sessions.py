@@ -4,11 +4,10 @@ from django import forms
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
-from events.editing import SessionData
 from events.enums import AttendanceMode
 from events.forms import SessionTimesForm
 from events.models import Event, EventSession
-from events.places import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS
+from events.sessions import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS, SessionData
 from moisinno.geography import department_name
 
 #: The session fields that apply to each attendance mode (shown and validated for it).

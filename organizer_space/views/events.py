@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import editing, geo, images, states, workflow
+from events import editing, images, sessions, states, workflow
 from events import services as events_services
 from events.editing import EventError
 from events.eligibility import (
@@ -479,7 +479,7 @@ def session_place(request: HttpRequest, event: Event, session_pk: int) -> HttpRe
     draggable marker, and the latitude and longitude fields that work without JavaScript."""
     session = get_object_or_404(event.sessions.all(), pk=session_pk)
     session.event = event
-    address = geo.session_address(session)
+    address = sessions.session_address(session)
     if not address:
         raise Http404("Cette séance n’a pas de lieu à localiser.")
     if not states.is_editable(event):
@@ -488,7 +488,7 @@ def session_place(request: HttpRequest, event: Event, session_pk: int) -> HttpRe
     if request.method == "POST":
         form = SessionPlaceForm(request.POST)
         if form.is_valid():
-            geo.session_place_confirm(
+            sessions.session_place_confirm(
                 session=session,
                 user=request.user,
                 latitude=form.cleaned_data["latitude"],

@@ -3,8 +3,8 @@
 from django import template
 
 from events.enums import LocationPrecision
-from events.geo import session_address, session_place
 from events.models import Event
+from events.sessions import session_address, session_place
 from moisinno.formatting import session_label
 
 register = template.Library()

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from events.editing import event_create
 from events.enums import AttendanceMode, EventStatus
-from events.geo import session_address
 from events.models import Edition, Event, EventSession, Format
 from events.search import events_refresh_search
+from events.sessions import session_address
 from labs.models import Lab
 from moisinno.geography import REGIONS, department_centre
 from organizers.enums import OrganizationKind

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from events.geo import sessions_place_approximately
 from events.models import Event, EventSession
+from events.sessions import sessions_place_approximately
 from labs.models import Lab
 from tests.e2e.axe import assert_no_axe_violations
 

@@ -10,8 +10,8 @@ from django_tasks_db.models import DBTaskResult
 
 from events.editing import event_update
 from events.enums import AttendanceMode, LocationPrecision
-from events.geo import session_address, session_geocode, session_place_confirm
 from events.models import EventSession
+from events.sessions import session_address, session_geocode, session_place_confirm
 from moisinno.geography import department_centre
 from tests.factories import EventFactory, MembershipFactory
 from tests.geocoding_server import Reply

@@ -16,7 +16,7 @@ from icalendar import Calendar
 from events.editing import event_update
 from events.eligibility import eligibility_errors
 from events.enums import AttendanceMode
-from events.places import derived_mode
+from events.sessions import derived_mode
 from tests.factories import EventFactory, MembershipFactory
 
 WEBINAR = {

@@ -1,6 +1,6 @@
 """POST data for the organiser space's forms, as a browser sends them."""
 
-from events.places import SESSION_PLACE_FIELDS
+from events.sessions import SESSION_PLACE_FIELDS
 
 
 def event_form_data(*, sessions: list[dict] | None = None, action: str = "save", **fields):

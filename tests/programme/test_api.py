@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events.enums import EventStatus
 from events.models import Event, EventSession
-from events.services import event_refresh_dates
+from events.sessions import event_refresh_dates
 from tests.factories import EventFactory, LabFactory, MembershipFactory, OrganizationFactory
 from tests.programme.conftest import (
     HOSTILE,

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.enums import EventStatus
-from events.geo import sessions_place_approximately
 from events.models import Collection, Edition, Event, EventSession
 from events.search import events_refresh_search
 from events.services import edition_make_current
+from events.sessions import sessions_place_approximately
 from moisinno.pagecache import public_content_batch
 
 DEMO_EVENTS = 350

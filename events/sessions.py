@@ -1,20 +1,31 @@
-"""Sessions on a map: where each in-person session takes place, found by the task worker.
+"""Where and when an event takes place, session by session, and where each session is on a map.
 
-- `session_place` is the ONE place that says which address a session is held at: the
-  session's own (each session has its mode and place, events.places).
-- `event_queue_geocoding` (called by the editing services) queues a geocoding task for each
-  session whose address changed since it was located; `session_geocode` (the task's work)
-  asks the national address service (moisinno.geocoding), falling back on the commune's
-  centre, then on the department's, both marked approximate.
-- `session_place_confirm` is the organiser's « Vérifier l'emplacement »: a point they confirm
+Each session has its date and times, its attendance mode and its place or online link.
+
+- **What a session holds** (`SessionData`, `SESSION_FIELDS`) and how an event's sessions are
+  replaced (`event_sync_sessions`); `session_apply_invariants` clears what does not apply to
+  the session's mode.
+- **What the event derives from its sessions**: its dates, mode, place, department and region
+  (`derived_place`), stored on the event by `event_refresh_dates`, so that the programme's
+  filters, cards, indexes and the exports that read the event stay cheap. An event without any
+  session keeps what it holds (a draft duplicated from a past edition, an event migrated
+  without sessions).
+- **Where a session is on a map**: `session_place` is the ONE place that says which address a
+  session is held at. `event_queue_geocoding` (called by the editing services) queues a
+  geocoding task for each session whose address changed since it was located;
+  `session_geocode` (the task's work) asks the national address service (moisinno.geocoding),
+  falling back on the commune's centre, then on the department's, both marked approximate.
+  `session_place_confirm` is the organiser's « Vérifier l'emplacement »: a point they confirm
   or move is kept (precision « manual ») until the address changes.
 """
 
+import datetime
 import logging
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -22,16 +33,156 @@ from django.db import transaction
 from django.utils import timezone
 
 from moisinno.geocoding import GeocodingUnavailable, geocode
-from moisinno.geography import department_centre, department_of_postal_code
+from moisinno.geography import department_centre, department_of_postal_code, region_of_department
 from moisinno.pagecache import public_content_changed
 from moisinno.roles import is_moderator
 from organizers.selectors import user_is_active_member
 
 from . import states
-from .enums import LocationPrecision
+from .enums import AttendanceMode, LocationPrecision
 from .models import Event, EventSession
 
-logger = logging.getLogger("events.geo")
+logger = logging.getLogger(__name__)
+
+# What a session holds --------------------------------------------------------------------
+
+#: The session fields that say where it takes place (organiser form, admin, duplicates).
+SESSION_PLACE_FIELDS: tuple[str, ...] = (
+    "attendance_mode",
+    "venue_name",
+    "address",
+    "postal_code",
+    "city",
+    "department",
+    "online_url",
+    "online_url_public",
+    "online_note",
+)
+#: The event fields derived from its sessions.
+EVENT_PLACE_FIELDS: tuple[str, ...] = (
+    "attendance_mode",
+    "venue_name",
+    "address",
+    "postal_code",
+    "city",
+    "department",
+    "region",
+    "online_url",
+)
+
+
+class SessionData(TypedDict, total=False):
+    id: int | None  # an existing session of the event, or None for a new one
+    date: datetime.date
+    start_time: datetime.time | None
+    end_time: datetime.time | None
+    # Where (SESSION_PLACE_FIELDS); absent keys keep the model's defaults.
+    attendance_mode: str
+    venue_name: str
+    address: str
+    postal_code: str
+    city: str
+    department: str
+    online_url: str
+    online_url_public: bool
+    online_note: str
+
+
+#: What a session holds, as the editing services receive it (`SessionData`).
+SESSION_FIELDS = ("date", "start_time", "end_time", *SESSION_PLACE_FIELDS)
+
+
+def event_sync_sessions(*, event: Event, sessions: list[SessionData]) -> None:
+    """Make the event's sessions match `sessions`, keeping the ids of those that stay (the
+    editing services and the schedule door, in their transaction)."""
+    existing = {session.pk: session for session in event.sessions.all()}
+    kept = [data["id"] for data in sessions if data.get("id") in existing]
+    event.sessions.exclude(pk__in=kept).delete()
+    for data in sessions:
+        session = existing.get(data.get("id")) or EventSession(event=event)
+        before = {name: getattr(session, name) for name in SESSION_FIELDS}
+        session.date = data["date"]
+        session.start_time = data.get("start_time")
+        session.end_time = data.get("end_time")
+        for name in SESSION_PLACE_FIELDS:
+            if name in data:
+                value = data[name]
+                setattr(session, name, value if value is not None else "")
+        session_apply_invariants(session)
+        if session.pk is None or any(
+            getattr(session, name) != value for name, value in before.items()
+        ):
+            session.save()
+
+
+def session_apply_invariants(session: EventSession) -> EventSession:
+    """What does not apply to the session's mode is not kept (a place for an online
+    session, a link for an in-person one)."""
+    if session.attendance_mode == AttendanceMode.ONLINE:
+        session.venue_name = session.address = session.postal_code = ""
+        session.city = session.department = ""
+    if session.attendance_mode == AttendanceMode.IN_PERSON:
+        session.online_url = session.online_note = ""
+        session.online_url_public = False
+    return session
+
+
+# What the event derives from its sessions ----------------------------------------------
+
+
+def derived_mode(modes: Iterable[str]) -> str:
+    """All in person → in person, all online → online, mixed or any hybrid → hybrid."""
+    found = set(modes)
+    if found == {AttendanceMode.IN_PERSON}:
+        return AttendanceMode.IN_PERSON
+    if found == {AttendanceMode.ONLINE}:
+        return AttendanceMode.ONLINE
+    return AttendanceMode.HYBRID
+
+
+def derived_place(sessions: list[EventSession]) -> dict[str, str] | None:
+    """The event's mode and place from its sessions (in date order), None without sessions.
+
+    The place is the first session held in person, the departments of the others in person
+    `other_departments`; the link, the first one shown publicly (a private link never reaches
+    the event, so no page, feed or export can leak it)."""
+    if not sessions:
+        return None
+    place = next((s for s in sessions if s.is_in_person), None)
+    link = next((s.public_online_url for s in sessions if s.public_online_url), "")
+    department = place.department if place else ""
+    elsewhere = {s.department for s in sessions if s.is_in_person and s.department}
+    return {
+        "attendance_mode": derived_mode(s.attendance_mode for s in sessions),
+        "venue_name": place.venue_name if place else "",
+        "address": place.address if place else "",
+        "postal_code": place.postal_code if place else "",
+        "city": place.city if place else "",
+        "department": department,
+        "region": region_of_department(department),
+        "other_departments": " ".join(sorted(elsewhere - {department})),
+        "online_url": link,
+    }
+
+
+def event_refresh_dates(*, event: Event) -> Event:
+    """Copy what the event derives from its sessions onto it (ordering, filters, cards): the
+    first and last session dates, and its mode and place (`derived_place`)."""
+    sessions = list(EventSession.objects.filter(event=event).order_by("date", "start_time", "pk"))
+    values = {
+        "starts_on": sessions[0].date if sessions else None,
+        "ends_on": max(s.date for s in sessions) if sessions else None,
+        **(derived_place(sessions) or {}),
+    }
+    for name, value in values.items():
+        setattr(event, name, value)
+    Event.objects.filter(pk=event.pk).update(**values)
+    if event.is_public:
+        public_content_changed()
+    return event
+
+
+# Where a session is on a map ----------------------------------------------------------
 
 # The service's result types and the precision they give.
 PRECISION_OF_KIND = {
