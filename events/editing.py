@@ -1,4 +1,5 @@
-"""The organisers' edits: create, update and duplicate events, with the changes since validation.
+"""The organisers' edits: create, update, duplicate and delete events, with the changes since
+validation (what they fill in, its snapshots and their diff: events/changes.py).
 
 `apply_invariants` is the one place where an event's derived fields are set (region from
 department, conditional fields cleared): these services and the admin call it before saving.
@@ -8,10 +9,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.utils.text import capfirst
+from django.db import transaction
 
-from moisinno.formatting import session_label
 from moisinno.geography import region_of_department
 from moisinno.roles import is_moderator
 from moisinno.text import unique_slug
@@ -19,10 +18,18 @@ from organizers.models import Organization
 from organizers.selectors import user_is_active_member
 
 from . import states
+from .changes import (
+    ORGANIZER_FIELDS,
+    ORGANIZER_M2M_FIELDS,
+    changes_between,
+    event_merge_changes,
+    event_snapshot,
+    snapshot,
+)
 from .eligibility import referencing_closed_message, referencing_open_for
-from .enums import ACCESSIBILITY_FEATURES, Actor, AttendanceMode, EventStatus, RegistrationMode
+from .enums import Actor, AttendanceMode, EventStatus, RegistrationMode
 from .limits import counted_creation
-from .models import Edition, Event, EventSession, ModerationLogEntry
+from .models import Edition, Event, ModerationLogEntry
 from .notifications import notify_ditp_edit
 from .search import event_refresh_search
 from .sessions import (
@@ -34,43 +41,8 @@ from .sessions import (
     event_sync_sessions,
 )
 
-#: The event's image (events/images.py): its key and size come together from an upload; the
-#: size is not listed among the changes (the image is).
-IMAGE_FIELDS: tuple[str, ...] = (
-    "image",
-    "image_width",
-    "image_height",
-    "image_alt",
-    "image_decorative",
-    "image_credit",
-)
-UNTRACKED_FIELDS = {"image_width", "image_height"}
 #: Fields that may be None (the others are "" when empty).
 NULLABLE_FIELDS = {"format", "capacity", "image_width", "image_height"}
-
-#: Event fields that organisers fill in (everything but moderation data), in form order.
-ORGANIZER_FIELDS: tuple[str, ...] = (
-    "title",
-    "summary",
-    "description",
-    "format",
-    "audience",
-    "derogation_requested",
-    "derogation_justification",
-    "registration_mode",
-    "registration_url",
-    "registration_email",
-    "capacity",
-    "is_free",
-    *ACCESSIBILITY_FEATURES,
-    "public_contact_name",
-    "public_contact_email",
-    "private_contact_name",
-    "private_contact_email",
-    "private_contact_phone",
-    *IMAGE_FIELDS,
-)
-ORGANIZER_M2M_FIELDS: tuple[str, ...] = ("themes", "co_organizers", "labs")
 
 
 class EventError(Exception):
@@ -89,80 +61,6 @@ def _can_edit_events_of(*, user: AbstractBaseUser, organization_id: int) -> bool
     if not user.is_authenticated or not user.is_active:
         return False
     return user_is_active_member(user=user, organization_id=organization_id) or is_moderator(user)
-
-
-def _display_value(event: Event, name: str) -> str:
-    """A field's value as the moderator reads it in the list of changes."""
-    if name == "sessions":
-        sessions = event.sessions.order_by("date", "start_time")
-        return "\u00a0; ".join(_session_display(session) for session in sessions)
-    if name == "image":  # the moderator sees the image (admin: its URL shown as an image)
-        picture = event.own_picture
-        return picture.image.rendition(400).url if picture else ""
-    field = Event._meta.get_field(name)
-    value = getattr(event, name)
-    if field.many_to_many:
-        return ", ".join(sorted(str(obj) for obj in value.all()))
-    if value is None or value == "":
-        return ""
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.BooleanField):
-        return "Oui" if value else "Non"
-    return str(value)
-
-
-def _session_display(session: EventSession) -> str:
-    """ "mardi 21 novembre 2023, de 9 h à 12 h, en présentiel : Rennes…" (lists of changes)."""
-    where = [session.get_attendance_mode_display().lower()]
-    if session.is_in_person and (place := session.place_label):
-        where.append(place)
-    if session.is_online:
-        link = session.online_url or session.online_note
-        visibility = "lien public" if session.public_online_url else "lien non public"
-        where.append(f"{link} ({visibility})" if session.online_url else link)
-    details = ", ".join(part for part in where[1:] if part)
-    return f"{session_label(session)}, {where[0]}" + (f"\u00a0: {details}" if details else "")
-
-
-def _tracked_fields() -> list[tuple[str, str]]:
-    """(name, label) of everything an organiser can change, in form order."""
-    names = [
-        name
-        for name in [
-            *ORGANIZER_FIELDS[:5],
-            "sessions",
-            *ORGANIZER_FIELDS[5:],
-            *ORGANIZER_M2M_FIELDS,
-        ]
-        if name not in UNTRACKED_FIELDS
-    ]
-    return [
-        (
-            name,
-            "Séances" if name == "sessions" else capfirst(Event._meta.get_field(name).verbose_name),
-        )
-        for name in names
-    ]
-
-
-def _snapshot(event: Event) -> dict[str, str]:
-    return {name: _display_value(event, name) for name, _label in _tracked_fields()}
-
-
-def event_snapshot(event: Event) -> dict[str, str]:
-    """Every field an organiser fills in, as read in a list of changes (fresh from the
-    database: call it before and after a change, then `changes_between`)."""
-    return _snapshot(Event.objects.get(pk=event.pk))
-
-
-def changes_between(before: dict[str, str], after: dict[str, str]) -> list[dict]:
-    """[{"field", "label", "before", "after"}] of the fields that differ, in form order."""
-    return [
-        {"field": name, "label": label, "before": before[name], "after": after[name]}
-        for name, label in _tracked_fields()
-        if before[name] != after[name]
-    ]
 
 
 def event_record_ditp_edit(
@@ -188,30 +86,6 @@ def event_record_ditp_edit(
     )
     notify_ditp_edit(event=event, entry=entry)
     return entry
-
-
-def _merge_changes(existing: list[dict], before: dict[str, str], after: dict[str, str]) -> list:
-    """Changes since the last validation, one dict per field (the back-office shows them).
-
-    `before` keeps the validated value through successive edits; a field edited back to its
-    validated value drops out of the list.
-    """
-    merged = {change["field"]: change for change in existing}
-    for name, label in _tracked_fields():
-        if before[name] == after[name]:
-            continue
-        validated = merged[name]["before"] if name in merged else before[name]
-        if validated == after[name]:
-            merged.pop(name, None)
-        else:
-            merged[name] = {
-                "field": name,
-                "label": label,
-                "before": validated,
-                "after": after[name],
-            }
-    order = [name for name, _label in _tracked_fields()]
-    return sorted(merged.values(), key=lambda change: order.index(change["field"]))
 
 
 def _assign(event: Event, fields: dict) -> None:
@@ -314,16 +188,14 @@ def event_update(
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if not states.is_editable(locked):
             raise EventNotEditable(states.status_info(locked).not_editable_message)
-        before = _snapshot(locked) if states.is_published(locked) else None
+        before = snapshot(locked) if states.is_published(locked) else None
         _assign(locked, fields)
         # A new version: calendars subscribed to the event see a raised SEQUENCE.
         locked.version += 1
         locked.save()
         _save_related(locked, m2m, sessions)
         if before is not None:
-            locked.changed_fields = _merge_changes(locked.changed_fields, before, _snapshot(locked))
-            locked.changed_since_validation = bool(locked.changed_fields)
-            locked.save(update_fields=["changed_fields", "changed_since_validation", "updated_at"])
+            event_merge_changes(event=locked, before=before, after=snapshot(locked))
     return locked
 
 

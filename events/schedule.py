@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import states, workflow
-from .editing import _merge_changes, _snapshot
+from .changes import event_merge_changes, snapshot
 from .enums import Actor, ScheduleStatus
 from .models import Event, ModerationLogEntry
 from .notifications import notify_schedule_change
@@ -95,7 +95,7 @@ def event_set_schedule_status(
                 )
         actor = Actor.ORGANIZER if Actor.ORGANIZER in roles else Actor.MODERATOR
         before_label = ScheduleStatus(locked.schedule_status).label
-        before = _snapshot(locked) if rescheduling and sessions is not None else None
+        before = snapshot(locked) if rescheduling and sessions is not None else None
 
         locked.schedule_status = schedule_status
         locked.schedule_message = message
@@ -121,7 +121,7 @@ def event_set_schedule_status(
         if before is not None:
             event_sync_sessions(event=locked, sessions=sessions)
             event_refresh_dates(event=locked)
-            after = _snapshot(locked)
+            after = snapshot(locked)
             changes.append(
                 {
                     "field": "sessions",
@@ -131,11 +131,7 @@ def event_set_schedule_status(
                 }
             )
             if actor == Actor.ORGANIZER:  # the DITP rereads the new dates, as after any edit
-                locked.changed_fields = _merge_changes(locked.changed_fields, before, after)
-                locked.changed_since_validation = bool(locked.changed_fields)
-                locked.save(
-                    update_fields=["changed_fields", "changed_since_validation", "updated_at"]
-                )
+                event_merge_changes(event=locked, before=before, after=after)
         entry = ModerationLogEntry.objects.create(
             event=locked,
             kind=ModerationLogEntry.SCHEDULE,

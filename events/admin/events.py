@@ -19,7 +19,8 @@ from moisinno.forms import (
 )
 from moisinno.roles import is_moderator, is_relay
 
-from ..editing import apply_invariants, event_record_ditp_edit, event_snapshot
+from ..changes import event_snapshot
+from ..editing import apply_invariants, event_record_ditp_edit
 from ..enums import EventStatus
 from ..models import Edition, Event, EventNote, EventResource, EventSession
 from ..reports import note_add

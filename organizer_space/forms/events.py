@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from dsfr.forms import DsfrBaseForm
 
-from events.editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
+from events.changes import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
 from events.enums import ACCESSIBILITY_FEATURES, ScheduleStatus
 from events.images import StoredImage, image_of, read_upload
 from events.models import Event, Format, Theme

@@ -320,7 +320,7 @@ def test_event_update_of_published_event_lists_changed_fields(
 
 
 def test_the_form_sections_show_every_field_an_organiser_may_write_exactly_once():
-    from events.editing import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
+    from events.changes import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
     from organizer_space.forms.events import EVENT_FORM_SECTIONS, UPLOADED_IMAGE_FIELDS
 
     shown = [name for *_, names in EVENT_FORM_SECTIONS for name in names]
