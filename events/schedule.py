@@ -15,7 +15,6 @@ event stays published and, when its organisers made the change, enters the DITP 
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from . import states, workflow
@@ -23,7 +22,7 @@ from .changes import event_merge_changes, snapshot
 from .enums import Actor, ScheduleStatus
 from .models import Event, ModerationLogEntry
 from .notifications import notify_schedule_change
-from .services import TransitionConflict, TransitionNotAllowed
+from .services import TransitionNotAllowed, event_change
 from .sessions import SessionData, event_refresh_dates, event_sync_sessions
 
 
@@ -63,13 +62,11 @@ def event_set_schedule_status(
     message = (message or "").strip()
     if schedule_status not in ScheduleStatus.values:
         raise ScheduleStatusError("Choisissez l’état de l’événement.")
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().select_related("edition").get(pk=event.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise TransitionConflict(
-                "Cet événement a été modifié entre-temps. Rechargez la page avant de changer "
-                "son état."
-            )
+    conflict = (
+        "Cet événement a été modifié entre-temps. Rechargez la page avant de changer son état."
+    )
+    with event_change(event=event, expected_version=expected_version, conflict=conflict) as change:
+        locked = change.locked
         roles = workflow.roles(user, locked) & {Actor.ORGANIZER, Actor.MODERATOR}
         if not roles:
             raise ScheduleStatusError("Vous n'avez pas le droit d'effectuer cette action.")
@@ -94,56 +91,45 @@ def event_set_schedule_status(
                     "Les dates n’ont pas changé : indiquez les nouvelles séances de l’événement."
                 )
         actor = Actor.ORGANIZER if Actor.ORGANIZER in roles else Actor.MODERATOR
-        before_label = ScheduleStatus(locked.schedule_status).label
-        before = snapshot(locked) if rescheduling and sessions is not None else None
-
-        locked.schedule_status = schedule_status
-        locked.schedule_message = message
-        locked.schedule_changed_at = now or timezone.now()
-        locked.version += 1
-        locked.save(
-            update_fields=[
-                "schedule_status",
-                "schedule_message",
-                "schedule_changed_at",
-                "version",
-                "updated_at",
-            ]
-        )
         changes = [
             {
                 "field": "schedule_status",
                 "label": "État",
-                "before": before_label,
+                "before": ScheduleStatus(locked.schedule_status).label,
                 "after": ScheduleStatus(schedule_status).label,
             }
         ]
-        if before is not None:
-            event_sync_sessions(event=locked, sessions=sessions)
-            event_refresh_dates(event=locked)
-            after = snapshot(locked)
-            changes.append(
-                {
-                    "field": "sessions",
-                    "label": "Séances",
-                    "before": before["sessions"],
-                    "after": after["sessions"],
-                }
-            )
-            if actor == Actor.ORGANIZER:  # the DITP rereads the new dates, as after any edit
-                event_merge_changes(event=locked, before=before, after=after)
-        entry = ModerationLogEntry.objects.create(
-            event=locked,
-            kind=ModerationLogEntry.SCHEDULE,
-            from_status=locked.status,
-            to_status=locked.status,
-            actor=user,
+        if rescheduling and sessions is not None:
+            changes.append(_reschedule(locked, sessions, by_organizers=actor == Actor.ORGANIZER))
+
+        locked.schedule_status = schedule_status
+        locked.schedule_message = message
+        locked.schedule_changed_at = now or timezone.now()
+        entry = change.save(
+            ["schedule_status", "schedule_message", "schedule_changed_at"],
+            user=user,
             actor_role=actor,
             message=message,
+            kind=ModerationLogEntry.SCHEDULE,
             changes=changes,
         )
         notify_schedule_change(event=locked, entry=entry)
-    for name in ("schedule_status", "schedule_message", "schedule_changed_at", "version"):
-        setattr(event, name, getattr(locked, name))
-    event.updated_at = locked.updated_at
     return event
+
+
+def _reschedule(event: Event, sessions: list[SessionData], *, by_organizers: bool) -> dict:
+    """Give « Reprogrammé »'s new sessions to `event` (locked) and return the change of its
+    sessions for the log. When its organisers reschedule it, the DITP rereads the new dates,
+    as after any edit of a published event."""
+    before = snapshot(event)
+    event_sync_sessions(event=event, sessions=sessions)
+    event_refresh_dates(event=event)
+    after = snapshot(event)
+    if by_organizers:
+        event_merge_changes(event=event, before=before, after=after)
+    return {
+        "field": "sessions",
+        "label": "Séances",
+        "before": before["sessions"],
+        "after": after["sessions"],
+    }

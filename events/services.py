@@ -2,10 +2,12 @@
 which reads the workflow table (`events.workflow`); the organisers' content edits live in
 `events.editing`."""
 
+import contextlib
 import datetime
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -47,6 +49,64 @@ class EventNotEligible(TransitionNotAllowed):
         self.errors = errors
 
 
+class EventChange:
+    """A change made through a door, inside `event_change`: `locked` is the event's locked row;
+    `save` stamps the change with a new version and writes its moderation log row."""
+
+    def __init__(self, locked: Event) -> None:
+        self.locked = locked
+        self.saved: list[str] = []
+
+    def save(
+        self,
+        fields: list[str],
+        *,
+        user: AbstractBaseUser | None,
+        actor_role: str,
+        message: str,
+        kind: str = ModerationLogEntry.TRANSITION,
+        from_status: str | None = None,
+        changes: list[dict] | None = None,
+    ) -> ModerationLogEntry:
+        """Save the changed `fields` with the version bumped (calendars see a new SEQUENCE; a
+        stale decision made against the old version is refused) and log the change."""
+        self.locked.version += 1
+        self.saved = [*fields, "version", "updated_at"]
+        self.locked.save(update_fields=self.saved)
+        return ModerationLogEntry.objects.create(
+            event=self.locked,
+            kind=kind,
+            from_status=from_status or self.locked.status,
+            to_status=self.locked.status,
+            actor=user,
+            actor_role=actor_role,
+            message=message,
+            changes=changes or [],
+        )
+
+
+@contextlib.contextmanager
+def event_change(
+    *, event: Event, expected_version: int | None, conflict: str
+) -> Iterator[EventChange]:
+    """The frame of the doors that change an event's status or state (`event_transition`,
+    `events.schedule.event_set_schedule_status`), after pretalx's `set_submission_state`.
+
+    In one transaction: locks the event's row (its edition selected) and refuses a stale
+    change, TransitionConflict with the `conflict` message (`{status}`: the status now) when
+    `expected_version`, the version the user saw, is no longer the event's: someone else
+    decided first. The door then checks, stamps and calls `EventChange.save`; once committed,
+    `event` holds what was saved."""
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().select_related("edition").get(pk=event.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise TransitionConflict(conflict.format(status=locked.get_status_display()))
+        change = EventChange(locked)
+        yield change
+    for name in change.saved:
+        setattr(event, name, getattr(change.locked, name))
+
+
 def event_transition(
     *,
     event: Event,
@@ -68,13 +128,12 @@ def event_transition(
     someone else changed the status meanwhile, TransitionConflict is raised.
     """
     message = (message or "").strip()
-    with transaction.atomic():
-        locked = Event.objects.select_for_update().select_related("edition").get(pk=event.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise TransitionConflict(
-                "Cet événement a été modifié entre-temps (statut actuel : "
-                f"« {locked.get_status_display()} »). Rechargez la page avant de décider."
-            )
+    conflict = (
+        "Cet événement a été modifié entre-temps (statut actuel : « {status} »). Rechargez la "
+        "page avant de décider."
+    )
+    with event_change(event=event, expected_version=expected_version, conflict=conflict) as change:
+        locked = change.locked
         from_status = locked.status
         step = workflow.transition(from_status, to_status)
         if step is None:
@@ -96,46 +155,31 @@ def event_transition(
         locked.status = to_status
         locked.status_changed_at = now
         locked.status_changed_by = user
-        locked.version += 1
-        update_fields = [
-            "status",
-            "status_changed_at",
-            "status_changed_by",
-            "version",
-            "updated_at",
-        ]
+        fields = ["status", "status_changed_at", "status_changed_by"]
         if workflow.keeps_message(to_status):
             locked.moderation_message = message
-            update_fields.append("moderation_message")
+            fields.append("moderation_message")
         if step.checks_eligibility:
             locked.submitted_at = now
-            update_fields.append("submitted_at")
+            fields.append("submitted_at")
         if states.is_published(locked):
             locked.published_at = locked.published_at or now
             locked.changed_since_validation = False
             locked.changed_fields = []
             locked.moderation_message = ""
-            update_fields += [
+            fields += [
                 "published_at",
                 "changed_since_validation",
                 "changed_fields",
                 "moderation_message",
             ]
-        locked.save(update_fields=update_fields)
+        entry = change.save(
+            fields, user=user, actor_role=actor, message=message, from_status=from_status
+        )
         if states.is_published(locked):
             # Whatever wrote the event (form, admin, import), it is searchable once public.
             event_refresh_search(event=locked)
-        entry = ModerationLogEntry.objects.create(
-            event=locked,
-            from_status=from_status,
-            to_status=to_status,
-            actor=user,
-            actor_role=actor,
-            message=message,
-        )
         notify_event_transition(event=locked, entry=entry, step=step)
-    for field in update_fields:
-        setattr(event, field, getattr(locked, field))
     return event
 
 
