@@ -25,6 +25,7 @@ from .limits import counted_submission
 from .models import Edition, Event, ModerationLogEntry
 from .notifications import notify_event_transition
 from .search import event_refresh_search
+from .tasks import open_programme
 
 logger = logging.getLogger(__name__)
 
@@ -363,6 +364,4 @@ def edition_schedule_opening(*, edition: Edition) -> None:
     command `open_programme` catches a task that failed (tasks are not retried)."""
     if edition.publication_at is None:
         return
-    from .tasks import open_programme
-
     open_programme.using(run_after=edition.publication_at).enqueue(edition.pk)

@@ -41,6 +41,7 @@ from organizers.selectors import user_is_active_member
 from . import states
 from .enums import AttendanceMode, LocationPrecision
 from .models import Event, EventSession
+from .tasks import geocode_session
 
 logger = logging.getLogger(__name__)
 
@@ -319,8 +320,6 @@ def event_queue_geocoding(*, event: Event) -> int:
     """Queue the location of each session of `event` whose address changed since it was located
     (call it inside the writer's transaction: the tasks are queued only if it commits).
     A session without a physical place loses its point at once. Returns the tasks queued."""
-    from .tasks import geocode_session  # the task module imports this one
-
     queued = 0
     for session in event.sessions.all():
         session.event = event

@@ -1,15 +1,18 @@
-"""Background work of the events domain, run by the task worker (`manage.py db_worker`)."""
+"""Background work of the events domain, run by the task worker (`manage.py db_worker`).
+
+A leaf: the services that queue these tasks import this module at load time, and each task
+body imports what it runs when it runs (as pretalx's tasks do), so no import goes back up.
+"""
 
 from django.tasks import task
-
-from .models import Edition
-from .services import edition_open_programme
-from .sessions import session_geocode
 
 
 @task
 def open_programme(edition_id: int) -> int:
     """The launch-day opening, scheduled at the edition's publication moment."""
+    from .models import Edition  # noqa: PLC0415 - task body imports what it runs
+    from .services import edition_open_programme  # noqa: PLC0415 - task body imports what it runs
+
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is None:
         return 0
@@ -20,5 +23,7 @@ def open_programme(edition_id: int) -> int:
 def geocode_session(session_id: int) -> str:
     """Locate an in-person session from its address (events.sessions): the national address
     service, else the commune's or the department's centre. Returns the precision found."""
+    from .sessions import session_geocode  # noqa: PLC0415 - task body imports what it runs
+
     location = session_geocode(session_id=session_id)
     return location.precision if location else ""
