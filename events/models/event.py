@@ -1,3 +1,6 @@
+"""An event, its sessions and the vocabulary it is described with (formats, themes, the words
+of the search)."""
+
 import datetime
 import zoneinfo
 
@@ -5,10 +8,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from moisinno.geography import (
     DEPARTMENT_CHOICES,
@@ -18,8 +19,8 @@ from moisinno.geography import (
     region_of_department,
 )
 
-from . import states, workflow
-from .enums import (
+from .. import states, workflow
+from ..enums import (
     ACCESSIBILITY_FEATURES,
     APPROXIMATE_PRECISIONS,
     AttendanceMode,
@@ -30,83 +31,11 @@ from .enums import (
     RegistrationMode,
     ScheduleStatus,
 )
-from .images import Picture, image_of
-from .states import PublicStatus, StatusInfo
+from ..images import Picture, image_of
+from ..states import PublicStatus, StatusInfo
+from .edition import Edition
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-
-
-class Edition(models.Model):
-    year = models.PositiveSmallIntegerField("année", unique=True)
-    number = models.PositiveSmallIntegerField("numéro d'édition")
-    name = models.CharField("nom", max_length=120, default="Mois de l'innovation publique")
-    theme = models.CharField("thème", max_length=200)
-    description = models.TextField(
-        "présentation",
-        blank=True,
-        help_text="Quelques phrases sur l'édition, affichées en page d'accueil.",
-    )
-    start_date = models.DateField("premier jour")
-    end_date = models.DateField("dernier jour")
-    referencing_opens_on = models.DateField("ouverture du référencement", null=True, blank=True)
-    referencing_closes_on = models.DateField("clôture du référencement")
-    is_current = models.BooleanField("édition en cours", default=False)
-    publication_at = models.DateTimeField(
-        "ouverture du programme au public",
-        null=True,
-        blank=True,
-        help_text=(
-            "Date et heure (Paris) où le programme devient public. Avant ce moment, un "
-            "événement approuvé est « Validé » : visible par son organisateur et la DITP "
-            "seulement ; à ce moment, tous les événements validés sont publiés ensemble. "
-            "Laisser vide pour publier chaque événement dès son approbation."
-        ),
-    )
-    # The image of events without one of their own (events/images.py): decorative there.
-    default_image = models.CharField("image par défaut", max_length=64, blank=True, editable=False)
-    default_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    default_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    default_image_credit = models.CharField(
-        "crédit de l'image par défaut", max_length=200, blank=True
-    )
-
-    class Meta:
-        verbose_name = "édition"
-        ordering = ["-year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="edition_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(referencing_opens_on__isnull=True)
-                | Q(referencing_opens_on__lte=models.F("referencing_closes_on")),
-                name="edition_referencing_window_ordered",
-            ),
-            models.UniqueConstraint(
-                fields=["is_current"], condition=Q(is_current=True), name="edition_single_current"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:edition", kwargs={"year": self.year})
-
-    def awaits_opening(self, now: "datetime.datetime | None" = None) -> bool:
-        """Before the publication moment: approved events wait, « Validé », not public."""
-        if self.publication_at is None:
-            return False
-        return (now or timezone.now()) < self.publication_at
-
-    @property
-    def default_picture(self) -> Picture | None:
-        image = image_of(self.default_image, self.default_image_width, self.default_image_height)
-        return Picture(image=image, alt="", credit=self.default_image_credit) if image else None
-
-    @property
-    def ordinal(self) -> str:
-        return "1re" if self.number == 1 else f"{self.number}e"
 
 
 class Format(models.Model):
@@ -541,141 +470,6 @@ class Event(HeldSomewhere, models.Model):
         return states.is_published(self) and ended_at is not None and ended_at <= timezone.now()
 
 
-class Collection(models.Model):
-    """An editorial « parcours »: events picked by hand, a saved programme selection (the
-    programme's GET parameters), or both; public at `/parcours/<slug>/`."""
-
-    edition = models.ForeignKey(
-        Edition, verbose_name="édition", on_delete=models.PROTECT, related_name="collections"
-    )
-    title = models.CharField("titre", max_length=150)
-    slug = models.SlugField("identifiant d'URL", max_length=160, unique=True)
-    intro = models.TextField("introduction", blank=True)
-    events = models.ManyToManyField(
-        Event,
-        verbose_name="événements choisis",
-        blank=True,
-        related_name="collections",
-        help_text="Seuls les événements publics de l'édition sont montrés.",
-    )
-    query = models.CharField(
-        "sélection du programme",
-        max_length=1000,
-        blank=True,
-        help_text=(
-            "Les critères d'une recherche du programme : collez l'adresse de la page du "
-            "programme filtrée (par exemple /programme/?theme=experience-usager&region=53). "
-            "Le parcours montre les événements choisis et ceux de cette sélection."
-        ),
-    )
-    position = models.PositiveSmallIntegerField("ordre", default=0)
-    is_published = models.BooleanField("en ligne", default=True)
-
-    class Meta:
-        verbose_name = "parcours"
-        verbose_name_plural = "parcours"
-        ordering = ["position", "title"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:collection", kwargs={"slug": self.slug})
-
-    def clean(self) -> None:
-        self.query = normalised_selection_query(self.query)
-
-
-#: Parameters of a programme URL that do not select events (or select a collection).
-NOT_SELECTING = {"page", "parcours", "tri"}
-
-
-def normalised_selection_query(value: str) -> str:
-    """The query string of a pasted programme URL (or query), without page, sort or
-    collection parameters: `https://…/programme/?theme=a&page=2` → `theme=a`."""
-    value = (value or "").strip()
-    if "?" in value:
-        value = value.split("?", 1)[1]
-    data = QueryDict(value.split("#", 1)[0], mutable=True)
-    for name in NOT_SELECTING:
-        data.pop(name, None)
-    for name in list(data):
-        values = [v for v in data.getlist(name) if v]
-        if values:
-            data.setlist(name, values)
-        else:
-            data.pop(name)
-    return data.urlencode()
-
-
-class EventReport(models.Model):
-    """A visitor's report of an error on a public event (« Signaler une erreur »): it puts the
-    event in the moderation queue until a moderator closes it, with a reply if an address was
-    left."""
-
-    class Kind(models.TextChoices):
-        DATE = "date", "La date ou l’horaire"
-        PLACE = "place", "Le lieu"
-        LINK = "link", "Un lien (inscription, diffusion)"
-        CANCELLED = "cancelled", "L’événement est annulé"
-        OTHER = "other", "Autre chose"
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reports")
-    kind = models.CharField("ce qui est erroné", max_length=16, choices=Kind.choices)
-    message = models.TextField("message", max_length=2000)
-    email = models.EmailField("courriel du visiteur", blank=True)
-    created_at = models.DateTimeField("signalé le", auto_now_add=True)
-    closed_at = models.DateTimeField("clos le", null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="clos par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reply = models.TextField("réponse envoyée au visiteur", blank=True)
-
-    class Meta:
-        verbose_name = "signalement"
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(
-                fields=["event"], condition=Q(closed_at__isnull=True), name="report_open_idx"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.event}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-
-class EventNote(models.Model):
-    """An internal note of the DITP on an event: a thread the organisers never see."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="auteur",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    text = models.TextField("note")
-    created_at = models.DateTimeField("le", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "note interne"
-        verbose_name_plural = "notes internes (visibles par la DITP seulement)"
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.text[:60]
-
-
 class EventSession(HeldSomewhere, models.Model):
     """One dated occurrence of an event, in Paris local time; times may be unknown yet.
 
@@ -786,124 +580,6 @@ class EventSession(HeldSomewhere, models.Model):
                 self.date + datetime.timedelta(days=1), datetime.time()
             )
         return timezone.make_aware(naive, PARIS)
-
-
-def resource_upload_to(resource: "EventResource", filename: str) -> str:
-    """`ressources/<event slug>/<title>.pdf`: the address names the file as people download it
-    (the storage adds a suffix if the name is taken); never the uploader's own file name."""
-    name = slugify(resource.title)[:80].strip("-") or "document"
-    return f"ressources/{resource.event.slug[:100]}/{name}.pdf"
-
-
-class EventResource(models.Model):
-    """What remains after an event (replay, slides, report…): a link or a small PDF file, added
-    by its organisers once its last session is over, shown first on its public page."""
-
-    class Kind(models.TextChoices):
-        REPLAY = "replay", "Replay"
-        SLIDES = "slides", "Supports de présentation"
-        REPORT = "report", "Compte rendu"
-        OTHER = "other", "Autre ressource"
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="resources")
-    kind = models.CharField("nature", max_length=16, choices=Kind.choices, default=Kind.REPLAY)
-    title = models.CharField("titre", max_length=150)
-    url = models.URLField("lien", max_length=500, blank=True)
-    file = models.FileField("fichier PDF", upload_to=resource_upload_to, max_length=255, blank=True)
-    # Kept at upload: the page shows it without asking the storage (a request each on S3).
-    size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
-    position = models.PositiveSmallIntegerField("ordre", default=0)
-    created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="ajoutée par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = "ressource"
-        ordering = ["position", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
-                name="resource_link_or_file",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["replay", "slides", "report", "other"]),
-                name="resource_kind_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_file(self) -> bool:
-        return bool(self.file)
-
-    @property
-    def href(self) -> str:
-        return self.file.url if self.file else self.url
-
-    @property
-    def download_name(self) -> str:
-        return f"{slugify(self.title)[:80].strip('-') or 'document'}.pdf"
-
-    @property
-    def size_label(self) -> str:
-        """ "PDF – 1,2 Mo", "PDF – 350 ko" (French decimal comma, non-breaking spaces)."""
-        if not self.file:
-            return ""
-        size = self.size or 0
-        if size >= 1024 * 1024:
-            amount = f"{size / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
-            unit = "Mo"
-        else:
-            amount, unit = str(max(1, round(size / 1024))), "ko"
-        return f"PDF\u00a0– {amount}\u00a0{unit}"
-
-
-class ModerationLogEntry(models.Model):
-    """One row per status change (written by the transition service only) or per edit the
-    DITP made to an organiser's event in the admin (`events.editing.event_record_ditp_edit`,
-    with the changed fields)."""
-
-    TRANSITION = "transition"
-    EDIT = "edit"
-    SCHEDULE = "schedule"  # a change of `Event.schedule_status` (events/schedule.py)
-    KINDS = [
-        (TRANSITION, "Changement de statut"),
-        (EDIT, "Modification par la DITP"),
-        (SCHEDULE, "Changement d'état (reporté, complet…)"),
-    ]
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="moderation_log")
-    from_status = models.CharField("de", max_length=20, choices=EventStatus.choices)
-    to_status = models.CharField("vers", max_length=20, choices=EventStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="par",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    actor_role = models.CharField("en tant que", max_length=16)
-    message = models.TextField("message", blank=True)
-    kind = models.CharField("nature", max_length=16, choices=KINDS, default=TRANSITION)
-    # An edit's changed fields: [{"field", "label", "before", "after"}] (events.editing).
-    changes = models.JSONField("champs modifiés", default=list, blank=True)
-    created_at = models.DateTimeField("le", auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = "entrée du journal de modération"
-        verbose_name_plural = "journal de modération"
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.event}: {self.from_status} → {self.to_status}"
 
 
 class SearchWord(models.Model):
