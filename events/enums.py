@@ -69,7 +69,7 @@ ACCESSIBILITY_FEATURES = {
 
 
 class LocationPrecision(models.TextChoices):
-    """How a session's point on the map was found (events.geo)."""
+    """How a session's point on the map was found (events.sessions)."""
 
     ADDRESS = "address", "adresse"
     STREET = "street", "rue"

@@ -186,7 +186,7 @@ def departments_of_region(code: str) -> list[Department]:
 
 # Where a map puts an event whose address could not be located more precisely: the department's
 # prefecture (latitude, longitude, WGS 84), close to the department's centre and always inside it.
-# Marked « emplacement approximatif » wherever it is shown (events.geo).
+# Marked « emplacement approximatif » wherever it is shown (events.sessions).
 DEPARTMENT_CENTRES: dict[str, tuple[float, float]] = {
     "01": (46.2052, 5.2255),  # Bourg-en-Bresse
     "02": (49.5641, 3.6199),  # Laon

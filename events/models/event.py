@@ -140,7 +140,7 @@ class Event(HeldSomewhere, models.Model):
     )
     region = models.CharField("région", max_length=3, choices=REGION_CHOICES, blank=True)
     # The departments of its other sessions in person, space-separated ("29 44"): an event on
-    # tour counts in each region of the programme's menu (events.places.derived_place).
+    # tour counts in each region of the programme's menu (events.sessions.derived_place).
     other_departments = models.CharField(
         "autres départements des séances", max_length=300, blank=True, editable=False
     )
@@ -496,7 +496,7 @@ class EventSession(HeldSomewhere, models.Model):
     online_url_public = models.BooleanField("lien affiché publiquement", default=False)
     online_note = models.CharField("précisions sur l'accès en ligne", max_length=300, blank=True)
 
-    # Its place on the map (events.geo): geocoded by the task worker from `geocoded_address`,
+    # Its place on the map (events.sessions): geocoded by the task worker from `geocoded_address`,
     # then confirmed or moved by the organiser (precision « manual »).
     latitude = models.DecimalField(
         "latitude", max_digits=9, decimal_places=6, null=True, blank=True

@@ -3,7 +3,7 @@
 Each session has its own mode and place (a webinar, then a workshop in Rennes): the place
 properties are the session's, `attendance_mode` the event's (derived) and
 `session_attendance_mode` the session's. An in-person session located by the task worker
-(events.geo) is a Point; an online session, or one not located yet, has `"geometry": null`,
+(events.sessions) is a Point; an online session, or one not located yet, has `"geometry": null`,
 which RFC 7946 allows for an unlocated feature. The place is in the properties too (address,
 commune, department, region), with `location_precision` and `approximate` (only the commune's
 or the department's centre is known). The programme page's map reads this feed.
