@@ -1,6 +1,8 @@
 """Status changes and moderation writes. Every status change goes through `event_transition`,
-which reads the workflow table (`events.workflow`); the organisers' content edits live in
-`events.editing`."""
+which reads the workflow table (`events.workflow`). It and the schedule door
+(`events.schedule.event_set_schedule_status`) share one frame, `event_change`: the row locked,
+a stale version refused, the version bumped, one moderation log row. The organisers' content
+edits live in `events.editing`."""
 
 import contextlib
 import datetime
