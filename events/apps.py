@@ -6,4 +6,4 @@ class EventsConfig(AppConfig):
     verbose_name = "Événements"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401, PLC0415 - connects the receivers once the app registry is ready
+        from . import receivers  # noqa: F401, PLC0415 - app registry

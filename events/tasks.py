@@ -10,8 +10,8 @@ from django.tasks import task
 @task
 def open_programme(edition_id: int) -> int:
     """The launch-day opening, scheduled at the edition's publication moment."""
-    from .models import Edition  # noqa: PLC0415 - task body imports what it runs
-    from .services import edition_open_programme  # noqa: PLC0415 - task body imports what it runs
+    from .models import Edition  # noqa: PLC0415 - task body
+    from .services import edition_open_programme  # noqa: PLC0415 - task body
 
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is None:
@@ -23,7 +23,7 @@ def open_programme(edition_id: int) -> int:
 def geocode_session(session_id: int) -> str:
     """Locate an in-person session from its address (events.sessions): the national address
     service, else the commune's or the department's centre. Returns the precision found."""
-    from .sessions import session_geocode  # noqa: PLC0415 - task body imports what it runs
+    from .sessions import session_geocode  # noqa: PLC0415 - task body
 
     location = session_geocode(session_id=session_id)
     return location.precision if location else ""
