@@ -285,7 +285,7 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "image_preview",
-        # Derived from the sessions (events.places), set by event_refresh_dates.
+        # Derived from the sessions (events.sessions), set by event_refresh_dates.
         *EVENT_PLACE_FIELDS,
         "status",
         "status_changed_at",
