@@ -82,6 +82,7 @@ lint: install ## Lint Python and templates
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/lint-imports
+	$(BIN)/python tools/check_imports.py
 
 .PHONY: fmt
 fmt: install ## Format Python and templates

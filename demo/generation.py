@@ -121,7 +121,7 @@ class _InsertableVector:
         return _SQL(self.sql, params, self.output_field)
 
 
-def _unique_slugs(titles: list[str]) -> list[str]:
+def unique_slugs(titles: list[str]) -> list[str]:
     """What `moisinno.text.unique_slug(Event, title, max_length=200)` gives each title if the
     events were saved one by one ("atelier", "atelier-2", …), in one query: that helper only
     sees saved rows, and `bulk_create` saves the whole batch at once."""
@@ -188,7 +188,7 @@ def programme_generate(
         )
         planned = planner.plan(count)
 
-        slugs = _unique_slugs([p.fields["title"] for p in planned])
+        slugs = unique_slugs([p.fields["title"] for p in planned])
         vector = _InsertableVector() if is_postgresql() else None
         events = []
         for p, slug in zip(planned, slugs, strict=True):

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
@@ -55,8 +57,6 @@ def _no_real_geocoder(settings):
 def _empty_caches():
     """Each test starts with empty caches (local memory outlives a test's rolled-back data:
     a page cached under version 1 in one test must not answer the next one's version 1)."""
-    from django.core.cache import caches
-
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
@@ -69,8 +69,6 @@ def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
     that the machine's load kept alive a moment longer would otherwise fail the whole run at
     teardown ("database is being accessed by other users")."""
     yield
-    from django.db import connection
-
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             return

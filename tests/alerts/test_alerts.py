@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -389,8 +390,6 @@ def test_digest_query_count_does_not_grow_with_the_number_of_events(client, edit
 
 
 def test_one_click_unsubscribe_accepts_a_post_without_csrf_token(edition, client):
-    from django.test import Client
-
     alert = confirmed_alert(client, edition)
     mail_client = Client(enforce_csrf_checks=True)
 

@@ -16,7 +16,7 @@ from events.models import Edition, Event, EventSession, Format
 from events.search import events_refresh_search
 from events.sessions import session_address
 from labs.models import Lab
-from moisinno.geography import REGIONS, department_centre
+from moisinno.geography import REGIONS, department_centre, region_of_department
 from organizers.enums import OrganizationKind
 from organizers.models import Organization
 from tests.factories import MembershipFactory, UserFactory
@@ -96,8 +96,6 @@ def test_generate_programme_covers_all_regions_with_1000_events(reference):
 
 
 def test_generate_programme_departments_belong_to_their_region(programme):
-    from moisinno.geography import region_of_department
-
     located = programme.exclude(attendance_mode=AttendanceMode.ONLINE)
 
     assert all(

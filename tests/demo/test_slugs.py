@@ -1,6 +1,6 @@
 """The generator's batch slugs agree with the shared `moisinno.text.unique_slug`."""
 
-from demo.generation import _unique_slugs
+from demo.generation import unique_slugs
 from events.models import Event
 from moisinno.text import unique_slug
 from tests.factories import EventFactory
@@ -21,7 +21,7 @@ def test_batch_slugs_match_unique_slug_saving_one_by_one(db):
         "Œuvre " + "très longue " * 30,
     ]
 
-    batch = _unique_slugs(titles)
+    batch = unique_slugs(titles)
 
     one_by_one = []
     template = Event.objects.first()

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from alerts.models import Alert
+from alerts.services import unsubscribe_token
 from moisinno.models import OutgoingEmail
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.html_checker import assert_valid_html
@@ -72,8 +73,6 @@ def test_visitor_subscribes_confirms_manages_and_unsubscribes(page: Page, demo):
     expect(page.locator("main")).to_contain_text("agent@bretagne.gouv.fr")
     expect(page.locator("main")).to_contain_text("Bretagne")
     check(page)
-
-    from alerts.services import unsubscribe_token
 
     page.goto(f"/alertes/desabonnement/{unsubscribe_token(Alert.objects.get())}/")
     expect(page.locator("h1")).to_have_text("Se désabonner")

@@ -1,6 +1,9 @@
 """A moderator editing an event in the admin keeps the invariants the organiser form keeps."""
 
 import datetime
+import re
+
+from django_tasks_db.models import DBTaskResult
 
 from events.enums import AttendanceMode
 from tests.admin_forms import resubmit_data, with_session
@@ -65,8 +68,6 @@ def test_admin_session_ending_before_it_starts_gets_the_same_message(admin_clien
 
 
 def test_admin_changing_a_session_address_queues_its_location(admin_client, edition):
-    from django_tasks_db.models import DBTaskResult
-
     event = EventFactory(edition=edition, published=True, address="3 avenue de la Préfecture")
     url = change_url(event)
 
@@ -89,7 +90,6 @@ def test_admin_changing_a_session_address_queues_its_location(admin_client, edit
 
 def test_every_cell_of_the_admin_sessions_table_is_named(admin_client, edition):
     """A table cell is not a label: each field of a session row says what it is."""
-    import re
 
     event = EventFactory(edition=edition, published=True)
     html = admin_client.get(change_url(event)).content.decode()

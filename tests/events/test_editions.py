@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Edition
-from tests.factories import EditionFactory, EventFactory, FormatFactory, ThemeFactory
+from tests.factories import EditionFactory, EventFactory, FormatFactory, LabFactory, ThemeFactory
 
 
 def test_changelist_offers_to_prepare_the_next_edition(admin_client, db):
@@ -78,8 +78,6 @@ def test_prepared_edition_made_current_keeps_the_past_one_browsable(admin_client
 
 
 def test_a_past_edition_keeps_its_labs_atlas(client, db):
-    from tests.factories import LabFactory
-
     past = EditionFactory(year=2022, is_current=False)
     EditionFactory(year=2023, is_current=True)
     lab = LabFactory(name="Lab Bretagne")

@@ -5,10 +5,13 @@ moderator can remove one from the admin."""
 
 import datetime
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -16,8 +19,10 @@ from events.enums import EventStatus
 from events.models import PARIS, EventResource, ModerationLogEntry
 from events.resources import MAX_FILE_BYTES, ResourceError, resource_add
 from moisinno.models import OutgoingEmail
+from organizer_space.forms.resources import ResourceForm
 from tests.admin_forms import resubmit_data
 from tests.factories import EditionFactory, EventFactory, EventSessionFactory, MembershipFactory
+from tests.moisinno.test_hostile_input import PAYLOADS, UNESCAPED
 
 # A real, minimal PDF document (one empty page), as a PDF writer produces it.
 PDF = (
@@ -500,7 +505,6 @@ def test_uploaded_bytes_are_read_from_the_start(past_event):
     upload = SimpleUploadedFile("a.pdf", PDF)
     upload.file = io.BytesIO(PDF)
     upload.file.seek(7)
-    from organizer_space.forms.resources import ResourceForm
 
     form = ResourceForm({"kind": "slides", "title": "Supports"}, {"file": upload})
 
@@ -508,8 +512,6 @@ def test_uploaded_bytes_are_read_from_the_start(past_event):
 
 
 def test_the_demo_2022_has_a_few_resource_links(client, db):
-    from django.core.management import call_command
-
     call_command("loaddata", "reference", "demo_2022", verbosity=0)
 
     resources = EventResource.objects.select_related("event")
@@ -520,12 +522,6 @@ def test_the_demo_2022_has_a_few_resource_links(client, db):
 
 
 def test_hostile_input_gives_form_errors_never_a_server_error(past_event, membership):
-    from urllib.parse import urlencode
-
-    from django.test import Client
-
-    from tests.moisinno.test_hostile_input import PAYLOADS, UNESCAPED
-
     client = Client(raise_request_exception=False)
     client.force_login(membership.user)
     valid = {"kind": "replay", "title": "Replay", "url": "https://video.fr/1"}

@@ -16,8 +16,9 @@ from icalendar import Calendar
 from events.editing import event_update
 from events.eligibility import eligibility_errors
 from events.enums import AttendanceMode
+from events.search import event_refresh_search
 from events.sessions import derived_mode
-from tests.factories import EventFactory, MembershipFactory
+from tests.factories import EventFactory, EventSessionFactory, MembershipFactory
 
 WEBINAR = {
     "date": datetime.date(2022, 11, 16),
@@ -302,9 +303,6 @@ def test_the_region_menu_counts_an_event_on_tour_once_in_each_region(client, tou
 
 
 def test_a_search_finds_an_event_by_the_city_of_any_of_its_sessions(client, edition):
-    from events.search import event_refresh_search
-    from tests.factories import EventSessionFactory
-
     event = EventFactory(edition=edition, published=True, slug="tournee", title="Tournée FALC")
     EventSessionFactory(
         event=event,

@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from events import workflow
 from events.enums import EventStatus as S
@@ -37,8 +38,6 @@ PAIRS = [(a, b) for a, b in itertools.product(S.values, S.values) if a != b]
 
 @pytest.fixture
 def users(db, edition):
-    from django.contrib.auth.models import AnonymousUser
-
     return {
         "organizer": MembershipFactory().user,
         "moderator": UserFactory(moderator=True),

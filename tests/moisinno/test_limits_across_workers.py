@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -204,8 +205,6 @@ def test_password_reset_emails_are_limited_across_two_servers(servers):
 def measure(cache_url: str, reset_limit: str | None) -> tuple[int | None, int]:
     """(the attempt at which the login lock-out first refuses, of 12; password-reset e-mails
     sent for 7 requests), on ONE gunicorn with 2 workers, as in the issue."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         running = Servers(Path(tmp), cache_url, servers=1, workers=2)
         if reset_limit:

@@ -4,12 +4,14 @@ import socket
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from events.services import event_approve, event_request_changes, event_submit
 from moisinno.enums import EmailStatus
 from moisinno.models import OutgoingEmail
+from moisinno.notifications import MAX_ATTEMPTS, deliver, email_requeue
 from tests.factories import EventFactory, MembershipFactory, UserFactory
 
 # The worker closes the connection when it is not in autocommit mode, as inside a test
@@ -122,8 +124,6 @@ def test_smtp_outage_loses_nothing(submitted_scene, settings):
 
 
 def test_email_is_abandoned_after_max_attempts_and_can_be_requeued(submitted_scene, settings):
-    from moisinno.notifications import MAX_ATTEMPTS, deliver, email_requeue
-
     organizer, moderator, event = submitted_scene
     event_submit(event=event, user=organizer)
     email = OutgoingEmail.objects.get(template="event_submitted_ack")
@@ -146,8 +146,6 @@ def test_email_is_abandoned_after_max_attempts_and_can_be_requeued(submitted_sce
 
 
 def test_rolled_back_change_queues_no_email(submitted_scene):
-    from django.db import transaction
-
     organizer, moderator, event = submitted_scene
 
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -1,16 +1,20 @@
 """The shared page cache of anonymous public pages (moisinno/pagecache.py): what is kept, for
 whom, and that every change a visitor could see is on the very next request."""
 
+import gzip
+
 import pytest
+import redis
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from django.utils.html import escape
 
+from demo.generation import programme_generate
 from events.editing import event_update
 from events.enums import EventStatus
 from events.models import Edition, Event
@@ -25,9 +29,11 @@ from programme.starred import COOKIE_NAME, store_starred
 from tests.factories import (
     EditionFactory,
     EventFactory,
+    FormatFactory,
     LabFactory,
     MembershipFactory,
     OrganizationFactory,
+    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -280,8 +286,6 @@ def test_renaming_a_lab_an_organisation_a_format_or_a_theme_shows_at_once(client
 
 
 def test_adding_a_theme_to_a_public_event_shows_at_once(client, edition):
-    from tests.factories import ThemeFactory
-
     theme = ThemeFactory(name="Sobriété numérique")
     event = publish(edition)
     get(client, event.get_absolute_url())
@@ -316,9 +320,6 @@ def test_a_bulk_writer_raises_the_version_once():
 
 
 def test_the_demo_generator_makes_its_events_visible_at_once(client, edition):
-    from demo.generation import programme_generate
-    from tests.factories import FormatFactory, ThemeFactory
-
     FormatFactory(name="Webinaire", slug="webinaire")
     ThemeFactory(name="Participation citoyenne")
     _, html = get(client, "/programme/")
@@ -361,7 +362,6 @@ def test_a_visitor_who_starred_events_sees_their_own_buttons(client, edition):
     get(client, "/programme/")  # cached with « Ajouter »
     starred = Client()
     response = HttpResponse()
-    from django.test import RequestFactory
 
     store_starred(RequestFactory().get("/"), response, [event.pk])
     starred.cookies[COOKIE_NAME] = response.cookies[COOKIE_NAME].value
@@ -466,8 +466,6 @@ def test_with_redis_a_lost_counter_starts_a_new_namespace(redis_pages):
 
 
 def _redis_keys():
-    import redis
-
     return redis.Redis.from_url("redis://127.0.0.1:6379/3").keys("moisinno-test-pages*")
 
 
@@ -502,8 +500,6 @@ def test_an_organisation_created_without_events_keeps_nothing_stale(client, edit
 
 
 def test_browsers_that_accept_gzip_get_the_page_compressed_once(client, edition):
-    import gzip
-
     publish(edition, title="Atelier compressé")
     plain, plain_html = get(client, "/programme/")
 

@@ -1,4 +1,8 @@
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import EventFactory, LabFactory
 
@@ -22,9 +26,6 @@ def test_home_shows_edition_dates_theme_and_figures(client, edition):
 
 
 def test_the_home_figures_are_one_aggregate_whatever_the_number_of_events(client, edition):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     lab = LabFactory()
     EventFactory(edition=edition, published=True).labs.add(lab)
     with CaptureQueriesContext(connection) as few:
@@ -80,8 +81,6 @@ def test_mandatory_pages_exist(client, db, url, heading):
 
 
 def test_every_link_of_the_shell_leads_to_a_real_page(client, edition):
-    import re
-
     html = client.get("/").content.decode()
     internal_links = set(re.findall(r'href="(/[^"#]*)"', html)) - {"/"}
 

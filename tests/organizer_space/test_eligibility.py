@@ -22,6 +22,7 @@ from tests.factories import (
     EventFactory,
     EventSessionFactory,
     FormatFactory,
+    LabFactory,
     MembershipFactory,
     UserFactory,
     session_place_of,
@@ -243,8 +244,6 @@ def test_event_update_of_published_event_keeps_the_validated_value(event, member
 
 
 def test_event_update_of_published_event_tracks_sessions_and_m2m(event, member, open_edition):
-    from tests.factories import LabFactory
-
     event.status = EventStatus.PUBLISHED
     event.save()
     lab = LabFactory(name="La 27e Région")

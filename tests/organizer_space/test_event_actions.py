@@ -3,13 +3,16 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.enums import EventStatus
 from events.models import Event, ModerationLogEntry
 from events.services import event_request_changes
 from moisinno.models import OutgoingEmail
-from tests.factories import EditionFactory, EventFactory, UserFactory
+from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
+from tests.organizer_space.forms import complete_event_fields, event_form_data
 
 
 def url(name, event):
@@ -150,8 +153,6 @@ def test_changes_requested_shows_the_message_and_resubmits_with_an_answer(
 
 
 def test_save_and_submit_button_leads_to_the_submission_page(member_client, draft, atelier):
-    from tests.organizer_space.forms import complete_event_fields, event_form_data
-
     session = draft.sessions.get()
     data = event_form_data(
         action="submit",
@@ -254,8 +255,6 @@ def test_closed_referencing_window_is_explained_and_blocks_creation(member_clien
 def test_published_event_can_still_be_edited_after_the_window(
     member_client, closed_edition, organization
 ):
-    from tests.organizer_space.forms import event_form_data
-
     event = EventFactory(
         edition=closed_edition, organization=organization, published=True, city="Rennes"
     )
@@ -273,14 +272,10 @@ def test_published_event_can_still_be_edited_after_the_window(
 def test_event_create_asks_which_organisation_when_member_of_several(
     member_client, member, open_edition
 ):
-    from tests.factories import MembershipFactory
-
     other = MembershipFactory(user=member).organization
 
     chooser = member_client.get(reverse("organizers:event_create"))
     assert "Pour quelle organisation\u00a0?" in chooser.content.decode()
-
-    from tests.organizer_space.forms import event_form_data
 
     member_client.post(
         reverse("organizers:event_create") + f"?organisation={other.slug}",
@@ -301,9 +296,6 @@ def test_event_create_without_organisation_sends_to_the_dashboard(client, open_e
 
 
 def test_dashboard_query_count_does_not_grow_with_events(member_client, open_edition, organization):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
             assert member_client.get(reverse("organizers:dashboard")).status_code == 200

@@ -4,8 +4,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from events.changes import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
 from events.enums import AttendanceMode, EventStatus
 from events.models import Event, EventSession
+from organizer_space.forms.events import EVENT_FORM_SECTIONS, UPLOADED_IMAGE_FIELDS
 from tests.factories import EventFactory, LabFactory, OrganizationFactory, ThemeFactory
 from tests.organizer_space.forms import complete_event_fields, event_form_data
 
@@ -320,9 +322,6 @@ def test_event_update_of_published_event_lists_changed_fields(
 
 
 def test_the_form_sections_show_every_field_an_organiser_may_write_exactly_once():
-    from events.changes import ORGANIZER_FIELDS, ORGANIZER_M2M_FIELDS
-    from organizer_space.forms.events import EVENT_FORM_SECTIONS, UPLOADED_IMAGE_FIELDS
-
     shown = [name for *_, names in EVENT_FORM_SECTIONS for name in names]
 
     # The image's key and size come from the upload (image_file), never typed.

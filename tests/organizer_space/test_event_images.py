@@ -19,9 +19,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
+from storages.backends.s3 import S3Storage
 
 from events import images
 from events.models import Event
+from tests.admin_forms import resubmit_data
 from tests.factories import EventFactory
 from tests.organizer_space.forms import event_form_data
 
@@ -551,8 +553,6 @@ def test_settings_s3_custom_domain_is_the_csp_source():
 
 
 def test_s3_storage_builds_public_urls_from_the_settings_without_the_network():
-    from storages.backends.s3 import S3Storage
-
     storage = S3Storage(
         bucket_name="moisinno-media",
         custom_domain="medias.exemple.gouv.fr",
@@ -570,8 +570,6 @@ def test_s3_storage_builds_public_urls_from_the_settings_without_the_network():
 
 
 def test_a_superuser_sets_the_edition_default_image_in_the_admin(client, edition, admin_user):
-    from tests.admin_forms import resubmit_data
-
     client.force_login(admin_user)
     url = reverse("admin:events_edition_change", args=[edition.pk])
     data = resubmit_data(client.get(url), default_image_credit="DITP")

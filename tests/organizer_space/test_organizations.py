@@ -1,6 +1,7 @@
 """Creating, joining and leaving an organisation; members and their roles."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from moisinno.models import OutgoingEmail
@@ -13,7 +14,7 @@ from organizers.services import (
     membership_remove,
     membership_request,
 )
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import EventFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 CREATE_URL = reverse("organizers:organization_create")
 JOIN_URL = reverse("organizers:organization_join")
@@ -167,8 +168,6 @@ def test_pending_member_cannot_approve_anyone(organization):
     pending = MembershipFactory(organization=organization, status=MembershipStatus.PENDING)
     other = MembershipFactory(organization=organization, status=MembershipStatus.PENDING)
 
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         membership_approve(membership=other, user=pending.user)
 
@@ -205,8 +204,6 @@ def test_admin_cannot_remove_themselves(member_client, membership):
 
 
 def test_member_leaves_and_loses_access(member_client, organization, open_edition):
-    from tests.factories import EventFactory
-
     event = EventFactory(edition=open_edition, organization=organization)
 
     member_client.post(members_url(organization, "organization_leave"))
@@ -227,8 +224,6 @@ def test_last_admin_leaving_passes_the_role_to_the_longest_standing_member(membe
 
 
 def test_members_of_an_organisation_manage_its_events_together(client, membership, open_edition):
-    from tests.factories import EventFactory
-
     colleague = MembershipFactory(organization=membership.organization, role=MembershipRole.MEMBER)
     event = EventFactory(edition=open_edition, organization=membership.organization)
     client.force_login(colleague.user)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from events.enums import EventStatus
 from events.models import Event
 from events.services import TransitionNotAllowed, event_transition
+from organizer_space.urls import urlpatterns
 from organizers.enums import MembershipRole, MembershipStatus
 from organizers.models import Membership
 from tests.factories import EventFactory, MembershipFactory, UserFactory
@@ -173,8 +174,6 @@ def test_organiser_cannot_publish_their_own_event(
 
 
 def test_organiser_urls_offer_no_way_to_publish():
-    from organizer_space.urls import urlpatterns
-
     names = {pattern.name for pattern in urlpatterns}
     assert not {name for name in names if "publish" in name or name == "event_approve"}
 

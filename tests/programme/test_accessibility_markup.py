@@ -4,6 +4,7 @@ The browser-side checks (focus, layout at 375 px, no JavaScript) are in
 tests/e2e/test_accessibility_defects.py; the sweep over every page is tests/e2e/test_sweep.py.
 """
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from events.enums import EventStatus
+from programme import accessibility
+from programme.accessibility import SWEEP_FILE
 from tests.factories import EventFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,10 +136,6 @@ def test_event_page_puts_the_practical_box_before_the_description(client, editio
 
 
 def test_accessibility_statement_shows_the_committed_measurements(client, edition):
-    import json
-
-    from programme.accessibility import SWEEP_FILE
-
     measured = json.loads(SWEEP_FILE.read_text())
     html = client.get(reverse("accessibility")).content.decode()
 
@@ -155,8 +154,6 @@ def test_accessibility_statement_shows_the_committed_measurements(client, editio
 
 
 def test_statement_lists_each_page_left_with_a_defect(client, edition, monkeypatch):
-    from programme import accessibility
-
     measurements = {
         "tools": {"axe-core": "4.12.1"},
         "pages": [

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events.enums import EventStatus
 from events.models import EventSession
+from events.search import events_refresh_search
 from tests.factories import EventFactory, LabFactory
 
 NOV = datetime.date(2022, 11, 1)
@@ -110,8 +111,6 @@ def test_cancelled_events_still_appear_in_the_calendar(client, edition):
 
 @pytest.mark.parametrize("url", ["/programme/calendrier/", "/programme/calendrier/?q=atelier"])
 def test_calendar_runs_as_many_queries_for_1_and_50_events(client, edition, url):
-    from events.search import events_refresh_search
-
     publish(edition, starts_on=NOV.replace(day=2))
     events_refresh_search()
     with CaptureQueriesContext(connection) as one:

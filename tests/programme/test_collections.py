@@ -2,6 +2,8 @@
 with the programme's filters, feeds and embed, the event pages, and the page cache."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import Collection, Event, EventSession
@@ -190,9 +192,6 @@ def test_the_embed_builder_keeps_the_collection(client, scene):
 def test_an_event_page_knows_its_collections_without_a_query_per_collection(
     client, scene, edition, settings
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     settings.PAGE_CACHE_ENABLED = False  # every request renders: what a miss costs
     for index in range(3):
         Collection.objects.create(

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -193,8 +194,6 @@ def test_labs_atlas_shows_labs_with_coordinates_on_a_map(client, current):
 
 
 def test_vendored_leaflet_is_served_from_our_static_files():
-    from django.contrib.staticfiles import finders
-
     for path in [
         "vendor/leaflet/leaflet.js",
         "vendor/leaflet/leaflet.css",

@@ -8,9 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode, ScheduleStatus
-from events.models import EventSession
+from events.models import EventSession, SearchWord
 from events.search import events_refresh_search
+from events.services import event_approve
 from labs.enums import LabKind
+from labs.models import Lab
 from organizers.enums import OrganizationKind
 from programme.selectors import programme_events
 from tests.factories import (
@@ -429,8 +431,6 @@ def test_search_ranks_title_then_summary_then_the_rest_whatever_the_dates(client
 
 
 def test_search_follows_renamed_labs_once_refreshed(client, searchable):
-    from labs.models import Lab
-
     Lab.objects.filter(name="Laboratoire Archipel").update(name="La Fabrique")
     events_refresh_search()
 
@@ -470,7 +470,6 @@ def test_search_tolerates_small_typos_on_postgresql(client, searchable):
 def test_the_typo_fallback_reads_the_vocabulary_not_every_event(client, searchable):
     if connection.vendor != "postgresql":
         pytest.skip("Typo tolerance needs PostgreSQL's pg_trgm")
-    from events.models import SearchWord
 
     assert SearchWord.objects.filter(word__in=["creativite", "webinaire", "archipel"]).count() == 3
     with CaptureQueriesContext(connection) as queries:
@@ -490,8 +489,6 @@ def test_search_is_accent_insensitive_without_stemming_on_sqlite(client, searcha
 
 
 def test_publication_makes_an_event_searchable(client, edition, moderator):
-    from events.services import event_approve
-
     event = EventFactory(edition=edition, submitted=True, title="Hackathon des données")
     assert event.search_text == ""
 
