@@ -70,11 +70,15 @@ moderator: migrate ## Create a DITP moderator account (asks for the email and pa
 	$(BIN)/python manage.py create_moderator
 
 .PHONY: test
-# --reuse-db keeps a PostgreSQL test database between runs (Django still applies new
-# migrations to it); CI passes --create-db. SQLite's test database is in memory anyway.
+# One pytest-xdist worker per core (TEST_WORKERS=0 for one process), each with its own test
+# database and Redis database (tests/parallel.py); worksteal hands a worker's tests to an idle
+# one, so the slow ones do not end the run on a single core. --reuse-db keeps the PostgreSQL
+# test databases between runs (Django still applies new migrations to them); CI passes
+# --create-db. SQLite's test databases are in memory anyway.
+TEST_WORKERS ?= auto
 test: install ## Run the whole test suite (browser tests are skipped where Chromium is missing)
 	@test -x /usr/bin/chromium || echo "Chromium is not installed (apt-get install chromium): browser tests will be skipped."
-	$(BIN)/pytest --reuse-db $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --reuse-db $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## Lint Python and templates

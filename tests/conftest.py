@@ -1,12 +1,15 @@
 import datetime
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 from tests.geocoding_server import geocoder  # noqa: F401 - the fake address service (a fixture)
+from tests.parallel import worker_redis_url
 
 
 @pytest.fixture
@@ -60,6 +63,32 @@ def _empty_caches():
     for cache in caches.all(initialized_only=True):
         cache.clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_of_this_worker(tmp_path_factory):
+    """Uploaded files go to this xdist worker's own temporary directory, never var/media/."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture
+def redis_url():
+    """This xdist worker's own Redis database (tests/parallel.py), empty before and after the
+    test; the test is skipped where no Redis answers."""
+    url = worker_redis_url()
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.ConnectionError:
+        client.close()
+        pytest.skip(f"no Redis at {url}")
+    except redis.ResponseError as error:  # "DB index is out of range": fewer than needed
+        client.close()
+        pytest.fail(f"{url}: {error} (set MOISINNO_TEST_REDIS_URL to a lower number)")
+    yield url
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

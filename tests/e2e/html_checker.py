@@ -2,14 +2,14 @@
 
 `npm ci` (run by `make install` when npm is there) puts the checker's jar, from the npm
 registry's `vnu-jar` package, in `node_modules/`. It needs Java 11+. One checker runs as a
-local HTTP service for the whole test session: starting the JVM for each page would cost a
-second or two every time. Without Java or the jar, the check is skipped with a reason.
+local HTTP service for the whole test session (one per xdist worker, each on its own port):
+starting the JVM for each page would cost a second or two every time. Without Java or the jar,
+the check is skipped with a reason.
 """
 
 import atexit
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -18,18 +18,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.parallel import free_port
+
 JAR = (
     Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 )
 STARTUP_SECONDS = 60
+STARTUP_ATTEMPTS = 3
 
 _service: dict = {}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _checker_url() -> str:
@@ -39,33 +36,42 @@ def _checker_url() -> str:
     java = shutil.which("java")
     if java is None or not JAR.exists():
         pytest.skip("Nu HTML checker missing: install Java and run `npm ci` (make install)")
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - fixed command, our own jar
-        [java, "-Xss8m", "-cp", str(JAR), "nu.validator.servlet.Main", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    atexit.register(process.terminate)
-    url = f"http://127.0.0.1:{port}/"
+    for _ in range(STARTUP_ATTEMPTS):
+        # The checker takes a port number only: another process (a test of another xdist
+        # worker) may bind the free port first, then the checker stops and we try another.
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        process = subprocess.Popen(  # noqa: S603 - fixed command, our own jar
+            [java, "-Xss8m", "-cp", str(JAR), "nu.validator.servlet.Main", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if _started(process, url):
+            atexit.register(process.terminate)
+            _service["url"] = url
+            return url
+        process.terminate()
+        process.wait()
+    pytest.fail("The Nu HTML checker did not start.", pytrace=False)
+
+
+def _started(process: subprocess.Popen, url: str) -> bool:
+    """Whether our checker answers at `url` (a check of a tiny document) within a minute."""
     deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail("The Nu HTML checker stopped at start-up.", pytrace=False)
+            html_messages("<!DOCTYPE html><html lang=fr><title>t</title></html>", url)
+        except (OSError, ValueError, KeyError):  # not listening yet, or not the checker
             time.sleep(0.25)
-    else:
-        pytest.fail("The Nu HTML checker did not start within a minute.", pytrace=False)
-    _service["url"] = url
-    return url
+        else:
+            return process.poll() is None
+    return False
 
 
-def html_messages(html: str) -> list[dict]:
+def html_messages(html: str, url: str | None = None) -> list[dict]:
     """The checker's errors (and warnings marked as errors) for a whole HTML document."""
     request = urllib.request.Request(  # noqa: S310 - a local http URL of our own checker
-        _checker_url() + "?out=json",
+        (url or _checker_url()) + "?out=json",
         data=html.encode("utf-8"),
         headers={"Content-Type": "text/html; charset=utf-8"},
         method="POST",

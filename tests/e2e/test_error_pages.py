@@ -2,10 +2,8 @@
 and the 503 page of a production server (gunicorn) whose database does not answer."""
 
 import os
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +16,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.html_checker import assert_valid_html
 from tests.factories import EventFactory, MembershipFactory
+from tests.parallel import listening_socket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -86,17 +85,12 @@ def test_500_page_shows_the_request_id_to_quote(page):
 # A production server whose database does not answer ----------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def outage_server():
+def outage_server(tmp_path_factory):
     """gunicorn with production settings, its PostgreSQL on a port where nothing listens."""
-    static_root = Path(tempfile.mkdtemp(prefix="moisinno-outage-static-"))
-    port = _free_port()
+    static_root = tmp_path_factory.mktemp("outage-static")
+    sock = listening_socket()  # handed to gunicorn: a port no other worker can take
+    port = sock.getsockname()[1]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "moisinno.settings",
@@ -120,7 +114,7 @@ def outage_server():
             str(Path(sys.executable).parent / "gunicorn"),
             "moisinno.wsgi",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"fd://{sock.fileno()}",
             "--workers",
             "1",
             "--no-control-socket",
@@ -129,6 +123,7 @@ def outage_server():
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=[sock.fileno()],
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -145,6 +140,7 @@ def outage_server():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        sock.close()
 
 
 @pytest.mark.parametrize("path", ["/", "/programme/", "/evenements/un-atelier/", "/compte/login/"])

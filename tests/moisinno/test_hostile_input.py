@@ -6,7 +6,9 @@ payloads run on SQLite (`make test`) and on PostgreSQL (CI): the two databases f
 different values (an integer SQLite cannot store, a NUL byte PostgreSQL refuses).
 
 The payloads that could reach the database go into each field alone, the others into every
-field at once (`_attacks`). Run with `-s` to print how many requests each target tried.
+field at once (`_attacks`). Each target is one test per payload that goes alone and one for
+the rest, so that pytest-xdist spreads the requests over its workers; the data they attack is
+built once per module (`world`). Run with `-s` to print how many requests each test tried.
 """
 
 import datetime
@@ -15,7 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import caches
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from alerts.models import Alert
@@ -96,8 +99,8 @@ CORE = [
 FIELD_ALONE = ["huge-integer", "int64-overflow", "nul-byte", "100k-chars", "lone-surrogate", "list"]
 UNESCAPED = ("<script>alert('hostile')</script>", "<svg onload=alert(1)>")
 
-# What each database answered with a server error, for the report (`-s`).
-TRIED: dict[str, int] = {}
+#: The test of a target that tries the payloads going into every field at once.
+EVERY_FIELD = "every-field"
 
 
 @dataclass
@@ -130,10 +133,28 @@ def _send(client: Client, target: Target, data: dict):
     return client.post(target.path, body, content_type="application/x-www-form-urlencoded")
 
 
+@pytest.fixture(scope="module")
+def world_data(django_db_setup, django_db_blocker):
+    """The data of `world`, created once for the module's tests, in a transaction rolled back
+    after the last one: each test runs in a savepoint of it (`db`), rolled back after it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        yield _world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db):
+def world(world_data, db):
+    return world_data
+
+
+def _world() -> dict:
     """An open edition with its references, an organiser with events in every state, another
-    organisation, a moderator and a confirmed alert."""
+    organisation, a moderator, a confirmed alert and a new user who belongs to no
+    organisation."""
     today = datetime.date.today()
     start = today + datetime.timedelta(days=60)
     edition = EditionFactory(
@@ -175,6 +196,7 @@ def world(db):
         "public": public,
         "alert": alert,
         "moderator": UserFactory(moderator=True),
+        "newcomer": UserFactory(),
     }
 
 
@@ -309,7 +331,7 @@ def targets(world: dict) -> dict[str, Target]:
                 "website": "https://exemple.gouv.fr",
                 "description": "Une direction.",
             },
-            UserFactory(),
+            world["newcomer"],
         ),
         "organization-search": Target(
             "organization-search",
@@ -317,7 +339,7 @@ def targets(world: dict) -> dict[str, Target]:
             "/espace-organisateur/organisation/rejoindre/",
             ["q"],
             {"q": "préfecture"},
-            UserFactory(),
+            world["newcomer"],
         ),
         "organization-join": Target(
             "organization-join",
@@ -325,7 +347,7 @@ def targets(world: dict) -> dict[str, Target]:
             "/espace-organisateur/organisation/rejoindre/",
             ["organization"],
             {"organization": str(world["other"].pk)},
-            UserFactory(),
+            world["newcomer"],
         ),
         # Accounts.
         "signup": Target("signup", "post", "/compte/signup/", [*signup], signup),
@@ -345,7 +367,7 @@ def targets(world: dict) -> dict[str, Target]:
             "/compte/email/",
             ["email", "action_add"],
             {"email": "autre.adresse@exemple.gouv.fr", "action_add": ""},
-            UserFactory(),
+            world["newcomer"],
         ),
         "password-change": Target(
             "password-change",
@@ -353,7 +375,7 @@ def targets(world: dict) -> dict[str, Target]:
             "/compte/password/change/",
             ["oldpassword", "password1", "password2"],
             {"oldpassword": "faux", "password1": "Nouveau-mot-de-passe-42"},
-            UserFactory(),
+            world["newcomer"],
         ),
         # Alerts.
         "alert-subscribe": Target(
@@ -527,8 +549,21 @@ def no_rate_limits(settings):
     settings.API_RATE_LIMIT = 10**6
 
 
-@pytest.mark.parametrize("name", TARGET_NAMES)
-def test_no_server_error_and_no_unescaped_echo(world, no_rate_limits, name):
+def _groups(name: str) -> list[str]:
+    """The tests of one target: a payload that goes into each field alone, or EVERY_FIELD."""
+    payloads = CORE if name in ECHOES else list(PAYLOADS)
+    return [*(payload for payload in payloads if payload in FIELD_ALONE), EVERY_FIELD]
+
+
+@pytest.mark.parametrize(
+    ("name", "group"),
+    [
+        pytest.param(name, group, id=f"{name}-{group}")
+        for name in TARGET_NAMES
+        for group in _groups(name)
+    ],
+)
+def test_no_server_error_and_no_unescaped_echo(world, no_rate_limits, name, group):
     target = targets(world)[name]
     client = Client(raise_request_exception=False)
     if target.user is not None:
@@ -536,7 +571,7 @@ def test_no_server_error_and_no_unescaped_echo(world, no_rate_limits, name):
     if callable(target.data):
         target.data = target.data(client, target)
     failures, tried = [], 0
-    for where, changes in _attacks(target):
+    for where, changes in _attacks(target, group):
         for cache in caches.all(initialized_only=True):
             cache.clear()
         if target.reset:
@@ -549,22 +584,24 @@ def test_no_server_error_and_no_unescaped_echo(world, no_rate_limits, name):
             page = response.content.decode(errors="replace")
             if any(raw in page for raw in UNESCAPED):
                 failures.append(f"{where}: payload echoed unescaped")
-    TRIED[name] = tried
-    print(f"\n{name}: {tried} hostile requests, {len(failures)} failures")
+    print(f"\n{name} {group}: {tried} hostile requests, {len(failures)} failures")
+    assert tried, f"{name} {group}: no request"
     assert failures == [], f"{name}: {len(failures)} of {tried} requests failed: {failures}"
 
 
-def _attacks(target: Target):
-    """(what, changes) of each hostile request on `target`.
+def _attacks(target: Target, group: str):
+    """(what, changes) of each hostile request of `group` on `target`.
 
-    FIELD_ALONE payloads go into each field alone, the rest of the submission valid, so that
-    they reach the save and the database. The others go into every field at once: each field
-    still cleans each of them and the page echoes them all, in one request instead of one per
-    field (this was the suite's longest test, twelve minutes on PostgreSQL in CI)."""
-    alone = [name for name in target.payloads if name in FIELD_ALONE]
-    for field_name in target.fields:
-        for payload_name in alone:
-            yield f"{field_name}={payload_name}", {field_name: PAYLOADS[payload_name]}
+    A FIELD_ALONE payload goes into each field alone, the rest of the submission valid, so that
+    it reaches the save and the database. The others (group EVERY_FIELD) go into every field at
+    once: each field still cleans each of them and the page echoes them all, in one request
+    instead of one per field (this was the suite's longest test, twelve minutes on PostgreSQL
+    in CI)."""
+    if group != EVERY_FIELD:
+        assert group in target.payloads and group in FIELD_ALONE, group
+        for field_name in target.fields:
+            yield f"{field_name}={group}", {field_name: PAYLOADS[group]}
+        return
     for payload_name in target.payloads:
         if payload_name not in FIELD_ALONE:
             yield (

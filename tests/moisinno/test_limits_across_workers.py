@@ -1,5 +1,6 @@
 """The rate limits hold across processes: two real gunicorn servers with production settings,
-one SQLite database file and the shared cache in Redis (database 7), requests alternating
+one SQLite database file and the shared cache in Redis (the xdist worker's own database,
+tests/parallel.py), requests alternating
 between them as a load balancer spreads them over workers.
 
 Without the shared cache each process counts on its own (the issue: the login lock-out came
@@ -10,7 +11,7 @@ refuses that configuration (tests/moisinno/test_security_headers.py).
 import contextlib
 import os
 import re
-import socket
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,8 +23,9 @@ import pytest
 import redis
 import requests
 
+from tests.parallel import listening_socket, worker_redis_url
+
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("MOISINNO_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 EMAIL = "chef@modernisation.gouv.fr"
 PASSWORD = "Un-mot-de-passe-bien-long-2026"
 
@@ -37,12 +39,6 @@ from django.contrib.auth import get_user_model
 user = get_user_model().objects.create_superuser("{EMAIL}", "{EMAIL}", "{PASSWORD}")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def production_env(tmp: Path, cache_url: str) -> dict[str, str]:
@@ -74,24 +70,30 @@ class Servers:
     def __init__(self, tmp: Path, cache_url: str, *, servers: int = 2, workers: int = 1) -> None:
         self.tmp = tmp
         self.env = production_env(tmp, cache_url)
-        self.ports = [free_port() for _ in range(servers)]
+        # Each gunicorn is handed a socket already listening: never a port taken meanwhile.
+        self.sockets = [listening_socket() for _ in range(servers)]
+        self.ports = [sock.getsockname()[1] for sock in self.sockets]
         self.workers = workers
         self.processes: list[subprocess.Popen] = []
         self.session = requests.Session()
         self.turn = 0
 
-    def start(self) -> None:
-        subprocess.run(
-            [sys.executable, "-c", SETUP], cwd=ROOT, env=self.env, check=True, timeout=120
-        )
-        for port in self.ports:
+    def start(self, database: Path | None = None) -> None:
+        """`database`: a copy of it (migrated, with the superuser) rather than running SETUP."""
+        if database is None:
+            subprocess.run(
+                [sys.executable, "-c", SETUP], cwd=ROOT, env=self.env, check=True, timeout=120
+            )
+        else:
+            shutil.copy(database, self.tmp / "db.sqlite3")
+        for sock in self.sockets:
             self.processes.append(
                 subprocess.Popen(
                     [
                         str(Path(sys.executable).parent / "gunicorn"),
                         "moisinno.wsgi",
                         "--bind",
-                        f"127.0.0.1:{port}",
+                        f"fd://{sock.fileno()}",
                         "--workers",
                         str(self.workers),
                         "--no-control-socket",
@@ -100,6 +102,7 @@ class Servers:
                     env=self.env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
+                    pass_fds=[sock.fileno()],
                 )
             )
         deadline = time.monotonic() + 60
@@ -123,6 +126,8 @@ class Servers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for sock in self.sockets:
+            sock.close()
 
     def url(self, path: str) -> str:
         """The next server in turn, as a load balancer would pick it."""
@@ -160,23 +165,29 @@ def login_attempts_before_lockout(servers: Servers, attempts: int = 12) -> list[
     return outcomes
 
 
-@pytest.fixture
-def redis_db():
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    """The migrated database with its superuser, made once for the module: each test's servers
+    start on a copy of it."""
+    tmp = tmp_path_factory.mktemp("limits-database")
+    subprocess.run(
+        [sys.executable, "-c", SETUP],
+        cwd=ROOT,
+        env=production_env(tmp, ""),
+        check=True,
+        timeout=120,
+    )
+    path = tmp / "db.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every write in the file that is copied
+    return path
 
 
 @pytest.fixture
-def servers(tmp_path, redis_db):
-    running = Servers(tmp_path, redis_db)
+def servers(tmp_path, redis_url, database):
+    running = Servers(tmp_path, redis_url)
     try:
-        running.start()
+        running.start(database)
         yield running
     finally:
         running.stop()
@@ -224,6 +235,7 @@ def measure(cache_url: str, reset_limit: str | None) -> tuple[int | None, int]:
 
 if __name__ == "__main__":
     # .venv/bin/python -m tests.moisinno.test_limits_across_workers
+    REDIS_URL = worker_redis_url()
     runs = (
         # What the issue measured: allauth's default reset limit, each worker its own cache.
         ("before: per-process cache, allauth's 5/m/key", "", "20/m/ip,5/m/key"),

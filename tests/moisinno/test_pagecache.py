@@ -35,6 +35,7 @@ from tests.factories import (
     OrganizationFactory,
     ThemeFactory,
 )
+from tests.parallel import worker_redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -419,12 +420,12 @@ def test_no_public_page_carries_a_csrf_token(client, edition):
 
 
 @pytest.fixture
-def redis_pages(settings):
+def redis_pages(settings, redis_url):
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
             "BACKEND": "moisinno.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/3",
+            "LOCATION": redis_url,
             "KEY_PREFIX": "moisinno-test-pages",
         },
     }
@@ -466,7 +467,7 @@ def test_with_redis_a_lost_counter_starts_a_new_namespace(redis_pages):
 
 
 def _redis_keys():
-    return redis.Redis.from_url("redis://127.0.0.1:6379/3").keys("moisinno-test-pages*")
+    return redis.Redis.from_url(worker_redis_url()).keys("moisinno-test-pages*")
 
 
 def test_a_cache_that_does_not_answer_leaves_the_site_up(client, edition, settings):

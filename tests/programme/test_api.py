@@ -249,12 +249,12 @@ def test_an_events_page_costs_the_same_queries_for_1_and_for_100_events(client, 
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, redis_url):
     """The shared cache of production: Redis, with a key prefix of this test's own."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
+            "LOCATION": redis_url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
     }
