@@ -1,0 +1,15 @@
+"""ProConnect's URLs, under /compte/ (allauth includes each provider's `urls`)."""
+
+from django.urls import path
+
+from . import linking, views
+
+urlpatterns = [
+    path("proconnect/login/", views.login, name="proconnect_login"),
+    # The callback to register with ProConnect (its `redirect_uri`, trailing slash included).
+    path("proconnect/login/callback/", views.callback, name="proconnect_callback"),
+    # The `post_logout_redirect_uri` to register with ProConnect.
+    path("proconnect/deconnexion/", views.logout_return, name="proconnect_logout_return"),
+    path("proconnect/associer/", linking.link, name="proconnect_link"),
+    path("proconnect/associer/<str:token>/", linking.link_email, name="proconnect_link_email"),
+]
