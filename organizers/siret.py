@@ -9,11 +9,12 @@ LA_POSTE_SIREN = "356000000"
 
 
 def siret_is_valid(value: str) -> bool:
-    """14 digits whose Luhn sum is a multiple of 10 (La Poste: the digits' sum, of 5)."""
+    """14 digits whose Luhn sum is a multiple of 10 (La Poste's establishments: or whose
+    digits add up to a multiple of 5)."""
     if len(value) != 14 or not value.isascii() or not value.isdigit():
         return False
-    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_SIREN + "00001":
-        return sum(int(digit) for digit in value) % 5 == 0
+    if value.startswith(LA_POSTE_SIREN) and sum(int(digit) for digit in value) % 5 == 0:
+        return True
     total = 0
     for index, digit in enumerate(int(d) for d in reversed(value)):
         if index % 2:
