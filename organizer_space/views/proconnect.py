@@ -4,10 +4,11 @@ or, when none has it yet, its creation prefilled from the Sirene register."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from moisinno import proconnect
 from moisinno.forms import error_summary
 from moisinno.proconnect.selectors import agent_siret
 from organizers import services
@@ -24,6 +25,8 @@ TITLE = "Votre organisation d’après ProConnect"
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_proconnect(request: HttpRequest) -> HttpResponse:
+    if not proconnect.is_enabled():
+        raise Http404
     siret = agent_siret(user=request.user)
     if not siret:
         messages.info(

@@ -69,8 +69,10 @@ def test_without_the_variables_nothing_of_proconnect_shows(client):
     assert client.post(reverse("proconnect_login")).status_code == 404
     callback = client.get(reverse("proconnect_callback"), {"code": "x", "state": "y"})
     assert callback.status_code == 404
+    assert client.get(reverse("proconnect_link")).status_code == 404
     client.force_login(UserFactory())
     assert client.get("/compte/3rdparty/").status_code == 404
+    assert client.get(reverse("organizers:organization_proconnect")).status_code == 404
     assert "ProConnect" not in client.get(reverse("organizers:dashboard")).content.decode()
 
 
