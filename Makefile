@@ -24,7 +24,8 @@ $(BIN)/uv:
 
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 
-# The Nu HTML checker for the browser tests, from the npm registry (needs npm and Java).
+# The browser tests' tools from the npm registry (package-lock.json): the Nu HTML checker (needs
+# Java) and panva's oidc-provider, the local OpenID provider of the ProConnect test (needs Node).
 $(VNU_JAR): package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
 	  else echo "npm is not installed: the HTML checker tests will be skipped."; fi

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from moisinno.formatting import french_date, french_dates
 from moisinno.roles import is_moderator
+from organizers.siret import is_eligible_category
 
 from . import workflow
 from .enums import RegistrationMode
@@ -117,6 +118,15 @@ def eligibility_errors(event: Event, *, user=None) -> list[str]:
         and not is_moderator(user)
     ):
         errors.append(referencing_closed_message(edition))
+    category = event.organization.legal_category if event.organization_id else ""
+    if not is_eligible_category(category):
+        errors.append(
+            f"D’après le répertoire Sirene, « {event.organization.name} » n’est ni un organisme "
+            f"public ni une association (catégorie juridique {category}) : le Mois de "
+            "l’innovation publique référence les événements des administrations, des organismes "
+            "publics, des associations et des acteurs de l’ESS. Si c’est une erreur, écrivez à "
+            "l’équipe DITP."
+        )
     if not event.summary.strip():
         errors.append("Rédigez le résumé : en 200 caractères au plus, il présente l’événement.")
     if not event.description.strip():

@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from .proconnect import session as proconnect_session
+
 TWO_FACTOR_REQUIRED_MESSAGE = (
     "Pour accéder au back-office DITP, un compte administrateur doit activer la double "
     "authentification. Scannez le QR code avec votre application d’authentification "
@@ -72,6 +74,7 @@ class StaffTwoFactorMiddleware:
                 request.path.startswith(admin_prefix)
                 and request.path != reverse("admin:logout")
                 and requires_second_factor(request.user)
+                and not proconnect_session.used_mfa(request)
             ):
                 messages.warning(request, TWO_FACTOR_REQUIRED_MESSAGE)
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     # Two-factor authentication (TOTP and recovery codes), offered to everyone, required of
     # superusers with STAFF_REQUIRE_2FA (see « Staff accounts » below).
     "allauth.mfa",
+    # Third-party accounts: only ProConnect (moisinno/proconnect/), when configured.
+    "allauth.socialaccount",
+    "moisinno.proconnect",
     "django_tasks_db",
     "moisinno",
     "organizers",
@@ -344,6 +347,31 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# --- ProConnect, the agents' sign-in (docs/configuration.md § ProConnect) ---------------------
+# Off, and nothing of it shown, unless the three are set. The server URL is the base before
+# /.well-known/openid-configuration, e.g. https://fca.integ01.dev-agentconnect.fr/api/v2
+PROCONNECT_SERVER_URL = os.environ.get("PROCONNECT_SERVER_URL", "").strip().rstrip("/")
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "").strip()
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "").strip()
+# Seconds allowed to each request to ProConnect (discovery, keys, token, userinfo).
+PROCONNECT_TIMEOUT = float(os.environ.get("PROCONNECT_TIMEOUT", "10"))
+SOCIALACCOUNT_ADAPTER = "moisinno.proconnect.adapter.SocialAccountAdapter"
+# Access tokens live 60 seconds and serve once: never kept.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# An existing account with the same address is linked only after proof
+# (moisinno.proconnect.linking).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = PROCONNECT_TIMEOUT
+
+# The « API Recherche d'entreprises » (organizers/directory.py): prefills an organisation from
+# an agent's SIRET. Empty: no lookup, the organiser fills the form in.
+RECHERCHE_ENTREPRISES_URL = os.environ.get(
+    "RECHERCHE_ENTREPRISES_URL", "https://recherche-entreprises.api.gouv.fr"
+).rstrip("/")
+RECHERCHE_ENTREPRISES_TIMEOUT = float(os.environ.get("RECHERCHE_ENTREPRISES_TIMEOUT", "5"))
+
 # Maps (docs/configuration.md § Maps). Addresses are geocoded by the task worker with the
 # national address service (moisinno/geocoding.py); a weaker match than GEOCODER_MIN_SCORE falls
 # back on the commune's or the department's centre, marked approximate.
@@ -372,7 +400,8 @@ SECURE_CSP = {
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
     "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
+    # A form may send the browser on to ProConnect: the sign-in button and the logout.
+    "form-action": ["'self'", *filter(None, [_origin(PROCONNECT_SERVER_URL)])],
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }

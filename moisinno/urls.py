@@ -4,11 +4,13 @@ Apps are included by name, so the project's core imports none of them.
 """
 
 from allauth.account.decorators import secure_admin_login
+from allauth.socialaccount import views as socialaccount_views
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
 from . import views
+from .proconnect.views import enabled_or_404
 
 # Staff log in through allauth's login, never the admin's own form: the admin's login had no
 # rate limit and would skip the second factor (docs/configuration.md, « Staff accounts »).
@@ -16,6 +18,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # allauth's page of linked accounts is ProConnect's (link, unlink): absent without it.
+    path("compte/3rdparty/", enabled_or_404(socialaccount_views.connections)),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("espace-organisateur/", include("organizer_space.urls")),

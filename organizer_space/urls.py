@@ -11,6 +11,12 @@ urlpatterns = [
     # Organisations and memberships.
     path("organisation/nouvelle/", views.organization_create, name="organization_create"),
     path("organisation/rejoindre/", views.organization_join, name="organization_join"),
+    # The organisation of the SIRET ProConnect sent (moisinno/proconnect/).
+    path(
+        "organisation/proconnect/",
+        views.organization_proconnect,
+        name="organization_proconnect",
+    ),
     path("demandes/<int:pk>/annuler/", views.membership_cancel, name="membership_cancel"),
     path(
         "organisations/<slug:slug>/membres/",

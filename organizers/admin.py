@@ -54,7 +54,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["verified", PendingRequestsFilter, "kind", "region"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", "=siret"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     actions = ["mark_verified", "mark_unverified"]

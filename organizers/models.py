@@ -5,6 +5,7 @@ from django.urls import reverse
 from moisinno.geography import DEPARTMENT_CHOICES, REGION_CHOICES, region_name
 
 from .enums import MembershipRole, MembershipStatus, OrganizationKind
+from .siret import validate_siret
 
 
 class Organization(models.Model):
@@ -17,6 +18,19 @@ class Organization(models.Model):
     )
     website = models.URLField("site internet", blank=True)
     description = models.TextField("présentation", blank=True)
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text="14 chiffres. ProConnect rattache les agents à l’organisation de leur SIRET.",
+    )
+    legal_category = models.CharField(
+        "catégorie juridique",
+        max_length=4,
+        blank=True,
+        help_text="Code du répertoire Sirene (7xxx : personne morale de droit public).",
+    )
     verified = models.BooleanField(
         "vérifiée", default=False, help_text="L'équipe DITP a vérifié cette organisation."
     )
@@ -30,6 +44,14 @@ class Organization(models.Model):
         verbose_name = "organisation"
         ordering = ["name"]
         indexes = [models.Index(fields=["kind"]), models.Index(fields=["region"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~models.Q(siret=""),
+                name="organization_unique_siret",
+                violation_error_message="Une organisation porte déjà ce numéro SIRET.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -84,3 +84,7 @@ def organizations_search(*, query: str, limit: int = 20) -> list[Organization]:
     names = Organization.objects.order_by("name").values_list("pk", "name")
     matching = [pk for pk, name in names if all(word in _searchable(name) for word in words)]
     return list(Organization.objects.filter(pk__in=matching[:limit]).order_by("name"))
+
+
+def organization_by_siret(*, siret: str) -> Organization | None:
+    return Organization.objects.filter(siret=siret).first() if siret else None

@@ -38,8 +38,13 @@ def organization_create(
     department: str = "",
     website: str = "",
     description: str = "",
+    siret: str = "",
+    legal_category: str = "",
 ) -> Organization:
-    """Create an organisation; its creator becomes its first (administrator) member."""
+    """Create an organisation; its creator becomes its first (administrator) member.
+
+    `siret` and `legal_category` come from the creator's ProConnect identity and the Sirene
+    register (organizer_space: « Votre organisation d'après ProConnect »)."""
     name = " ".join(name.split())
     with transaction.atomic():
         organization = Organization.objects.create(
@@ -50,6 +55,8 @@ def organization_create(
             department=department,
             website=website,
             description=description,
+            siret=siret,
+            legal_category=legal_category,
         )
         Membership.objects.create(
             user=user,

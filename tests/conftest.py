@@ -9,6 +9,10 @@ from django.utils import timezone
 
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 from tests.geocoding_server import geocoder  # noqa: F401 - the fake address service (a fixture)
+from tests.oidc_server import proconnect_server  # noqa: F401 - a local ProConnect (a fixture)
+from tests.recherche_entreprises_server import (  # noqa: F401 - a local Sirene search (a fixture)
+    sirene_server,
+)
 from tests.parallel import worker_redis_url
 
 
@@ -54,6 +58,8 @@ def _no_real_geocoder(settings):
     settings.GEOCODER_URL = "http://127.0.0.1:9/geocodage/search"
     settings.GEOCODER_ATTEMPTS = 1
     settings.GEOCODER_BACKOFF = 0
+    # Nor the real « API Recherche d'entreprises » (tests/recherche_entreprises_server.py).
+    settings.RECHERCHE_ENTREPRISES_URL = ""
 
 
 @pytest.fixture(autouse=True)

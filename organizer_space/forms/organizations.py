@@ -76,3 +76,20 @@ class MembershipRequestForm(DsfrBaseForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.all(), widget=forms.HiddenInput
     )
+
+
+class SiretOrganizationForm(OrganizationForm):
+    """Creating the organisation of an agent's SIRET (from ProConnect): the SIRET is not typed,
+    it is the agent's; the register's answer only prefills the other fields."""
+
+    def __init__(self, *args, siret: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.siret = siret
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if Organization.objects.filter(siret=self.siret).exists():
+            raise forms.ValidationError(
+                "Une organisation porte déjà ce numéro SIRET : demandez plutôt à la rejoindre."
+            )
+        return data

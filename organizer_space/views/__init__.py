@@ -30,6 +30,7 @@ from .memberships import (
     organization_leave,
     organization_members,
 )
+from .proconnect import organization_proconnect
 from .resources import (
     event_resource_delete,
     event_resource_move,
@@ -55,6 +56,7 @@ __all__ = [
     "event_submit",
     "event_update",
     "event_withdraw",
+    "organization_proconnect",
     "membership_approve",
     "membership_cancel",
     "membership_decline",

@@ -13,8 +13,10 @@ from events.selectors import (
     organization_events,
     organization_past_events,
 )
+from moisinno import proconnect
+from moisinno.proconnect.selectors import agent_siret
 from organizers.enums import MembershipStatus
-from organizers.selectors import memberships_of_user
+from organizers.selectors import memberships_of_user, organization_by_siret
 
 
 @login_required
@@ -59,5 +61,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pending_memberships": [m for m in memberships if m.status == MembershipStatus.PENDING],
             "referencing_open": referencing_open,
             "referencing_message": "" if referencing_open else referencing_closed_message(edition),
+            "proconnect_offer": _proconnect_offer(request.user, memberships),
         },
     )
+
+
+def _proconnect_offer(user, memberships) -> dict | None:
+    """The organisation of the agent's SIRET (ProConnect), when they are not in it yet."""
+    siret = agent_siret(user=user) if proconnect.is_enabled() else ""
+    if not siret:
+        return None
+    organization = organization_by_siret(siret=siret)
+    if organization is not None and any(m.organization_id == organization.pk for m in memberships):
+        return None
+    return {"siret": siret, "organization": organization}
