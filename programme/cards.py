@@ -24,10 +24,15 @@ def _city(city: str, department_name: str) -> str:
     return city
 
 
+#: Where an event held in person takes place when no session nor the event says it yet.
+PLACE_TO_BE_ANNOUNCED = "Lieu à préciser"
+
+
 def event_place(event) -> str:
     """ "Rennes (Ille-et-Vilaine)", "En ligne", "Rennes et en ligne", "Rennes (…), Brest (…) et
     en ligne": the cities of its sessions held in person (`sessions` prefetched), then the
-    event's own place when it has no session."""
+    event's own place when it has no session; « Lieu à préciser » (« … et en ligne ») for an
+    event held in person whose place is not known yet, never nothing."""
     cities = list(
         dict.fromkeys(
             _city(s.city, s.department_name) for s in event.sessions.all() if s.is_in_person
@@ -37,8 +42,9 @@ def event_place(event) -> str:
         _city(event.city, event.department_name) or event.region_name
     ]
     where = ", ".join(city for city in cities if city)
-    if not event.is_in_person or not where:
+    if not event.is_in_person:
         return "En ligne" if event.is_online else where
+    where = where or PLACE_TO_BE_ANNOUNCED
     return f"{where} et en ligne" if event.is_online else where
 
 
@@ -116,6 +122,11 @@ def card_markup(event, heading: str = "h3") -> str:
             '<p class="fr-card__detail fr-icon-calendar-line">'
             f"{escape(session_label(sessions[0]))}{more}</p>"
         )
+    where = event_place(event)
+    # No icon beside nothing: an event neither in person nor online has no place line.
+    place = (
+        f'<p class="fr-card__detail fr-icon-map-pin-2-line">{escape(where)}</p>' if where else ""
+    )
     labs = ", ".join(escape(lab.name) for lab in event.labs.all())
     summary = f'<p class="fr-card__desc">{escape(event.summary)}</p>' if event.summary else ""
     picture = event.picture
@@ -134,7 +145,7 @@ def card_markup(event, heading: str = "h3") -> str:
         f'<div class="fr-card__start"><ul class="fr-badges-group">{"".join(badges)}</ul>'
         f"{when}</div>"
         '<div class="fr-card__end">'
-        f'<p class="fr-card__detail fr-icon-map-pin-2-line">{escape(event_place(event))}</p>'
+        f"{place}"
         f'<p class="fr-card__detail fr-icon-team-line">{escape(event.organization.name)}'
         f"{f' — avec {labs}' if labs else ''}</p>"
         f"</div></div>{FOOTER_SLOT}</div>{header}</div>"
