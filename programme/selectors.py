@@ -250,6 +250,16 @@ def collection_scope(events: QuerySet[Event], *, slug: str, edition: Edition) ->
     return events.filter(scope)
 
 
+def published_collections() -> list[Collection]:
+    """Every online collection for `/parcours/`: the current edition's first, then the past
+    editions', newest first, each in its editorial order."""
+    return list(
+        Collection.objects.filter(is_published=True)
+        .select_related("edition")
+        .order_by("-edition__is_current", "-edition__year", "position", "title")
+    )
+
+
 def edition_collections(*, edition: Edition | None) -> list[Collection]:
     if edition is None:
         return []

@@ -34,7 +34,7 @@ from playwright.sync_api import Page, expect
 
 from events import images
 from events.enums import EventStatus
-from events.models import Edition, Event, EventResource
+from events.models import Collection, Edition, Event, EventResource
 from programme.accessibility import KIND_LABELS, SWEEP_FILE, sweep_summary
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import open_edition
@@ -158,6 +158,13 @@ def _public_pages(sweep: Sweep) -> None:
     illustrated = _with_image_and_resources(
         Event.objects.filter(edition=edition, status=EventStatus.PUBLISHED).exclude(pk=event.pk)[0]
     )
+    collection = Collection.objects.create(
+        edition=edition,
+        title="Expérience usager",
+        slug="experience-usager",
+        intro="Des services publics conçus avec celles et ceux qui les utilisent.",
+    )
+    collection.events.add(event, illustrated)
 
     for label, url in [
         ("Accueil", "/"),
@@ -167,6 +174,7 @@ def _public_pages(sweep: Sweep) -> None:
         ("Programme sans résultat", "/programme/?q=introuvable&region=94"),
         ("Programme, paramètres invalides", "/programme/?region=zz&page=9999"),
         ("Calendrier", "/programme/calendrier/"),
+        ("Parcours", "/parcours/"),
         ("Événement", event.get_absolute_url()),
         ("Événement annulé", cancelled.get_absolute_url()),
         ("Événement avec image et ressources", illustrated.get_absolute_url()),
