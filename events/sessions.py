@@ -359,8 +359,8 @@ def session_place_confirm(
 def sessions_place_approximately(*, sessions: Iterable[EventSession], spread: float = 0.0) -> int:
     """Put in-person sessions not located yet at their department's centre, marked approximate,
     without the network (demo data, fixtures). `spread` (degrees) scatters them around it,
-    the same way on every run, so that a map of many does not stack them on one point.
-    Returns the number of sessions placed."""
+    the same way on every run, so that a map of many does not stack them on one point; the
+    same address always gets the same point. Returns the number of sessions placed."""
     placed: list[EventSession] = []
     now = timezone.now()
     for session in sessions:
@@ -374,14 +374,15 @@ def sessions_place_approximately(*, sessions: Iterable[EventSession], spread: fl
         if centre is None:
             continue
         latitude, longitude = centre
+        address = session_address(session)
         if spread:
-            shift = random.Random(session.pk or 0)  # noqa: S311 - a stable scatter, not secrecy
+            shift = random.Random(address)  # noqa: S311 - a stable scatter, not secrecy
             latitude += shift.uniform(-spread, spread)
             longitude += shift.uniform(-spread, spread) * 1.5
         location = _point(latitude, longitude, LocationPrecision.DEPARTMENT)
         session.latitude, session.longitude = location.latitude, location.longitude
         session.location_precision = location.precision
-        session.geocoded_address = session_address(session)
+        session.geocoded_address = address
         session.geocoded_at = now
         placed.append(session)
     fields = ["latitude", "longitude", "location_precision", "geocoded_address", "geocoded_at"]

@@ -1,10 +1,14 @@
 """Form fields and widgets shared by the apps' forms and the admin, and the error summary."""
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.forms.formsets import BaseFormSet
+
+from .text import fold
 
 
 def storable_key(model_field: models.Field, value, using: str) -> bool:
@@ -42,6 +46,172 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class Picked(NamedTuple):
+    """What a name picker sends: the keys already chosen, and the names typed."""
+
+    chosen: list
+    text: str
+
+
+def _storable_keys(queryset, keys) -> list[str]:
+    pk = queryset.model._meta.pk
+    return [
+        str(key)
+        for key in keys
+        if str(key).strip().isdigit() and storable_key(pk, key, queryset.db or "default")
+    ]
+
+
+class NamePicker(forms.Widget):
+    """A choice of several rows among hundreds, by name (`NamePickerField`).
+
+    Without JavaScript: the chosen rows are checked boxes (uncheck one to remove it) and a text
+    field adds rows by name. static/js/name-picker.js turns the text field into a combobox that
+    suggests names as one types, and each chosen row into a line with its « Retirer » button.
+    `add_label` and `add_hint` label the text field (« Ajouter une organisation »)."""
+
+    template_name = "includes/widgets/name_picker.html"
+    #: The text field's name: the field's own name with this suffix.
+    TEXT_SUFFIX = "_search"
+    #: The rows' field that names them (set by `NamePickerField`).
+    name_field = "name"
+
+    def __init__(
+        self,
+        attrs=None,
+        *,
+        add_label: str = "Ajouter",
+        add_hint: str = "",
+        chosen_label: str = "Choix retenus",
+    ) -> None:
+        super().__init__(attrs)
+        self.add_label, self.add_hint, self.chosen_label = add_label, add_hint, chosen_label
+
+    def value_from_datadict(self, data, files, name) -> Picked:
+        chosen = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        text = data.get(name + self.TEXT_SUFFIX, "")
+        return Picked(list(chosen), text if isinstance(text, str) else "")
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return False  # no box checked is a choice: none
+
+    def id_for_label(self, id_: str) -> str:
+        # The text field: what the error summary's link and the label lead to.
+        return f"{id_}{self.TEXT_SUFFIX}" if id_ else id_
+
+    def get_context(self, name, value, attrs) -> dict:
+        context = super().get_context(name, value, attrs)
+        picked = value if isinstance(value, Picked) else Picked(list(value or []), "")
+        queryset = self.choices.queryset
+        keys = _storable_keys(queryset, picked.chosen)
+        options = [(str(pk), label) for pk, label in queryset.values_list("pk", self.name_field)]
+        labels = dict(options)
+        attrs = dict(context["widget"]["attrs"])
+        base_id = attrs.pop("id", None) or f"id_{name}"
+        context["widget"].update(
+            attrs=attrs,  # the text field's (its own id below)
+            invalid="aria-invalid" in attrs,
+            base_id=base_id,
+            options_id=f"{base_id}-options",
+            text_id=self.id_for_label(base_id),
+            text_name=name + self.TEXT_SUFFIX,
+            text=picked.text,
+            chosen=[(key, labels[key]) for key in dict.fromkeys(keys) if key in labels],
+            options=options,
+            add_label=self.add_label,
+            add_hint=self.add_hint,
+            chosen_label=self.chosen_label,
+        )
+        return context
+
+
+class NamePickerField(BoundedModelMultipleChoiceField):
+    """A multiple choice of rows by key (the chosen boxes) or by name (the text field), for a
+    list too long for a menu: 322 organisations, 42 labs.
+
+    The text is matched as the programme's organisation filter matches it: accents and case
+    ignored, every word found in the name; several names are separated by « ; ». A name must
+    designate one row: none or several give a French error, and the page keeps the text."""
+
+    widget = NamePicker
+    template_name = "includes/name_picker_field.html"
+    #: The text field's size limit, and how many names an ambiguous text lists.
+    MAX_TEXT = 1000
+    EXAMPLES = 5
+
+    def __init__(self, queryset, *, name_field: str = "name", **kwargs) -> None:
+        super().__init__(queryset, **kwargs)
+        self.name_field = name_field
+        self.widget.name_field = name_field
+        #: « Aucune organisation », « Aucun laboratoire »: the start of the no-match error.
+        self.nothing_found = "Aucun nom"
+        self.text_field = forms.CharField(required=False, max_length=self.MAX_TEXT)
+
+    def prepare_value(self, value):
+        if isinstance(value, Picked):
+            return Picked(super().prepare_value(value.chosen), value.text)
+        return super().prepare_value(value)
+
+    def has_changed(self, initial, data) -> bool:
+        if isinstance(data, Picked):
+            if data.text.strip():
+                return True
+            data = data.chosen
+        return super().has_changed(initial, data)
+
+    def clean(self, value):
+        picked = value if isinstance(value, Picked) else Picked(list(value or []), "")
+        text = self.text_field.clean(picked.text)
+        if self.required and not picked.chosen and not text:
+            raise ValidationError(self.error_messages["required"], code="required")
+        chosen = super().clean(picked.chosen) if picked.chosen else self.queryset.none()
+        named = self.keys_named(text) if text else set()
+        if not named:
+            return chosen
+        keys = {*chosen.values_list("pk", flat=True), *named}
+        return self.queryset.filter(pk__in=keys)
+
+    def keys_named(self, text: str) -> set:
+        """The keys of the rows `text` names (names separated by « ; »)."""
+        options = [
+            (pk, fold(name)) for pk, name in self.queryset.values_list("pk", self.name_field)
+        ]
+        found, errors = set(), []
+        for part in (part.strip() for part in text.split(";")):
+            words = fold(part).split()
+            if not words:
+                continue
+            exact = {pk for pk, name in options if name == " ".join(words)}
+            matches = exact or {pk for pk, name in options if all(w in name for w in words)}
+            if len(matches) == 1 or exact:
+                found |= matches
+            elif not matches:
+                errors.append(
+                    ValidationError(
+                        f"{self.nothing_found} ne correspond à «\u00a0{part}\u00a0». Vérifiez "
+                        "l’orthographe ou essayez une partie du nom.",
+                        code="no_match",
+                    )
+                )
+            else:
+                names = list(
+                    self.queryset.filter(pk__in=matches).values_list(self.name_field, flat=True)[
+                        : self.EXAMPLES
+                    ]
+                )
+                more = "…" if len(matches) > len(names) else ""
+                errors.append(
+                    ValidationError(
+                        f"«\u00a0{part}\u00a0» correspond à {len(matches)} noms "
+                        f"({', '.join(names)}{more})\u00a0: précisez votre saisie.",
+                        code="too_many",
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        return found
 
 
 class _StorableKeysMixin:

@@ -7,7 +7,7 @@ the same DSFR markup; the templates `programme/includes/event_card.html` and
 """
 
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from events.enums import AttendanceMode
@@ -24,10 +24,15 @@ def _city(city: str, department_name: str) -> str:
     return city
 
 
+#: Where an event held in person takes place when no session nor the event says it yet.
+PLACE_TO_BE_ANNOUNCED = "Lieu à préciser"
+
+
 def event_place(event) -> str:
     """ "Rennes (Ille-et-Vilaine)", "En ligne", "Rennes et en ligne", "Rennes (…), Brest (…) et
     en ligne": the cities of its sessions held in person (`sessions` prefetched), then the
-    event's own place when it has no session."""
+    event's own place when it has no session; « Lieu à préciser » (« … et en ligne ») for an
+    event held in person whose place is not known yet, never nothing."""
     cities = list(
         dict.fromkeys(
             _city(s.city, s.department_name) for s in event.sessions.all() if s.is_in_person
@@ -37,8 +42,9 @@ def event_place(event) -> str:
         _city(event.city, event.department_name) or event.region_name
     ]
     where = ", ".join(city for city in cities if city)
-    if not event.is_in_person or not where:
+    if not event.is_in_person:
         return "En ligne" if event.is_online else where
+    where = where or PLACE_TO_BE_ANNOUNCED
     return f"{where} et en ligne" if event.is_online else where
 
 
@@ -68,14 +74,29 @@ def _badge(text: str, modifier: str = "") -> str:
     return f'<li><p class="fr-badge{modifier} fr-badge--sm">{escape(text)}</p></li>'
 
 
-def event_card(event, heading: str = "h3") -> SafeString:
+#: Where a card's footer goes in its markup (`card_markup`): the footer holds the visitor's
+#: own « Mon programme » button, while the rest of the card is the same for everyone and is
+#: kept until the public content changes (`selectors.with_cards`).
+FOOTER_SLOT = "<!--card-footer-->"
+
+
+def event_card(event, heading: str = "h3", footer: str = "") -> SafeString:
     """The event as a DSFR card (`sessions` and `labs` prefetched, `edition` selected for its
-    default image); `heading`: h2, h3 or h4. A card already rendered for the current public
-    content (`selectors.with_cards`) is used as it is."""
+    default image); `heading`: h2, h3 or h4. `footer`: its secondary actions (the star button),
+    in the card's `fr-card__footer`, which the enlarged link does not cover (static/css/
+    moisinno.css): escaped unless safe. A card already rendered for the current public content
+    (`selectors.with_cards`) is used as it is."""
     tag = heading if heading in HEADINGS else "h3"
     rendered = getattr(event, "rendered_cards", None)
-    if rendered and tag in rendered:
-        return mark_safe(rendered[tag])  # noqa: S308 - rendered by this function
+    markup = rendered[tag] if rendered and tag in rendered else card_markup(event, tag)
+    actions = f'<div class="fr-card__footer">{conditional_escape(footer)}</div>' if footer else ""
+    return mark_safe(markup.replace(FOOTER_SLOT, actions, 1))  # noqa: S308 - escaped
+
+
+def card_markup(event, heading: str = "h3") -> str:
+    """The card of `event` with `FOOTER_SLOT` where its footer goes: what `event_card` shows,
+    for every visitor (every value escaped)."""
+    tag = heading if heading in HEADINGS else "h3"
     badges = []
     state = event.public_status  # « Annulé », « Reporté », « Complet »… (events/states.py)
     if state.badge:
@@ -101,6 +122,11 @@ def event_card(event, heading: str = "h3") -> SafeString:
             '<p class="fr-card__detail fr-icon-calendar-line">'
             f"{escape(session_label(sessions[0]))}{more}</p>"
         )
+    where = event_place(event)
+    # No icon beside nothing: an event neither in person nor online has no place line.
+    place = (
+        f'<p class="fr-card__detail fr-icon-map-pin-2-line">{escape(where)}</p>' if where else ""
+    )
     labs = ", ".join(escape(lab.name) for lab in event.labs.all())
     summary = f'<p class="fr-card__desc">{escape(event.summary)}</p>' if event.summary else ""
     picture = event.picture
@@ -111,7 +137,7 @@ def event_card(event, heading: str = "h3") -> SafeString:
         if picture
         else ""
     )
-    return mark_safe(  # noqa: S308 - every value is escaped above
+    return (
         '<div class="fr-card fr-enlarge-link moisinno-event-card"><div class="fr-card__body">'
         '<div class="fr-card__content">'
         f'<{tag} class="fr-card__title"><a href="{escape(event.get_absolute_url())}">'
@@ -119,18 +145,19 @@ def event_card(event, heading: str = "h3") -> SafeString:
         f'<div class="fr-card__start"><ul class="fr-badges-group">{"".join(badges)}</ul>'
         f"{when}</div>"
         '<div class="fr-card__end">'
-        f'<p class="fr-card__detail fr-icon-map-pin-2-line">{escape(event_place(event))}</p>'
+        f"{place}"
         f'<p class="fr-card__detail fr-icon-team-line">{escape(event.organization.name)}'
         f"{f' — avec {labs}' if labs else ''}</p>"
-        f"</div></div></div>{header}</div>"
+        f"</div></div>{FOOTER_SLOT}</div>{header}</div>"
     )
 
 
-def star_button(event, request) -> SafeString:
+def star_button(event, request, *, in_card: bool = False) -> SafeString:
     """« Mon programme »: add or remove `event` (a POST form, no JavaScript needed); the
     visitor comes back to the same place of the page (`#etoile-<slug>`). No CSRF token: the
     pages that show it are kept by the shared page cache; the view refuses cross-site posts
-    from the browser's Sec-Fetch-Site and Origin headers (programme/visitor.py)."""
+    from the browser's Sec-Fetch-Site and Origin headers (programme/visitor.py). `in_card`:
+    in a card's footer (`event_card`), which spaces it itself."""
     starred = request is not None and event.pk in starred_ids(request)
     anchor = f"etoile-{event.slug}"
     action = reverse("star_remove" if starred else "star_add", args=[event.slug])
@@ -145,8 +172,9 @@ def star_button(event, request) -> SafeString:
             '<button type="submit" class="fr-btn fr-btn--sm fr-btn--tertiary '
             'fr-icon-star-line fr-btn--icon-left">Ajouter à mon programme'
         )
+    spacing = "" if in_card else ' class="fr-mt-1w"'
     return mark_safe(  # noqa: S308 - every value is escaped
-        f'<form method="post" id="{escape(anchor)}" class="fr-mt-1w" action="{escape(action)}">'
+        f'<form method="post" id="{escape(anchor)}"{spacing} action="{escape(action)}">'
         f'<input type="hidden" name="next" value="{escape(path)}#{escape(anchor)}">'
         f'{button}<span class="fr-sr-only">&nbsp;: {escape(event.title)}</span></button></form>'
     )

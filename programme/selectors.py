@@ -41,7 +41,7 @@ from labs.models import Lab
 from moisinno.geography import region_name, region_of_department
 from moisinno.pagecache import version_cached, version_cached_many
 
-from .cards import event_card
+from .cards import card_markup
 from .filters import LabFilterSet, ProgrammeFilterSet, outside_edition_q
 
 
@@ -155,17 +155,19 @@ def prefetch_cards(events: list[Event]) -> list[Event]:
 
 
 def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
-    """`events` with their cards rendered (`cards.event_card`): a card depends only on its
-    event, so it is kept until the public content changes and shared by every page listing
-    it (each filter, page and order). Only the events whose card is not kept yet get their
-    sessions and labs read (`prefetch_cards`) and their card rendered."""
+    """`events` with their cards rendered (`cards.card_markup`, its footer left for the
+    visitor's star button): a card depends only on its event, so it is kept until the public
+    content changes and shared by every page listing it (each filter, page and order). Only
+    the events whose card is not kept yet get their sessions and labs read (`prefetch_cards`)
+    and their card rendered."""
 
     def render(missing: list[Event]) -> dict[Event, str]:
         prefetch_cards(missing)
-        return {event: str(event_card(event, heading)) for event in missing}
+        return {event: card_markup(event, heading) for event in missing}
 
+    # "card2": the markup with its footer slot (cards kept before it had none).
     rendered = version_cached_many(
-        {event: f"card:{heading}:{event.pk}" for event in events}, render
+        {event: f"card2:{heading}:{event.pk}" for event in events}, render
     )
     for event in events:
         event.rendered_cards = {heading: rendered[event]}
@@ -246,6 +248,16 @@ def collection_scope(events: QuerySet[Event], *, slug: str, edition: Edition) ->
         saved = programme_events(edition=edition, params=QueryDict(query))
         scope |= Q(pk__in=saved.events.order_by().values("pk"))
     return events.filter(scope)
+
+
+def published_collections() -> list[Collection]:
+    """Every online collection for `/parcours/`: the current edition's first, then the past
+    editions', newest first, each in its editorial order."""
+    return list(
+        Collection.objects.filter(is_published=True)
+        .select_related("edition")
+        .order_by("-edition__is_current", "-edition__year", "position", "title")
+    )
 
 
 def edition_collections(*, edition: Edition | None) -> list[Collection]:

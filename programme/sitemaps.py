@@ -34,6 +34,7 @@ class StaticPagesSitemap(SiteSitemap):
         "home",
         "events:programme",
         "events:calendar",
+        "events:collections",
         "labs:list",
         "figures",
         "api:index",

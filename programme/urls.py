@@ -25,6 +25,7 @@ events_patterns = (
         ),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
         path("editions/<int:year>/labs/", public_page(views.edition_labs), name="edition_labs"),
+        path("parcours/", public_page(views.collection_list), name="collections"),
         path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
         path(
             "organisateurs/<slug:slug>/",

@@ -35,6 +35,7 @@ from .selectors import (
     public_events_of_lab,
     public_events_of_organization,
     published_collection,
+    published_collections,
 )
 from .structured_data import absolute_url, event_structured_data, json_ld
 
@@ -129,6 +130,24 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "programme/programme.html", context)
 
 
+COLLECTIONS_CRUMB = "Parcours"
+
+
+@require_GET
+def collection_list(request: HttpRequest) -> HttpResponse:
+    """Every « parcours », by edition: the index of `/parcours/<slug>/`."""
+    return render(
+        request,
+        "programme/collection_list.html",
+        {
+            "title": "Les parcours",
+            "collections": published_collections(),
+            "edition": current_edition(),
+            "breadcrumb_data": {"current": COLLECTIONS_CRUMB},
+        },
+    )
+
+
 @require_GET
 def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A « parcours »: the programme's cards and filters within the collection's events, with
@@ -143,7 +162,10 @@ def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
         title=collection.title,
         collection=collection,
         is_current=collection.edition.is_current,
-        breadcrumb_data={"current": collection.title},
+        breadcrumb_data={
+            "links": [{"url": reverse("events:collections"), "title": COLLECTIONS_CRUMB}],
+            "current": collection.title,
+        },
     )
     return render(request, "programme/programme.html", context)
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 from tests.geocoding_server import geocoder  # noqa: F401 - the fake address service (a fixture)
 from tests.oidc_server import proconnect_server  # noqa: F401 - a local ProConnect (a fixture)
+from tests.parallel import worker_redis_url
 from tests.recherche_entreprises_server import (  # noqa: F401 - a local Sirene search (a fixture)
     sirene_server,
 )
-from tests.parallel import worker_redis_url
 
 
 @pytest.fixture

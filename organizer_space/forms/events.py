@@ -13,7 +13,7 @@ from events.images import StoredImage, image_of, read_upload
 from events.models import Event, Format, Theme
 from events.states import STATES
 from labs.models import Lab
-from moisinno.forms import BoundedModelMultipleChoiceField
+from moisinno.forms import BoundedModelMultipleChoiceField, NamePicker, NamePickerField
 from organizers.models import Organization
 
 # (anchor, title, introduction, fields): the sections of the event form, in order. The
@@ -112,6 +112,12 @@ class ImageInput(forms.ClearableFileInput):
         super().__init__(attrs={"class": "fr-upload", "accept": "image/jpeg,image/png,image/webp"})
 
 
+PICKER_HINT = (
+    "Tapez une partie du nom, puis choisissez dans la liste. Sans liste\u00a0: écrivez le nom "
+    "et enregistrez\u00a0; séparez plusieurs noms par «\u00a0;\u00a0»."
+)
+
+
 class EventForm(forms.ModelForm, DsfrBaseForm):
     """Everything but the title may stay empty in a draft: submission checks completeness.
 
@@ -138,7 +144,12 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             *ORGANIZER_M2M_FIELDS,
         ]
         # A key beyond the database's integers is a form error, not a server error on SQLite.
-        field_classes = dict.fromkeys(ORGANIZER_M2M_FIELDS, BoundedModelMultipleChoiceField)
+        # Organisations and labs are too many for a menu: they are picked by name.
+        field_classes = {
+            **dict.fromkeys(ORGANIZER_M2M_FIELDS, BoundedModelMultipleChoiceField),
+            "co_organizers": NamePickerField,
+            "labs": NamePickerField,
+        }
         labels = {
             "summary": "Résumé",
             "is_free": "L’événement est gratuit",
@@ -174,10 +185,8 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "is_free": (
                 "Le Mois de l’innovation publique ne référence que des événements gratuits."
             ),
-            "co_organizers": (
-                "Maintenez la touche Ctrl (ou Cmd) enfoncée pour en choisir plusieurs."
-            ),
-            "labs": "Maintenez la touche Ctrl (ou Cmd) enfoncée pour en choisir plusieurs.",
+            "co_organizers": "Les autres organisations qui préparent l’événement avec vous.",
+            "labs": "Les laboratoires d’innovation publique qui y participent.",
             "public_contact_email": "Affiché sur la page de l’événement.",
             "private_contact_email": (
                 "L’équipe DITP l’utilise pour toute question sur l’événement ; il n’est pas publié."
@@ -189,8 +198,16 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "derogation_justification": forms.Textarea(attrs={"rows": 3}),
             "themes": forms.CheckboxSelectMultiple,
             "registration_mode": forms.RadioSelect,
-            "co_organizers": forms.SelectMultiple(attrs={"size": 6}),
-            "labs": forms.SelectMultiple(attrs={"size": 6}),
+            "co_organizers": NamePicker(
+                add_label="Ajouter une organisation",
+                add_hint=PICKER_HINT,
+                chosen_label="Organisations co-organisatrices choisies",
+            ),
+            "labs": NamePicker(
+                add_label="Ajouter un laboratoire",
+                add_hint=PICKER_HINT,
+                chosen_label="Laboratoires choisis",
+            ),
             "registration_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "private_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
@@ -211,6 +228,8 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
         if organization is not None:
             co_organizers = co_organizers.exclude(pk=organization.pk)
         self.fields["co_organizers"].queryset = co_organizers
+        self.fields["co_organizers"].nothing_found = "Aucune organisation"
+        self.fields["labs"].nothing_found = "Aucun laboratoire"
         self.fields["capacity"].validators.append(
             MinValueValidator(1, "Indiquez un nombre de places supérieur ou égal à 1.")
         )

@@ -21,10 +21,12 @@ session_label = register.filter("session_label", formatting.session_label)
 event_place = register.filter("event_place", cards.event_place)
 
 
-@register.simple_tag
-def event_card(event, heading: str = "h3") -> str:
-    """The event as a DSFR card (`programme.cards`)."""
-    return cards.event_card(event, heading)
+@register.simple_tag(takes_context=True)
+def event_card(context, event, heading: str = "h3", star: bool = False) -> str:
+    """The event as a DSFR card (`programme.cards`); `star`: with its « Mon programme »
+    button in the card's footer."""
+    footer = cards.star_button(event, context.get("request"), in_card=True) if star else ""
+    return cards.event_card(event, heading, footer=footer)
 
 
 #: The event page's image: the left column (about 800 px) from DSFR's lg breakpoint.

@@ -6,34 +6,68 @@ from events.enums import LocationPrecision
 from events.models import Event
 from events.sessions import session_address, session_place
 from moisinno.formatting import session_label
+from moisinno.text import fold
 
 register = template.Library()
 
 
+#: From the most precise point to the least: a group of sessions at one place is shown at the
+#: best point any of them has.
+PRECISION_ORDER = [
+    LocationPrecision.MANUAL,
+    LocationPrecision.ADDRESS,
+    LocationPrecision.STREET,
+    LocationPrecision.MUNICIPALITY,
+    LocationPrecision.DEPARTMENT,
+]
+
+
+def _precision_rank(session) -> int:
+    precision = session.location_precision
+    return (
+        PRECISION_ORDER.index(precision) if precision in PRECISION_ORDER else len(PRECISION_ORDER)
+    )
+
+
 @register.filter
 def session_points(event: Event) -> list[dict]:
-    """The event's located in-person sessions, one point per place (sessions held at the same
-    point share it), for the event page's map. Reads the prefetched sessions."""
-    points: dict[tuple, dict] = {}
+    """The event's located in-person sessions, one point per place, for the event page's map:
+    sessions held at the same address, or on the same point, share one marker (`sessions`:
+    how many, « 2 séances ici »), at the most precise point they have. Reads the prefetched
+    sessions."""
     if not event.is_in_person:
         return []
+    groups: list[list] = []
+    group_of: dict[tuple, list] = {}
     for session in event.sessions.all():
         session.event = event
         if not session.is_located or session_place(session) is None:
             continue
-        key = (session.latitude, session.longitude)
-        point = points.get(key)
-        if point is None:
-            points[key] = {
-                "lat": float(session.latitude),
-                "lon": float(session.longitude),
-                "title": event.venue_name or event.title,
-                "detail": session_label(session),
-                "approximate": session.is_approximate,
+        keys = [
+            ("address", fold(session_address(session))),
+            ("point", session.latitude, session.longitude),
+        ]
+        group = next((group_of[key] for key in keys if key in group_of), None)
+        if group is None:
+            group = []
+            groups.append(group)
+        group.append(session)
+        for key in keys:
+            group_of.setdefault(key, group)
+    points = []
+    for group in groups:
+        best = min(group, key=_precision_rank)
+        points.append(
+            {
+                "lat": float(best.latitude),
+                "lon": float(best.longitude),
+                "title": best.venue_name or event.venue_name or event.title,
+                "detail": " ; ".join(session_label(session) for session in group),
+                "sessions": len(group),
+                "approximate": best.is_approximate,
             }
-        else:
-            point["detail"] += f" ; {session_label(session)}"
-    return list(points.values())
+        )
+    return points
 
 
 @register.filter

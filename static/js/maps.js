@@ -3,7 +3,8 @@
  * Each `[data-map]` element is one map; its block stays hidden without JavaScript (the page's
  * list is then the whole answer). Its data come from data-* attributes, never from inline
  * script (the CSP forbids it):
- * - data-points: the id of a `json_script` with [{lat, lon, title, url, detail, approximate}];
+ * - data-points: the id of a `json_script` with [{lat, lon, title, url, detail, sessions,
+ *   approximate}] (`sessions`: how many sessions are held at that place);
  * - data-source: a GeoJSON FeatureCollection to fetch (the programme's `.geojson` feed);
  * - data-picker-lat / data-picker-lon: the latitude and longitude inputs a draggable marker
  *   fills in, both ways;
@@ -66,7 +67,11 @@
     }
     title.textContent = point.title;
     box.appendChild(title);
-    [point.detail, point.approximate ? "Emplacement approximatif" : ""].forEach(function (text) {
+    [
+      point.sessions > 1 ? point.sessions + " séances ici" : "",
+      point.detail,
+      point.approximate ? "Emplacement approximatif" : "",
+    ].forEach(function (text) {
       if (text) {
         var line = document.createElement("p");
         line.textContent = text;
@@ -105,22 +110,32 @@
     );
   }
 
+  // One Feature per session: the sessions of an event held at the same point share a marker.
   function fromFeatures(collection) {
-    return (collection.features || [])
-      .filter(function (feature) {
-        return feature.geometry && feature.geometry.type === "Point";
-      })
-      .map(function (feature) {
-        var properties = feature.properties || {};
-        return {
-          lon: feature.geometry.coordinates[0],
-          lat: feature.geometry.coordinates[1],
-          title: properties.title || "",
-          url: properties.url || "",
-          detail: [properties.venue, properties.city].filter(Boolean).join(", "),
-          approximate: Boolean(properties.approximate),
-        };
-      });
+    var points = [];
+    var byPlace = {};
+    (collection.features || []).forEach(function (feature) {
+      if (!feature.geometry || feature.geometry.type !== "Point") {
+        return;
+      }
+      var properties = feature.properties || {};
+      var place = [properties.url, feature.geometry.coordinates.join(",")].join(" ");
+      if (byPlace[place]) {
+        byPlace[place].sessions += 1;
+        return;
+      }
+      byPlace[place] = {
+        lon: feature.geometry.coordinates[0],
+        lat: feature.geometry.coordinates[1],
+        title: properties.title || "",
+        url: properties.url || "",
+        detail: [properties.venue, properties.city].filter(Boolean).join(", "),
+        sessions: 1,
+        approximate: Boolean(properties.approximate),
+      };
+      points.push(byPlace[place]);
+    });
+    return points;
   }
 
   function picker(element) {

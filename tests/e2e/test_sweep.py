@@ -1,9 +1,11 @@
-"""One accessibility sweep over every page template: axe-core and the Nu HTML checker.
+"""One accessibility sweep over every page template: axe-core, the Nu HTML checker, a hit test.
 
 Every page type of the site is opened in Chromium: public pages, account pages, the organiser
 space (forms empty and with errors), the admin's moderation pages and the error pages
 (whatever 403 and 404 the site answers). axe-core (WCAG 2.1 A/AA) scans the page as the
-visitor sees it; the Nu HTML checker reads the HTML the server sent.
+visitor sees it; the Nu HTML checker reads the HTML the server sent; at 1,280, 768 and 390 px,
+every visible control of `main` must receive a click at its centre (tests/e2e/hit_test.py):
+none may be covered by another element.
 
 The measured results are committed in `programme/data/accessibility_sweep.json`, and the
 accessibility statement (`/accessibilite/`) is generated from that file. The test fails when
@@ -32,10 +34,11 @@ from playwright.sync_api import Page, expect
 
 from events import images
 from events.enums import EventStatus
-from events.models import Edition, Event, EventResource
+from events.models import Collection, Edition, Event, EventResource
 from programme.accessibility import KIND_LABELS, SWEEP_FILE, sweep_summary
 from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import open_edition
+from tests.e2e.hit_test import covered_controls_by_width
 from tests.e2e.html_checker import JAR, html_messages
 from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
 
@@ -74,6 +77,8 @@ class Sweep:
     def __init__(self, page: Page):
         self.page = page
         self.measures: list[Measure] = []
+        #: The controls a click does not reach, by page state and width.
+        self.covered: dict[str, dict[int, list[str]]] = {}
 
     def measure(
         self, kind: str, label: str, path: str, *, html: str | None = None, status: int = 200
@@ -88,6 +93,8 @@ class Sweep:
             measure.axe[violation["id"]] = len(violation["nodes"])
         measure.nu = [_nu_text(message) for message in html_messages(html)]
         self.measures.append(measure)
+        if covered := covered_controls_by_width(self.page):
+            self.covered[f"{label} ({self.page.url})"] = covered
 
     def visit(self, kind: str, label: str, url: str, *, path: str | None = None, status=200):
         response = self.page.goto(url)
@@ -151,6 +158,13 @@ def _public_pages(sweep: Sweep) -> None:
     illustrated = _with_image_and_resources(
         Event.objects.filter(edition=edition, status=EventStatus.PUBLISHED).exclude(pk=event.pk)[0]
     )
+    collection = Collection.objects.create(
+        edition=edition,
+        title="Expérience usager",
+        slug="experience-usager",
+        intro="Des services publics conçus avec celles et ceux qui les utilisent.",
+    )
+    collection.events.add(event, illustrated)
 
     for label, url in [
         ("Accueil", "/"),
@@ -160,6 +174,7 @@ def _public_pages(sweep: Sweep) -> None:
         ("Programme sans résultat", "/programme/?q=introuvable&region=94"),
         ("Programme, paramètres invalides", "/programme/?region=zz&page=9999"),
         ("Calendrier", "/programme/calendrier/"),
+        ("Parcours", "/parcours/"),
         ("Événement", event.get_absolute_url()),
         ("Événement annulé", cancelled.get_absolute_url()),
         ("Événement avec image et ressources", illustrated.get_absolute_url()),
@@ -455,6 +470,12 @@ def test_every_page_template_is_swept_and_the_statement_matches(
     _account_pages(sweep)
     _organizer_pages(sweep)
     _admin_pages(sweep)
+
+    assert not sweep.covered, "Controls a click at their centre does not reach:\n" + "\n".join(
+        f"  {state}, {width} px: {len(controls)}\n" + "\n".join(f"    {c}" for c in controls)
+        for state, widths in sweep.covered.items()
+        for width, controls in widths.items()
+    )
 
     pages = [measure.as_json() for measure in sweep.measures]
     measured = {

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from events.models import Event
 from tests.e2e.axe import assert_no_axe_violations
+from tests.e2e.hit_test import WIDTHS, covered_controls
 from tests.e2e.html_checker import assert_valid_html
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,6 +24,24 @@ TI_LAB_SLUG = "ti-lab-fete-son-anniversaire"
 
 def _title(slug: str) -> str:
     return Event.objects.get(slug=slug).title
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_star_button_of_a_card_takes_a_click(page: Page, demo, width):
+    """The star form once followed its card in the grid cell: the next row's card, with its
+    enlarged link, covered the lower half of the button. In the card's footer it is whole."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/programme/")
+    stars = page.locator("#programme-list").get_by_role("button", name="Ajouter à mon programme")
+    assert stars.count() > 2
+
+    assert covered_controls(page) == []
+    # The first card's button, which the second row covered; a click at its lower edge too.
+    first = stars.first
+    box = first.bounding_box()
+    first.click(position={"x": box["width"] / 2, "y": box["height"] - 2})
+    expect(page).to_have_url(re.compile(r"/programme/#etoile-"))
+    expect(page.locator("#programme-list").get_by_role("button", name="Retirer")).to_have_count(1)
 
 
 def test_visitor_stars_an_event_then_finds_downloads_and_shares_mon_programme(

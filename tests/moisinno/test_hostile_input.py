@@ -25,6 +25,7 @@ from alerts.models import Alert
 from alerts.services import manage_token
 from events.enums import ACCESSIBILITY_FEATURES, EventStatus
 from events.models import Event
+from moisinno.forms import NamePicker
 from organizer_space.forms.events import EventForm
 from organizer_space.forms.organizations import OrganizationForm
 from organizers.enums import MembershipRole, MembershipStatus
@@ -227,7 +228,10 @@ def _event_data(world: dict) -> dict:
 def _event_fields() -> list[str]:
     session_fields = [f"sessions-0-{name}" for name in ("date", "start_time", "end_time", "id")]
     management = ["sessions-TOTAL_FORMS", "sessions-INITIAL_FORMS", "sessions-MAX_NUM_FORMS"]
-    return [*EventForm.base_fields, *ACCESSIBILITY_FEATURES, *session_fields, *management, "action"]
+    # The name pickers' text fields (co-organisers and labs typed by name).
+    typed = [f"{name}{NamePicker.TEXT_SUFFIX}" for name in ("co_organizers", "labs")]
+    fields = [*EventForm.base_fields, *typed, *ACCESSIBILITY_FEATURES, *session_fields]
+    return [*fields, *management, "action"]
 
 
 PROGRAMME_PARAMS = [*ProgrammeFilterSet.base_filters, "page"]

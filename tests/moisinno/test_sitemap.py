@@ -18,6 +18,7 @@ def test_sitemap_lists_public_pages_only(client, edition):
     assert "<loc>http://127.0.0.1:8000/labs/ti-lab/</loc>" in xml
     assert "<loc>http://127.0.0.1:8000/editions/2021/</loc>" in xml
     assert "<loc>http://127.0.0.1:8000/programme/</loc>" in xml
+    assert "<loc>http://127.0.0.1:8000/parcours/</loc>" in xml
     assert "<loc>http://127.0.0.1:8000/api/</loc>" in xml
     assert "<loc>http://127.0.0.1:8000/chiffres/</loc>" in xml
     assert f"<loc>http://127.0.0.1:8000{public.organization.get_absolute_url()}</loc>" in xml

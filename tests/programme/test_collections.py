@@ -96,6 +96,56 @@ def test_collections_on_home_and_on_event_pages(client, scene):
     assert "/parcours/experience-usager/" not in body(client.get("/evenements/agent/"))
 
 
+def test_the_collections_have_an_index_page_with_every_edition(client, scene, edition):
+    """People shorten /parcours/<slug>/ to /parcours/: it answered 404."""
+    past = EditionFactory(year=2021, is_current=False)
+    Collection.objects.create(edition=past, title="Parcours 2021", slug="parcours-2021")
+    Collection.objects.create(
+        edition=edition, title="Parcours hors ligne", slug="hors-ligne", is_published=False
+    )
+
+    response = client.get("/parcours/")
+
+    assert response.status_code == 200
+    page = body(response)
+    assert "<h1>Les parcours</h1>" in page
+    assert page.index("Édition 2022 (en cours)") < page.index("Édition 2021")
+    assert page.index('href="/parcours/experience-usager/"') < page.index("Édition 2021")
+    assert "Des services publics conçus avec leurs usagers." in page
+    assert 'href="/parcours/parcours-2021/"' in page
+    assert "hors-ligne" not in page
+    assert 'aria-current="page">Parcours</a>' in page  # the breadcrumb
+    assert 'href="/parcours/"' in body(client.get("/"))
+
+
+def test_a_collection_is_under_the_index_in_its_breadcrumb(client, scene):
+    page = body(client.get("/parcours/experience-usager/"))
+
+    breadcrumb = page[page.index('class="fr-breadcrumb"') :]
+    breadcrumb = breadcrumb[: breadcrumb.index("</nav>")]
+    assert 'href="/parcours/">Parcours</a>' in breadcrumb
+    assert 'aria-current="page">Expérience usager</a>' in breadcrumb
+
+
+def test_the_index_without_collections_says_so(client, edition):
+    page = body(client.get("/parcours/"))
+
+    assert "Aucun parcours n’est publié pour le moment." in page
+    assert 'href="/programme/"' in page
+
+
+def test_the_index_costs_as_many_queries_for_1_and_10_collections(client, scene, edition):
+    with CaptureQueriesContext(connection) as one:
+        client.get("/parcours/?premier")
+    for number in range(9):
+        Collection.objects.create(edition=edition, title=f"Parcours {number}", slug=f"p-{number}")
+    with CaptureQueriesContext(connection) as ten:
+        page = body(client.get("/parcours/?second"))
+
+    assert page.count('href="/parcours/p-') == 9
+    assert len(one) == len(ten)
+
+
 def test_featured_events_on_the_home_page(client, scene, moderator):
     assert "À la une" not in body(client.get("/"))
 

@@ -13,8 +13,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from events.geo import sessions_place_approximately
 
 from events.enums import AttendanceMode, LocationPrecision
+from events.models import EventSession
 from tests.factories import EditionFactory, EventFactory, EventSessionFactory, LabFactory
 
 NOV = datetime.date(2022, 11, 1)
@@ -72,6 +74,7 @@ def test_event_page_shows_its_sessions_on_a_map_next_to_the_list(client, located
             "lon": -1.677793,
             "title": "Préfecture d’Ille-et-Vilaine",
             "detail": json_script(html, "event-map-points")[0]["detail"],
+            "sessions": 1,
             "approximate": False,
         }
     ]
@@ -100,6 +103,48 @@ def test_an_approximate_point_is_said_so(client, located):
     assert json_script(html, "event-map-points")[0]["approximate"] is True
 
 
+def test_sessions_at_one_address_share_one_marker_at_their_best_point(client, located):
+    """Two sessions at one address showed two markers, the second one approximate."""
+    second = EventSessionFactory(event=located, date=NOV.replace(day=21))
+    locate(second, "48.2", "-1.5", LocationPrecision.DEPARTMENT)
+
+    html = client.get("/evenements/fresque/").content.decode()
+
+    (point,) = json_script(html, "event-map-points")
+    assert point["sessions"] == 2
+    assert (point["lat"], point["lon"]) == (48.117266, -1.677793)  # the address's, not the guess
+    assert point["approximate"] is False
+    assert point["detail"].count(" ; ") == 1
+    assert "Emplacement approximatif" not in html
+
+
+def test_an_approximate_point_is_the_same_for_the_same_address(client, current):
+    """Placed around the department's centre without the network (the demo), each session got
+    a point of its own: one address, two markers far apart, « 2 lieux sur la carte »."""
+    event = EventFactory(
+        edition=current,
+        published=True,
+        slug="atelier",
+        address="60 place de la Mairie",
+        postal_code="",
+        city="Paris",
+        department="75",
+    )
+    EventSessionFactory(event=event, date=NOV.replace(day=21))
+    EventSessionFactory(event=event, date=NOV.replace(day=22), address="1 rue de Rivoli")
+
+    sessions_place_approximately(
+        sessions=EventSession.objects.filter(event=event).select_related("event"), spread=0.05
+    )
+
+    first, second, elsewhere = EventSession.objects.filter(event=event).order_by("date")
+    assert (first.latitude, first.longitude) == (second.latitude, second.longitude)
+    assert (elsewhere.latitude, elsewhere.longitude) != (first.latitude, first.longitude)
+    points = json_script(client.get("/evenements/atelier/").content.decode(), "event-map-points")
+    assert sorted(point["sessions"] for point in points) == [1, 2]
+    assert all(point["approximate"] for point in points)
+
+
 def test_no_map_without_a_located_in_person_session(client, current):
     EventFactory(edition=current, published=True, slug="pas-encore")
     EventFactory(edition=current, published=True, slug="en-ligne", online=True)
@@ -114,7 +159,9 @@ def test_event_page_query_count_does_not_grow_with_located_sessions(client, loca
     with CaptureQueriesContext(connection) as one:
         client.get("/evenements/fresque/")
     for day in range(2, 12):
-        session = EventSessionFactory(event=located, date=NOV.replace(day=day))
+        session = EventSessionFactory(
+            event=located, date=NOV.replace(day=day), address=f"{day} rue de la Paix"
+        )
         locate(session, f"48.1{day:02d}", "-1.6")
     with CaptureQueriesContext(connection) as eleven:
         html = client.get("/evenements/fresque/").content.decode()

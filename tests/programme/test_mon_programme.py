@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -61,6 +62,53 @@ def test_starring_from_the_programme_comes_back_and_lists_the_event(client, edit
     mine = client.get("/mon-programme/").content.decode()
     assert "Atelier des usagers" in mine
     assert "1 événement" in mine
+
+
+class _Ancestors(HTMLParser):
+    """The classes of the elements around the element whose id is `target`, outermost first."""
+
+    VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self, target: str):
+        super().__init__()
+        self.target, self.stack, self.found = target, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id") == self.target and self.found is None:
+            self.found = [classes for _, classes in self.stack]
+        if tag not in self.VOID:
+            self.stack.append((tag, attrs.get("class") or ""))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+def ancestor_classes(page: str, element_id: str) -> list[str]:
+    parser = _Ancestors(element_id)
+    parser.feed(page)
+    assert parser.found is not None, f"no #{element_id}"
+    return parser.found
+
+
+@pytest.mark.parametrize("url", ["/programme/", "/mon-programme/"])
+def test_a_cards_button_is_in_its_footer_inside_the_card(client, edition, settings, url):
+    """Out of the card, the button followed it in the grid cell: the next row's card, whose
+    enlarged link covers it, sat over its lower half (docs/conventions.md, « Cards »)."""
+    settings.PAGE_CACHE_ENABLED = False  # the cards are kept, not the page
+    event = publish(edition, title="Atelier des usagers")
+    client.get(url)  # renders and keeps the card, the same for every visitor
+    star(client, event, next_url=url)
+
+    page = client.get(url).content.decode()
+
+    around = ancestor_classes(page, f"etoile-{event.slug}")
+    assert around[-1] == "fr-card__footer"
+    assert around[-2] == "fr-card__body"
+    assert "fr-card fr-enlarge-link" in around[-3]
+    # The card kept for everyone carries this visitor's own button.
+    assert f'action="/mon-programme/retirer/{event.slug}/"' in page
 
 
 def test_the_event_page_has_the_button_too(client, edition):

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.enums import AttendanceMode, Audience, EventStatus, RegistrationMode, ScheduleStatus
-from events.models import EventSession, SearchWord
+from events.models import Collection, EventSession, SearchWord
 from events.search import events_refresh_search
 from events.services import event_approve
 from labs.enums import LabKind
@@ -695,6 +695,44 @@ def test_a_card_says_what_when_where_and_with_whom(client, edition):
     other = page[page.index(f"/evenements/{cancelled.slug}/") :]
     assert '<p class="fr-badge fr-badge--error fr-badge--sm">Annulé</p>' in other[:2000]
     assert ">En ligne</p>" in other[:2000]
+
+
+#: An element that shows nothing: an icon beside no text, an empty paragraph or list item.
+EMPTY_ELEMENT = re.compile(
+    r"<(p|li|dd|dt|h[1-6])\b(?![^>]*aria-live)[^>]*>\s*</\1>"
+    r'|<[a-z]+ class="[^"]*fr-icon-[^"]*"[^>]*>\s*</'
+)
+
+
+def test_an_event_in_person_whose_place_is_not_known_yet_says_so(client, edition):
+    """Its card showed the map-pin icon beside nothing, its page an empty « Où ? »."""
+    unknown = {"city": "", "department": "", "region": "", "address": "", "postal_code": ""}
+    in_person = publish(edition, title="Rencontres des réseaux", **unknown)
+    hybrid = publish(
+        edition, title="Forum hybride", attendance_mode=AttendanceMode.HYBRID, **unknown
+    )
+    for event in (in_person, hybrid):
+        event.sessions.update(city="", department="", address="", postal_code="")
+
+    page = html(client.get("/programme/"))
+
+    assert '<p class="fr-card__detail fr-icon-map-pin-2-line">Lieu à préciser</p>' in page
+    assert ">Lieu à préciser et en ligne</p>" in page
+    assert not EMPTY_ELEMENT.search(page[page.index("<main") :])
+    event_page = html(client.get(in_person.get_absolute_url()))
+    assert "Lieu à préciser." in event_page
+    assert not EMPTY_ELEMENT.search(event_page[event_page.index("<main") :])
+
+
+def test_a_tile_without_detail_has_no_empty_detail_line(client, edition):
+    edition.is_current = True
+    edition.save()
+    Collection.objects.create(edition=edition, title="Sans introduction", slug="sans-intro")
+
+    page = html(client.get("/"))
+
+    assert ">Sans introduction</a>" in page
+    assert not EMPTY_ELEMENT.search(page[page.index("<main") :])
 
 
 def test_a_card_is_rendered_once_per_public_content_and_an_edit_shows_at_once(
