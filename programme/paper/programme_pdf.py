@@ -155,13 +155,19 @@ def split_parts(days: list[Day], size: int | None = None) -> list[list[Day]]:
     return [part for part in parts if part]
 
 
+#: Beyond this, the cover gives the programme's address without the selection: a QR code holds
+#: about 2,000 characters, and a printed address should be typed in.
+MAX_PRINTED_QUERY = 300
+
+
 def programme_page_url(feed: FeedSelection) -> str:
     path = (
         reverse("events:programme")
         if feed.edition.is_current
         else reverse("events:edition", args=[feed.edition.year])
     )
-    return absolute_url(path) + (f"?{feed.query}" if feed.query else "")
+    query = feed.query if len(feed.query) <= MAX_PRINTED_QUERY else ""
+    return absolute_url(path) + (f"?{query}" if query else "")
 
 
 def programme_title(feed: FeedSelection) -> str:

@@ -12,8 +12,6 @@ import re
 
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 #: The documents' base URL: `/static/…` and `/media/…` resolve under it, and only there.
 BASE_URL = "https://paper.moisinno.invalid/"
@@ -29,32 +27,39 @@ FONT_FILES = {
 }
 
 
-class LocalFetcher(URLFetcher):
-    """Static files, media files and `data:` URIs; anything else fails (WeasyPrint then
-    leaves the image or font out and logs a warning)."""
+@functools.cache
+def _fetcher_class():
+    """`LocalFetcher`, built at the first document: WeasyPrint is imported only by the processes
+    that print (30 MB and half a second otherwise spent by every web worker)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 - optional dependency
 
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if url.startswith(STATIC_PREFIX):
-            name = url.removeprefix(STATIC_PREFIX).split("?")[0]
-            path = finders.find(name) if ".." not in name else None
-            if not path:
-                raise ValueError(f"no static file {name}")
-            with open(path, "rb") as file:
-                return _response(url, file.read(), name)
-        if url.startswith(MEDIA_PREFIX):
-            name = url.removeprefix(MEDIA_PREFIX).split("?")[0]
-            if ".." in name:
-                raise ValueError(f"no media file {name}")
-            with default_storage.open(name, "rb") as file:
-                return _response(url, file.read(), name)
-        raise ValueError(f"not fetched while printing: {url[:80]}")
+    def response(url: str, body: bytes, name: str) -> URLFetcherResponse:
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
 
+    class LocalFetcher(URLFetcher):
+        """Static files, media files and `data:` URIs; anything else fails (WeasyPrint then
+        leaves the image or font out and logs a warning)."""
 
-def _response(url: str, body: bytes, name: str) -> URLFetcherResponse:
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return URLFetcherResponse(url, body, headers={"Content-Type": content_type})
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(STATIC_PREFIX):
+                name = url.removeprefix(STATIC_PREFIX).split("?")[0]
+                path = finders.find(name) if ".." not in name else None
+                if not path:
+                    raise ValueError(f"no static file {name}")
+                with open(path, "rb") as file:
+                    return response(url, file.read(), name)
+            if url.startswith(MEDIA_PREFIX):
+                name = url.removeprefix(MEDIA_PREFIX).split("?")[0]
+                if ".." in name:
+                    raise ValueError(f"no media file {name}")
+                with default_storage.open(name, "rb") as file:
+                    return response(url, file.read(), name)
+            raise ValueError(f"not fetched while printing: {url[:80]}")
+
+    return LocalFetcher
 
 
 def static_url(name: str) -> str:
@@ -84,7 +89,9 @@ def font_faces() -> str:
 
 def html_to_pdf(html: str, target=None) -> bytes | None:
     """The PDF/UA-1 of `html` (which sets `lang` and `<title>`), as bytes or into `target`."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalFetcher(timeout=5))
+    from weasyprint import HTML  # noqa: PLC0415 - optional dependency
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()(timeout=5))
     return document.write_pdf(
         target,
         pdf_variant="pdf/ua-1",

@@ -1,0 +1,67 @@
+"""The printed programme of a selection (`/programme.pdf`), the posters and visuals of an
+event (`/evenements/<slug>/affiche-a4.pdf`…)."""
+
+from collections.abc import Iterator
+
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
+
+from ..feeds.selection import (
+    FeedSelection,
+    InvalidSelection,
+    feed_selection,
+    invalid_selection_response,
+)
+from .programme_pdf import programme_page_url, programme_title
+from .store import StoredProgramme, programme_copy
+
+#: The visitor's browser asks again after this many seconds (« Réessayer » on the page).
+RETRY_AFTER = 20
+
+
+def _chunks(name: str, size: int = 256 * 1024) -> Iterator[bytes]:
+    """The stored file, opened only once the response is sent."""
+    with default_storage.open(name, "rb") as file:
+        while chunk := file.read(size):
+            yield chunk
+
+
+def _serve(stored: StoredProgramme, feed: FeedSelection, *, current: bool) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_chunks(stored.name), content_type="application/pdf")
+    response["Content-Length"] = str(default_storage.size(stored.name))
+    response["Content-Disposition"] = f'inline; filename="programme-{feed.edition.year}.pdf"'
+    response["ETag"] = quote_etag(stored.filename)
+    # An earlier copy is for this visitor only: the page cache keeps the current one.
+    response["Cache-Control"] = "public, max-age=300" if current else "no-store"
+    return response
+
+
+@require_safe
+def programme_pdf(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    try:
+        feed = feed_selection(request, year=year)
+    except InvalidSelection as error:
+        return invalid_selection_response(error)
+    stored, current = programme_copy(feed)
+    if stored is not None:
+        return _serve(stored, feed, current=current)
+    response = render(
+        request,
+        "programme/programme_pdf_pending.html",
+        {
+            "title": "Programme en PDF en préparation",
+            "edition": feed.edition,
+            "count": feed.count,
+            "document_title": programme_title(feed),
+            "programme_url": programme_page_url(feed),
+            "retry_url": request.get_full_path(),
+            "retry_after": RETRY_AFTER,
+        },
+        status=202,
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
