@@ -4,7 +4,7 @@ event (`/evenements/<slug>/affiche-a4.pdf`…)."""
 from collections.abc import Iterator
 
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
@@ -15,6 +15,8 @@ from ..feeds.selection import (
     feed_selection,
     invalid_selection_response,
 )
+from ..selectors import public_event
+from .event_paper import POSTER_SIZES, VISUAL_SIZES, poster_pdf, social_visual
 from .programme_pdf import programme_page_url, programme_title
 from .store import StoredProgramme, programme_copy
 
@@ -64,4 +66,34 @@ def programme_pdf(request: HttpRequest, year: int | None = None) -> HttpResponse
     )
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _public_event(slug: str):
+    event = public_event(slug=slug)
+    if event is None:
+        raise Http404("Aucun événement public à cette adresse.")
+    return event
+
+
+@require_safe
+def event_poster(request: HttpRequest, slug: str, size: str) -> HttpResponse:
+    if size not in POSTER_SIZES:
+        raise Http404("Les affiches existent en A4 et en A3.")
+    event = _public_event(slug)
+    response = HttpResponse(poster_pdf(event, size), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="affiche-{size}-{event.slug}.pdf"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def event_visual(request: HttpRequest, slug: str, width: int, height: int) -> HttpResponse:
+    if (width, height) not in VISUAL_SIZES:
+        raise Http404("Les visuels existent en 1200 × 630 et en 1080 × 1080.")
+    event = _public_event(slug)
+    response = HttpResponse(social_visual(event, width, height), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="visuel-{width}x{height}-{event.slug}.png"'
+    # Link previews fetch it again rarely; the page cache keeps it until the content changes.
+    response["Cache-Control"] = "public, max-age=3600"
     return response

@@ -9,16 +9,18 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 
 import pikepdf
 import pytest
+from PIL import Image
 from django.core.files.storage import default_storage
 from django_tasks_db.models import DBTaskResult
 
 from programme.paper import programme_pdf as printing
 from programme.paper import store
 from programme.paper.tasks import render_programme
-from tests.programme.conftest import HOSTILE, SELECTIONS, content, html_slugs, slug_of
+from tests.programme.conftest import HOSTILE, SELECTIONS, SITE, content, html_slugs, slug_of
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext (Debian's poppler-utils) is missing"
@@ -214,3 +216,87 @@ def test_the_programme_page_links_to_the_pdf_of_its_selection(client, programme)
 
     assert "Télécharger le programme (PDF)" in page
     assert "/programme.pdf?region=53" in page
+
+
+# Posters and social visuals ----------------------------------------------------------------------
+
+
+def decode_qr(png: bytes) -> str:
+    """The text of the QR code in an image, read by zbar (Debian's zbar-tools)."""
+    with tempfile.NamedTemporaryFile(suffix=".png") as file:
+        file.write(png)
+        file.flush()
+        result = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", file.name], capture_output=True, check=True
+        )
+    return result.stdout.decode().strip()
+
+
+needs_zbar = pytest.mark.skipif(
+    shutil.which("zbarimg") is None, reason="zbarimg (Debian's zbar-tools) is missing"
+)
+
+
+@needs_zbar
+@pytest.mark.parametrize("size", ["a4", "a3"])
+def test_the_poster_qr_code_leads_to_the_event_page(client, programme, size, tmp_path):
+    event = programme["rennes"]
+
+    response = client.get(f"/evenements/{event.slug}/affiche-{size}.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    (tmp_path / "poster.pdf").write_bytes(response.content)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "poster.pdf", "poster"],
+        cwd=tmp_path,
+        check=True,
+    )
+    assert decode_qr((tmp_path / "poster.png").read_bytes()) == f"{SITE}/evenements/{event.slug}/"
+    text = pdf_text(response.content)
+    assert event.title in text and event.organization.name in text
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert str(pdf.Root.Lang) == "fr" and "/StructTreeRoot" in pdf.Root
+        width = float(pdf.pages[0].mediabox[2])
+        assert round(width) == (842 if size == "a3" else 595)
+
+
+@needs_zbar
+@pytest.mark.parametrize(("width", "height"), [(1200, 630), (1080, 1080)])
+def test_the_social_visuals_are_pngs_of_their_size_with_a_qr_code(client, programme, width, height):
+    event = programme["webinaire"]
+
+    response = client.get(f"/evenements/{event.slug}/visuel-{width}x{height}.png")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "max-age" in response["Cache-Control"]
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == (width, height)
+    assert decode_qr(response.content) == f"{SITE}/evenements/{event.slug}/"
+
+
+def test_posters_and_visuals_exist_only_in_their_sizes_and_for_public_events(client, programme):
+    event = programme["rennes"]
+
+    assert client.get(f"/evenements/{event.slug}/affiche-a5.pdf").status_code == 404
+    assert client.get(f"/evenements/{event.slug}/visuel-100x100.png").status_code == 404
+    assert client.get("/evenements/s-draft/affiche-a4.pdf").status_code == 404
+    assert client.get("/evenements/s-draft/visuel-1200x630.png").status_code == 404
+
+
+def test_nothing_private_reaches_a_poster(client, programme):
+    event = programme["webinaire"]  # its session's link is private
+
+    text = pdf_text(client.get(f"/evenements/{event.slug}/affiche-a4.pdf").content)
+
+    assert "En ligne" in text
+    assert "webinaire.example.gouv.fr" not in text and "contact@" not in text
+
+
+def test_the_event_page_previews_with_its_visual_when_it_has_no_image(client, programme):
+    event = programme["rennes"]
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert f'content="{SITE}/evenements/{event.slug}/visuel-1200x630.png"' in page
