@@ -13,9 +13,9 @@ import tempfile
 
 import pikepdf
 import pytest
-from PIL import Image
 from django.core.files.storage import default_storage
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
 from programme.paper import programme_pdf as printing
 from programme.paper import store
