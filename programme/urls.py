@@ -28,6 +28,7 @@ events_patterns = (
             public_page(paper_views.event_visual),
             name="visual",
         ),
+        path("evenements/<slug:slug>/qr.png", public_page(paper_views.event_qr), name="qr"),
         # Not cached: a form with a CSRF token (the event page links to it).
         path("evenements/<slug:slug>/signaler/", reports.event_report, name="report"),
         path(
@@ -37,6 +38,7 @@ events_patterns = (
         ),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
         path("editions/<int:year>/labs/", public_page(views.edition_labs), name="edition_labs"),
+        path("editions/<int:year>/badge.png", public_page(paper_views.edition_badge), name="badge"),
         path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
         path(
             "organisateurs/<slug:slug>/",

@@ -139,3 +139,27 @@ def _draw_visual(event, width: int, height: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def badge_png(edition) -> bytes:
+    """« Événement référencé — Mois de l'innovation publique <year> »: the badge organisers
+    put on their pages (600 × 200)."""
+
+    def compute() -> bytes:
+        width, height = 600, 200
+        image = Image.new("RGB", (width, height), BLUE)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle([0, height - 12, width, height], fill=RED)
+        draw.text((32, 62), "Événement référencé", font=_font("bold", 44), fill=WHITE, anchor="lm")
+        draw.text(
+            (32, 128),
+            f"Mois de l’innovation publique {edition.year}",
+            font=_font("regular", 32),
+            fill=WHITE,
+            anchor="lm",
+        )
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+
+    return version_cached(f"paper:badge:{edition.pk}", compute)

@@ -5,9 +5,11 @@ from collections.abc import Iterator
 
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
+
+from events.models import Edition
 
 from ..feeds.selection import (
     FeedSelection,
@@ -16,8 +18,10 @@ from ..feeds.selection import (
     invalid_selection_response,
 )
 from ..selectors import public_event
-from .event_paper import POSTER_SIZES, VISUAL_SIZES, poster_pdf, social_visual
+from ..structured_data import absolute_url
+from .event_paper import POSTER_SIZES, VISUAL_SIZES, badge_png, poster_pdf, social_visual
 from .programme_pdf import programme_page_url, programme_title
+from .qr import qr_png
 from .store import StoredProgramme, programme_copy
 
 #: The visitor's browser asks again after this many seconds (« Réessayer » on the page).
@@ -96,4 +100,25 @@ def event_visual(request: HttpRequest, slug: str, width: int, height: int) -> Ht
     response["Content-Disposition"] = f'inline; filename="visuel-{width}x{height}-{event.slug}.png"'
     # Link previews fetch it again rarely; the page cache keeps it until the content changes.
     response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def event_qr(request: HttpRequest, slug: str) -> HttpResponse:
+    """The QR code of an event's page, to print or paste (the organiser's kit)."""
+    event = _public_event(slug)
+    response = HttpResponse(
+        qr_png(absolute_url(event.get_absolute_url()), scale=12), content_type="image/png"
+    )
+    response["Content-Disposition"] = f'inline; filename="qr-{event.slug}.png"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+def edition_badge(request: HttpRequest, year: int) -> HttpResponse:
+    edition = get_object_or_404(Edition, year=year)
+    response = HttpResponse(badge_png(edition), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="evenement-reference-{year}.png"'
+    response["Cache-Control"] = "public, max-age=86400"
     return response
