@@ -16,6 +16,13 @@ WORKDIR /app
 # The process runs unprivileged. It only writes to var/ (the file email backend).
 RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home moisinno
 
+# WeasyPrint (the printed programme, posters: programme/paper) needs Pango, HarfBuzz and
+# fontconfig from Debian.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+       libharfbuzz-subset0 fontconfig \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN pip install --no-cache-dir --root-user-action=ignore "uv==0.13.9"
 
 # Dependencies first, from the lock file only, so this layer is reused while only code changes.

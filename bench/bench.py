@@ -215,6 +215,47 @@ def load_run(label: str, database: str, urls: dict, args, **env: str) -> dict:
         }
 
 
+#: The printed programme (programme/paper): a region's, then the whole edition's.
+PDF_SELECTIONS = {"PDF of a region": "region=53", "PDF of the whole programme": ""}
+
+
+def pdf_times(database: str) -> dict:
+    """Time and peak memory of each printed programme, one process each (bench/pdf_time.py)."""
+    results = {}
+    for label, query in PDF_SELECTIONS.items():
+        print(f"- {label}", flush=True)
+        out = run(PYTHON, "bench/pdf_time.py", query, env=django_env(database), capture=True)
+        results[label] = json.loads(out.strip().splitlines()[-1])
+    return results
+
+
+def pdf_table(results: dict) -> str:
+    rows = [
+        [
+            f"{label} (`/programme.pdf?{PDF_SELECTIONS[label]}`)",
+            str(data["events"]),
+            str(data["pages"]),
+            f"{data['bytes'] / 1e6:.1f} MB",
+            f"{data['cold_s']:.1f}",
+            f"{data['peak_mb']:.0f} MB",
+            f"{data['cached_ms']:.1f}",
+        ]
+        for label, data in results.items()
+    ]
+    return table(
+        [
+            "PDF",
+            "events",
+            "pages",
+            "size",
+            "cold: printed and stored (s)",
+            "cold: peak memory",
+            "cached: served (ms)",
+        ],
+        rows,
+    )
+
+
 def ensure_wrk() -> None:
     if shutil.which("wrk"):
         return
@@ -248,9 +289,21 @@ def main() -> None:
         metavar="SECONDS",
         help="then load the warm /programme/ alone this long (the budget: 300 s, 0 errors)",
     )
+    parser.add_argument(
+        "--pdf-only",
+        action="store_true",
+        help="only the printed programme: a region's and the whole edition's, cold and cached",
+    )
     args = parser.parse_args()
-    ensure_wrk()
     big, small = "moisinno_bench", "moisinno_bench_100"
+    if args.pdf_only:
+        print("== databases")
+        ensure_database(big, args.events, args.fresh)
+        print("== printed programme (one process each; peak = maximum resident set)", flush=True)
+        print()
+        print(pdf_table(pdf_times(big)))
+        return
+    ensure_wrk()
     print("== databases")
     ensure_database(big, args.events, args.fresh)
     ensure_database(small, 100, args.fresh)
@@ -261,6 +314,9 @@ def main() -> None:
     print("== server time in-process, page cache off (median of 15)", flush=True)
     times_big = server_times(big, urls)
     times_small = server_times(small, small_urls)
+
+    print("== printed programme (one process each; peak = maximum resident set)", flush=True)
+    pdfs = pdf_times(big)
 
     print("== load", flush=True)
     static, static_size = static_file()
@@ -353,6 +409,13 @@ def main() -> None:
             rows,
         )
     )
+    print()
+    print(
+        "Printed programme: cold is what the task worker spends printing and storing it (the "
+        "request for a dozen events or fewer), cached is the request once it is stored:"
+    )
+    print()
+    print(pdf_table(pdfs))
 
 
 if __name__ == "__main__":

@@ -570,6 +570,8 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django_guid": {"level": "WARNING"},
+        # WeasyPrint (programme/paper) logs each step of each document.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -55,6 +55,8 @@ urlpatterns = [
     path("evenements/<int:pk>/dupliquer/", views.event_duplicate, name="event_duplicate"),
     path("evenements/<int:pk>/etat/", views.event_schedule, name="event_schedule"),
     path("evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
+    # On paper and on networks: the poster, the visuals, the texts (programme/paper).
+    path("evenements/<int:pk>/kit/", views.event_kit, name="event_kit"),
     # Resources, after the event.
     path("evenements/<int:pk>/ressources/", views.event_resources, name="event_resources"),
     path(

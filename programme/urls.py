@@ -8,6 +8,7 @@ from django.urls import include, path
 from moisinno.pagecache import public_page
 
 from . import reports, views
+from .paper import views as paper_views
 from .sitemaps import robots_txt, sitemap_xml
 
 events_patterns = (
@@ -16,6 +17,18 @@ events_patterns = (
         path("programme/calendrier/", public_page(views.calendar), name="calendar"),
         path("evenements/<slug:slug>/", public_page(views.event_detail), name="detail"),
         path("evenements/<slug:slug>/calendrier.ics", public_page(views.event_ics), name="ics"),
+        # On paper and on networks (programme/paper): the poster, the social visuals.
+        path(
+            "evenements/<slug:slug>/affiche-<str:size>.pdf",
+            public_page(paper_views.event_poster),
+            name="poster",
+        ),
+        path(
+            "evenements/<slug:slug>/visuel-<int:width>x<int:height>.png",
+            public_page(paper_views.event_visual),
+            name="visual",
+        ),
+        path("evenements/<slug:slug>/qr.png", public_page(paper_views.event_qr), name="qr"),
         # Not cached: a form with a CSRF token (the event page links to it).
         path("evenements/<slug:slug>/signaler/", reports.event_report, name="report"),
         path(
@@ -25,6 +38,7 @@ events_patterns = (
         ),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
         path("editions/<int:year>/labs/", public_page(views.edition_labs), name="edition_labs"),
+        path("editions/<int:year>/badge.png", public_page(paper_views.edition_badge), name="badge"),
         path("parcours/", public_page(views.collection_list), name="collections"),
         path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
         path(

@@ -20,6 +20,7 @@ from .events import (
     session_place,
 )
 from .imports import event_import
+from .kit import event_kit
 from .memberships import (
     membership_approve,
     membership_cancel,
@@ -39,6 +40,7 @@ from .resources import (
 )
 
 __all__ = [
+    "event_kit",
     "session_place",
     "dashboard",
     "event_cancel",

@@ -17,6 +17,7 @@ class FeedLinks:
     csv: str
     json: str
     geojson: str
+    pdf: str  # the printable programme
     schema: str
     map_data: str  # the GeoJSON feed again, as a same-origin path: the map fetches it
 
@@ -39,6 +40,7 @@ def selection_feed_links(*, edition: Edition, query: str) -> FeedLinks:
         csv=url("csv"),
         json=url("json"),
         geojson=url("geojson"),
+        pdf=url("pdf"),
         schema=absolute_url(reverse("feeds:schema")),
         map_data=url("geojson", absolute=False),
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag, urlencode
@@ -83,8 +83,8 @@ class FeedSelection:
         return events.iterator(chunk_size=CHUNK_SIZE)
 
 
-def normalised_query(request: HttpRequest) -> str:
-    data = request.GET.copy()
+def normalised_query(params: QueryDict) -> str:
+    data = params.copy()
     for name in IGNORED_PARAMETERS:
         data.pop(name, None)
     # Percent-encoded: the query goes into links and XML (a raw control character is no URL).
@@ -102,8 +102,12 @@ def feed_edition(year: int | None) -> Edition:
 
 def feed_selection(request: HttpRequest, *, year: int | None = None) -> FeedSelection:
     """The selection of the request's parameters, or InvalidSelection with French messages."""
-    edition = feed_edition(year)
-    data = request.GET.copy()
+    return edition_feed_selection(edition=feed_edition(year), params=request.GET)
+
+
+def edition_feed_selection(*, edition: Edition, params: QueryDict) -> FeedSelection:
+    """The selection of `params` in `edition` (a task rebuilds a request's selection so)."""
+    data = params.copy()
     for name in IGNORED_PARAMETERS:
         data.pop(name, None)
     selection = programme_events(edition=edition, params=data)
@@ -115,7 +119,7 @@ def feed_selection(request: HttpRequest, *, year: int | None = None) -> FeedSele
     return FeedSelection(
         edition=edition,
         selection=selection,
-        query=normalised_query(request),
+        query=normalised_query(data),
         count=figures["n"],
         selection_modified=figures["modified"],
         edition_modified=edition_modified,

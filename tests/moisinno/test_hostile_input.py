@@ -414,6 +414,7 @@ def targets(world: dict) -> dict[str, Target]:
         "feed-json": Target("feed-json", "get", "/programme.json", PROGRAMME_PARAMS, filters),
         "feed-ics": Target("feed-ics", "get", "/programme.ics", PROGRAMME_PARAMS, filters),
         "feed-atom": Target("feed-atom", "get", "/flux.atom", PROGRAMME_PARAMS, filters),
+        "feed-pdf": Target("feed-pdf", "get", "/programme.pdf", PROGRAMME_PARAMS, filters),
         "embed": Target(
             "embed",
             "get",
@@ -494,6 +495,7 @@ ECHOES = [
     "feeds",
     "feed-json",
     "feed-ics",
+    "feed-pdf",
     "feed-atom",
     "embed",
     "embed-builder",
@@ -527,6 +529,7 @@ TARGET_NAMES = [
     "feeds",
     "feed-json",
     "feed-ics",
+    "feed-pdf",
     "feed-atom",
     "embed",
     "embed-builder",

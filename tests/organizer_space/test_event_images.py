@@ -445,7 +445,8 @@ def test_no_image_anywhere_shows_none(client, edition):
     page = client.get(event.get_absolute_url()).content.decode()
 
     assert "fr-content-media" not in page
-    assert "og:image" not in page
+    # Link previews get the visual drawn for the event (programme/paper), not an image.
+    assert f"/evenements/{event.slug}/visuel-1200x630.png" in page
     assert "fr-card__img" not in client.get(reverse("events:programme")).content.decode()
 
 
