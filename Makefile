@@ -72,14 +72,17 @@ moderator: migrate ## Create a DITP moderator account (asks for the email and pa
 
 .PHONY: test
 # One pytest-xdist worker per core (TEST_WORKERS=0 for one process), each with its own test
-# database and Redis database (tests/parallel.py); worksteal hands a worker's tests to an idle
-# one, so the slow ones do not end the run on a single core. --reuse-db keeps the PostgreSQL
+# database and Redis database (tests/parallel.py). `--dist load` hands the tests out in their
+# collected order, in which pytest-django puts the transactional tests last: a worker never
+# runs an ordinary test after a transactional one has flushed its database (worksteal would
+# steal the ordinary tests of a slower worker and run them on an emptied database, without
+# the rows of the data migrations: the site, the moderators' group). --reuse-db keeps the PostgreSQL
 # test databases between runs (Django still applies new migrations to them); CI passes
 # --create-db. SQLite's test databases are in memory anyway.
 TEST_WORKERS ?= auto
 test: install ## Run the whole test suite (browser tests are skipped where Chromium is missing)
 	@test -x /usr/bin/chromium || echo "Chromium is not installed (apt-get install chromium): browser tests will be skipped."
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --reuse-db $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load --reuse-db $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: install ## Lint Python and templates
