@@ -29,6 +29,6 @@ def resubmit_data(response, **changes) -> dict:
 
 def with_session(data: dict, **values) -> dict:
     """The admin's POST with the first session's (inline) fields changed: the place is the
-    session's, the event's is derived from its sessions (events.places)."""
+    session's, the event's is derived from its sessions (events.sessions)."""
     prefix = next(key for key in data if key.endswith("-0-start_time")).removesuffix("start_time")
     return {**data, **{f"{prefix}{name}": value for name, value in values.items()}}

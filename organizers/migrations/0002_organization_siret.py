@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='legal_category',
-            field=models.CharField(blank=True, help_text='Code du répertoire Sirene (7xxx\xa0: personne morale de droit public).', max_length=4, verbose_name='catégorie juridique'),
+            field=models.CharField(blank=True, db_default='', help_text='Code du répertoire Sirene (7xxx\xa0: personne morale de droit public).', max_length=4, verbose_name='catégorie juridique'),
         ),
         migrations.AddField(
             model_name='organization',
             name='siret',
-            field=models.CharField(blank=True, help_text='14 chiffres. ProConnect rattache les agents à l’organisation de leur SIRET.', max_length=14, validators=[organizers.siret.validate_siret], verbose_name='SIRET'),
+            field=models.CharField(blank=True, db_default='', help_text='14 chiffres. ProConnect rattache les agents à l’organisation de leur SIRET.', max_length=14, validators=[organizers.siret.validate_siret], verbose_name='SIRET'),
         ),
         migrations.AddConstraint(
             model_name='organization',

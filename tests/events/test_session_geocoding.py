@@ -39,7 +39,7 @@ def scene(transactional_db, edition):
 
 
 def save_address(event, user, **place):
-    """The organiser saves the session's place (each session has its own, events.places)."""
+    """The organiser saves the session's place (each session has its own, events.sessions)."""
     return event_update(event=event, user=user, fields={}, sessions=[session_data(event, **place)])
 
 

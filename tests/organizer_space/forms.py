@@ -10,7 +10,7 @@ def event_form_data(*, sessions: list[dict] | None = None, action: str = "save",
     plus "id" for an existing session and "DELETE": "on" to remove it.
     """
     sessions = sessions if sessions is not None else []
-    # The place is a session's (events.places): a place given for the event goes to each
+    # The place is a session's (events.sessions): a place given for the event goes to each
     # session row that has none, as an organiser would type it in every row.
     place = {name: fields.pop(name) for name in SESSION_PLACE_FIELDS if name in fields}
     place.setdefault("attendance_mode", "in_person")

@@ -75,7 +75,7 @@ def test_eligible_event_has_no_errors(event, member):
     ],
 )
 def test_eligibility_names_each_missing_piece(event, member, changes, message):
-    # The place is the session's (events.places); everything else, the event's.
+    # The place is the session's (events.sessions); everything else, the event's.
     session = event.sessions.get()
     for field, value in changes.items():
         setattr(session if hasattr(session, field) else event, field, value)

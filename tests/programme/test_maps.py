@@ -13,10 +13,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from events.geo import sessions_place_approximately
 
 from events.enums import AttendanceMode, LocationPrecision
 from events.models import EventSession
+from events.sessions import sessions_place_approximately
 from tests.factories import EditionFactory, EventFactory, EventSessionFactory, LabFactory
 
 NOV = datetime.date(2022, 11, 1)
@@ -205,7 +205,7 @@ def test_geojson_feed_gives_located_sessions_as_points(client, located, current)
 
 
 def test_an_event_going_online_leaves_the_map(client, located):
-    # Its session is now a webinar (each session has its mode, events.places).
+    # Its session is now a webinar (each session has its mode, events.sessions).
     located.sessions.update(attendance_mode=AttendanceMode.ONLINE)
     located.save()
 
