@@ -165,6 +165,9 @@ SessionFormSet = inlineformset_factory(
     can_delete=True,
     max_num=30,
     validate_max=True,
+    # Never build more forms than may be kept: a forged TOTAL_FORMS of a billion would otherwise
+    # build max_num + 1,000 forms (a 13 MB page and seconds of CPU) before saying « au plus 30 ».
+    absolute_max=30,
 )
 
 

@@ -327,3 +327,20 @@ def test_the_form_sections_show_every_field_an_organiser_may_write_exactly_once(
     # The image's key and size come from the upload (image_file), never typed.
     typed = [name for name in ORGANIZER_FIELDS if name not in UPLOADED_IMAGE_FIELDS]
     assert sorted(shown) == sorted([*typed, *ORGANIZER_M2M_FIELDS, "image_file", "image_remove"])
+
+
+def test_a_forged_session_count_builds_at_most_thirty_rows_and_keeps_the_title(
+    member_client, open_edition
+):
+    data = event_form_data(title="Atelier FALC")
+    data["sessions-TOTAL_FORMS"] = "1000000000"
+
+    response = member_client.post(CREATE_URL, data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not Event.objects.exists()
+    assert "Veuillez soumettre au plus 30 formulaires" in html
+    assert 'value="Atelier FALC"' in html
+    assert html.count('name="sessions-29-date"') == 1
+    assert 'name="sessions-30-date"' not in html
