@@ -187,6 +187,16 @@ PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(16 * 1024 
 # What browsers and a CDN may keep: a short max-age, then revalidate in the background.
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "60"))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = 300
+# With Redis, how long a page that lists events may still be served after an event it lists
+# changed (seconds): under a stream of edits each list is rendered at most once in that delay.
+# An event's own page shows its changes on the next request whatever this says.
+PAGE_CACHE_LIST_DELAY = int(os.environ.get("PAGE_CACHE_LIST_DELAY", "30"))
+# How long the request rendering an out-of-date page again holds its claim (seconds): the
+# others get the previous copy meanwhile (single flight).
+PAGE_CACHE_RENDER_LOCK = 5
+# How far apart the clocks of two web nodes may be (seconds): a page whose render began less
+# than this after a change is rendered again.
+PAGE_CACHE_CLOCK_SKEW = 0.5
 # A request carrying one of these cookies is rendered for its visitor alone: the session
 # (logged in, or a message to show) and « Mon programme » (programme.starred.COOKIE_NAME).
 PAGE_CACHE_BYPASS_COOKIES = ("sessionid", "mon_programme")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from moisinno import pagecache
 from moisinno.geography import (
     DEPARTMENT_CHOICES,
     REGION_CHOICES,
@@ -597,3 +598,24 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+def event_page_tags(event_id: int, organization_id: int | None = None) -> list[str]:
+    """The page-cache tags a change to this event touches (moisinno/pagecache.py): its own
+    page, the programme's lists, and the lists of its organisations and labs."""
+    if organization_id is None:
+        organization_id = (
+            Event.objects.filter(pk=event_id).values_list("organization_id", flat=True).first()
+        )
+    co_organizers = Event.co_organizers.through.objects.filter(event_id=event_id)
+    labs = Event.labs.through.objects.filter(event_id=event_id)
+    return [
+        pagecache.EVENTS,
+        pagecache.event_tag(event_id),
+        *(
+            pagecache.organization_events_tag(pk)
+            for pk in {organization_id, *co_organizers.values_list("organization_id", flat=True)}
+            if pk is not None
+        ),
+        *(pagecache.lab_events_tag(pk) for pk in labs.values_list("lab_id", flat=True)),
+    ]
