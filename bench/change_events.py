@@ -27,6 +27,7 @@ def main(interval: float, duration: float) -> int:
         .order_by("?")
         .values_list("pk", flat=True)[:500]
     )
+    print("READY", flush=True)  # set up: the load may start
     changes, started = 0, time.monotonic()
     while time.monotonic() - started < duration:
         time.sleep(interval)

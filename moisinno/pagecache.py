@@ -578,7 +578,12 @@ class PublicPageCacheMiddleware:
         if entries["identity"]["version"] is None:  # the cache did not answer the read
             return
         try:
-            _page_cache().set_many(
+            cache = _page_cache()
+            if _is_shared(cache):
+                # Every page's first tag, `all`, must have a time for the page to be current:
+                # the render's own when Redis has none (new, flushed), no earlier change lost.
+                cache.add_tags({ALL: entries["identity"]["rendered_at"]})
+            cache.set_many(
                 {f"{key}:{encoding}": entry for encoding, entry in entries.items()},
                 settings.PAGE_CACHE_TIMEOUT,
             )
