@@ -543,6 +543,10 @@ class PublicPageCacheMiddleware:
         response[CACHE_HEADER] = "miss"
         done = (lambda: _release_render(key)) if claimed else (lambda: None)
         if not _storable(request, response):
+            if claimed:
+                # The page is gone (an event withdrawn: 404) or is not to be kept any more: its
+                # last copy must not be served while another request renders it.
+                self._forget(key)
             done()
             return response
         _with_browser_headers(response)
@@ -572,6 +576,13 @@ class PublicPageCacheMiddleware:
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (read)", exc_info=True)
             return _Found(None)
+
+    @staticmethod
+    def _forget(key: str) -> None:
+        try:
+            _page_cache().delete_many([f"{key}:identity", f"{key}:gzip"])
+        except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+            logger.warning("page cache unavailable (delete)", exc_info=True)
 
     @staticmethod
     def _write(key: str, entries: dict[str, dict]) -> None:

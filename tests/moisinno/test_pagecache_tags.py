@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import redis
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
@@ -14,6 +15,7 @@ from django.urls import path
 from events.enums import EventStatus
 from moisinno.pagecache import public_content_changed, public_page
 from tests.factories import EditionFactory, EventFactory, LabFactory, OrganizationFactory
+from tests.parallel import worker_redis_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -187,3 +189,21 @@ def test_while_one_request_renders_an_out_of_date_page_the_others_get_its_last_c
         gate.set()
         renderer.join(timeout=10)
     assert get("/lente/") == ("hit", "rendu n° 2")
+
+
+def test_the_last_copy_of_a_withdrawn_event_is_never_served_again(world, settings):
+    """While a page is rendered again, the others get its last copy: not when the render
+    finds the event gone."""
+    edited = world["edited"]
+    prime(edited.get_absolute_url())
+    edited.status = EventStatus.DRAFT
+    edited.save()
+
+    assert Client().get(edited.get_absolute_url()).status_code == 404
+
+    stored = redis_keys("*page:*")
+    assert stored == [], stored
+
+
+def redis_keys(pattern):
+    return redis.Redis.from_url(worker_redis_url()).keys(pattern)
