@@ -62,8 +62,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -171,8 +169,10 @@ SHARED_VERSION_KEY = "public-content-version"
 
 
 def _is_shared(cache) -> bool:
-    """A cache every process sees (Redis), as opposed to local memory or the dummy cache."""
-    return not isinstance(cache, (LocMemCache, DummyCache))
+    """Our Redis cache (`moisinno.cache.RedisCache`), which every process sees and which keeps
+    the tags' times. Any other (local memory, the dummy cache) works with the version in the
+    database."""
+    return hasattr(cache, "tag_times")
 
 
 def _advance_shared_version(tags: frozenset[str]) -> None:
