@@ -2,14 +2,17 @@
 bound to 127.0.0.1, one per xdist worker, started by the first test that asks for it.
 
 `s3_server` (session) is the server; `s3` (a test's) is an empty bucket of its own, readable by
-anyone as deploy.md asks (a bucket policy granting `s3:GetObject`), and the settings pointed at
-it as `moisinno/settings.py` builds them from S3_BUCKET, S3_ENDPOINT_URL… (`STORAGES["default"]`,
-`SERVE_MEDIA`'s effect aside, and the CSP's `img-src`). `s3.keys()` lists the bucket with boto3;
-`fetch(url)` reads a public URL over HTTP as a browser would, without credentials.
+anyone as deploy.md asks (a bucket policy granting `s3:GetObject`), with `STORAGES["default"]`
+and the CSP's `img-src` set as `moisinno/settings.py` sets them from S3_BUCKET, S3_ENDPOINT_URL…
+(`moisinno.storage.media_settings`; the URLconf's /media/ route, read at import, stays).
+`s3.keys()` lists the bucket with boto3; `fetch(url)` reads a public URL over HTTP as a browser
+would, without credentials.
 """
 
+import functools
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +27,7 @@ import pytest
 from botocore.config import Config
 
 from moisinno.storage import media_settings
-from tests.parallel import free_port
+from tests.parallel import listening_socket
 
 REGION = "us-east-1"
 #: moto accepts any key pair; these only have to be the same on both sides.
@@ -64,21 +67,30 @@ class S3Server:
     def start(self) -> None:
         executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
         command = [executable] if executable else [sys.executable, "-m", "moto.server"]
-        # free_port() may be taken before moto binds it: try another port then.
-        for _attempt in range(3):
-            port = free_port()
-            with self.log_path.open("ab") as log:
-                self.process = subprocess.Popen(  # noqa: S603 - our own interpreter's moto
-                    [*command, "--host", "127.0.0.1", "--port", str(port)],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            self.url = f"http://127.0.0.1:{port}"
-            if self._wait():
-                return
+        # A socket we bound, handed over as werkzeug's reloader hands its own to the serving
+        # process (WERKZEUG_RUN_MAIN, WERKZEUG_SERVER_FD): no other process (another worker's
+        # or another checkout's S3 server) can take the port between choosing and serving it.
+        sock = listening_socket()
+        port = sock.getsockname()[1]
+        env = {
+            **os.environ,
+            "WERKZEUG_RUN_MAIN": "true",
+            "WERKZEUG_SERVER_FD": str(sock.fileno()),
+            "MOTO_PORT": str(port),
+        }
+        with sock, self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter's moto
+                [*command, "--host", "127.0.0.1", "--port", str(port)],
+                env=env,
+                pass_fds=[sock.fileno()],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.url = f"http://127.0.0.1:{port}"
+        if not self._wait():
             self.stop()
-        log = self.log_path.read_text(errors="replace")[-2000:]
-        pytest.fail(f"moto_server did not start:\n{log}")
+            log = self.log_path.read_text(errors="replace")[-2000:]
+            pytest.fail(f"moto_server did not answer on {self.url}:\n{log}")
 
     def _wait(self) -> bool:
         deadline = time.monotonic() + START_TIMEOUT
@@ -103,7 +115,8 @@ class S3Server:
                 self.process.wait()
         self.process = None
 
-    def client(self):
+    @functools.cached_property
+    def _client(self):
         return boto3.client(
             "s3",
             endpoint_url=self.url,
@@ -112,6 +125,9 @@ class S3Server:
             aws_secret_access_key=SECRET_KEY,
             config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10),
         )
+
+    def client(self):
+        return self._client
 
     def public_bucket(self) -> str:
         """A new empty bucket whose objects anyone may read (deploy.md's bucket policy)."""
