@@ -253,7 +253,7 @@ def test_a_dump_is_complete_private_and_the_expired_ones_go(postgresql, tmp_path
     expired = [directory / f"{database}-20200101T023000Z.dump"]
     expired.append(directory / f"{expired[0].name}.sha256")
     kept = [
-        directory / f"{database}-20200102T023000Z.dump",  # yesterday's (by its age)
+        directory / f"{database}-20200102T023000Z.dump",  # recent: its age counts, not its name
         directory / "other-20200101T023000Z.dump",  # another database's
         directory / "notes.txt",
     ]
