@@ -45,7 +45,9 @@ from organizers.models import Membership, Organization
 from tests.events.test_resources import PDF
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.postgres
+# django_db on every test: pytest-django creates the test database only for marked tests, and
+# the scripts must never see another database.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 BACKUP = Path(settings.BASE_DIR) / "tools" / "backup.sh"
 RESTORE = Path(settings.BASE_DIR) / "tools" / "restore.sh"
@@ -79,6 +81,7 @@ def postgresql(django_db_setup):
     for tool in ("pg_dump", "pg_restore", "psql"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is missing (apt-get install postgresql-client)")
+    assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
 
 
 def database_url(name: str) -> str:
