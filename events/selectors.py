@@ -71,11 +71,17 @@ DUPLICATE_TITLE_PREFIX = 15
 
 def in_moderation_queue() -> Q:
     """Events waiting for DITP: submitted ones, published ones changed since validation, and
-    those a visitor reported an error on (open reports)."""
+    those a visitor reported an error on (open reports).
+
+    The reported events are read first (one short query): with their keys as a list,
+    PostgreSQL combines three index scans (`event_queue_idx`, `event_changed_idx`, the primary
+    key), where a subquery among the alternatives made it read the whole table for each of the
+    queue's count, page and date bounds."""
+    reported = list(open_reports().order_by().values_list("event_id", flat=True).distinct())
     return (
         Q(status=EventStatus.SUBMITTED)
         | Q(status=EventStatus.PUBLISHED, changed_since_validation=True)
-        | Q(Exists(open_reports().filter(event=OuterRef("pk"))))
+        | Q(pk__in=reported)
     )
 
 
