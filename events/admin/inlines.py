@@ -36,7 +36,18 @@ class SessionTimeWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminTim
     pass
 
 
-class SessionInlineFormSet(BaseInlineFormSet):
+class EventInlineFormSet(BaseInlineFormSet):
+    """Each row knows its event without a query: Django's inline formset sets only the key, and
+    a row's title (its `__str__`, shown by the tabular inline) reads `row.event`: one query per
+    log entry, report… on the event's page."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
+
+class SessionInlineFormSet(EventInlineFormSet):
     """Each cell of the sessions' table gets its own name (a table cell is not a label)."""
 
     NAMES = {
@@ -78,7 +89,18 @@ class EventSessionInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class EventInline(admin.TabularInline):
+    """A table of the event's records, each with the people it shows (`select_related`) read
+    with it rather than one query per row."""
+
+    formset = EventInlineFormSet
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
+class ReadOnlyInline(EventInline):
     """A record nobody edits in the admin: shown, never added, changed nor deleted there."""
 
     extra = 0
@@ -99,6 +121,7 @@ class ModerationLogInline(ReadOnlyInline):
 
     model = ModerationLogEntry
     verbose_name_plural = "historique de modération"
+    select_related = ("actor",)
     fields = [
         "created_at",
         "actor",
@@ -139,10 +162,11 @@ class EventReportInline(ReadOnlyInline):
         )
 
 
-class EventNoteInline(admin.TabularInline):
+class EventNoteInline(EventInline):
     """The DITP's internal notes on the event: a thread organisers never see."""
 
     model = EventNote
+    select_related = ("author",)
     extra = 1
     can_delete = False
     fields = ["created_at", "author", "text"]
@@ -169,11 +193,12 @@ class EventNoteInline(admin.TabularInline):
         return field
 
 
-class EventResourceInline(admin.TabularInline):
+class EventResourceInline(EventInline):
     """What the organisers added after the event (replay, slides, report): moderators see
     them and may remove one (logged in the moderation history, told to the organisers)."""
 
     model = EventResource
+    select_related = ("created_by",)
     extra = 0
     verbose_name_plural = "ressources après l’événement (ajoutées par les organisateurs)"
     fields = ["position", "kind", "title", "target", "created_at", "created_by"]
