@@ -171,11 +171,11 @@ def _subjects() -> dict:
         role=MembershipRole.ADMIN,
         status=MembershipStatus.ACTIVE,
     )
-    # An event of the queue with the most sessions, and a short moderation history.
+    # The event at the top of the queue (the oldest submission: what a moderator opens
+    # first), with a short moderation history.
     queued = (
         Event.objects.filter(edition=edition, status=EventStatus.SUBMITTED)
-        .annotate(n=Count("sessions"))
-        .order_by("-n", "pk")
+        .order_by("submitted_at", "pk")
         .first()
     )
     for from_status, to_status in [

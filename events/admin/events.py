@@ -2,6 +2,7 @@
 exports and statistics. The decisions themselves are in `decisions.py`.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -51,6 +52,7 @@ from .inlines import (
     EventResourceInline,
     EventSessionInline,
     ModerationLogInline,
+    QuietErrorList,
 )
 from .statistics import SCOPES, column_chart, edition_statistics, horizontal_bar_chart
 
@@ -110,12 +112,21 @@ class LabsWithEventsFilter(admin.RelatedFieldListFilter):
         )
 
 
+class EventAdminForm(forms.ModelForm):
+    """The event's form, its error lists quiet while empty (see `QuietErrorList`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
+        super().__init__(*args, **kwargs)
+
+
 @admin.register(Event)
 class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
     """The moderation queue and an event's change page. The decisions (their buttons, pages
     and bulk actions, and `has_moderate_permission`, which the « moderate » actions below
     ask) come from `EventDecisionsMixin`."""
 
+    form = EventAdminForm
     list_display = [
         "title",
         "organization",

@@ -5,10 +5,11 @@ reports, the DITP's internal notes and the moderation history.
 from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import ErrorList
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from moisinno.roles import is_moderator
 
@@ -36,10 +37,23 @@ class SessionTimeWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminTim
     pass
 
 
+class QuietErrorList(ErrorList):
+    """A field's error list that renders nothing, without a template, while it is empty: the
+    admin asks every field of the event's page for its errors, 166 templates for nothing."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self.data:
+            return SafeString("")
+        return super().render(template_name, context, renderer)
+
+
 class EventInlineFormSet(BaseInlineFormSet):
     """Each row knows its event without a query: Django's inline formset sets only the key, and
     a row's title (its `__str__`, shown by the tabular inline) reads `row.event`: one query per
-    log entry, report… on the event's page."""
+    log entry, report… on the event's page. Its error lists are quiet while empty."""
+
+    def get_form_kwargs(self, index):
+        return {"error_class": QuietErrorList, **super().get_form_kwargs(index)}
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
