@@ -111,7 +111,8 @@ class EventInline(admin.TabularInline):
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.select_related)
+        rows = super().get_queryset(request)
+        return rows.select_related(*self.select_related) if self.select_related else rows
 
 
 class ReadOnlyInline(EventInline):
@@ -165,6 +166,11 @@ class EventReportInline(ReadOnlyInline):
     verbose_name_plural = "signalements des visiteurs"
     fields = ["created_at", "kind", "message", "email", "state"]
     readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # As on the reports' own pages (reports.EventReportAdmin): the moderators' group has
+        # no model permission on reports, and the table was missing from the event's page.
+        return is_moderator(request.user)
 
     @admin.display(description="état")
     def state(self, report: EventReport) -> str:
