@@ -8,15 +8,19 @@ cache off (`PAGE_CACHE_ENABLED=false`): what every request of these users costs.
 
 Everything runs in one transaction rolled back at the end: the moderator, the organiser's
 membership, their sessions and a short moderation history of the measured event (five log
-entries, two internal notes, a visitor's report: the generated programme has none) are created
-for the measurement and leave the database as it was.
+entries, two internal notes, a visitor's report, a lab and a co-organiser if it has none: the
+generated programme has no history) are created for the measurement and leave the database as
+it was.
 
-Two ways to run it, with the environment of a benchmark database (`bench.django_env(...)`):
+`bench/bench.py` calls `staff_table(django_env(big), django_env(small))` once the static files
+are collected (the admin's pages link them through the manifest): it runs this file in a
+subprocess with each environment and returns a Markdown table, the 10,000-event times and
+queries with the 100-event ones beside them; `staff_times(env)` returns the figures. Run alone, the
+file prints one line, `STAFF_TIME_JSON {…}` (`--table`: the table), for the database of its
+environment:
 
-- `bench/bench.py` calls `staff_table(env)`, which runs this file in a subprocess and returns a
-  Markdown table (`staff_times(env)` returns the figures);
-- `DATABASE_URL=postgres://…/moisinno_bench DEBUG=true .venv/bin/python bench/staff_time.py`
-  prints one line, `STAFF_TIME_JSON {…}` (`--table`: the table instead).
+    .venv/bin/python -c "import sys; sys.path[:0] = ['bench']; import bench, staff_time; \
+        print(staff_time.staff_table(bench.django_env('moisinno_bench')))"
 """
 
 import json
@@ -61,26 +65,33 @@ def staff_times(database_env: dict) -> dict:
     return json.loads(line.removeprefix(PREFIX))
 
 
-def table(results: dict) -> str:
-    """The Markdown table of `staff_times`' results, with the context above it."""
+def table(results: dict, small: dict | None = None) -> str:
+    """The Markdown table of `staff_times`' results, with the context above it; with `small`
+    (the same pages on a small database), its times and queries beside them."""
     context = results["_context"]
     headers = ["page", "median ms", "best ms", "queries", "HTML", "budget"]
+    if small:
+        events = f"{small['_context']['events']:,}"
+        headers[3:3] = [f"median ms ({events} events)"]
+        headers[5:5] = [f"queries ({events} events)"]
     rows = []
     for label in PAGES:
         data = results[label]
         within = data["median_ms"] <= BUDGET_MS
         if label == "organiser: dashboard":
             within = within and data["bytes"] < DASHBOARD_BUDGET_BYTES
-        rows.append(
-            [
-                label,
-                f"{data['median_ms']:.1f}",
-                f"{data['best_ms']:.1f}",
-                str(data["queries"]),
-                f"{data['bytes'] / 1000:.0f} KB",
-                "ok" if within else "OVER",
-            ]
-        )
+        row = [
+            label,
+            f"{data['median_ms']:.1f}",
+            f"{data['best_ms']:.1f}",
+            str(data["queries"]),
+            f"{data['bytes'] / 1000:.0f} KB",
+            "ok" if within else "OVER",
+        ]
+        if small:
+            row[3:3] = [f"{small[label]['median_ms']:.1f}"]
+            row[5:5] = [str(small[label]["queries"])]
+        rows.append(row)
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     fmt = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     lines = [fmt.format(*headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
@@ -94,9 +105,11 @@ def table(results: dict) -> str:
     return "\n".join([intro, "", *lines, *(fmt.format(*r) for r in rows)])
 
 
-def staff_table(database_env: dict) -> str:
-    """What `bench/bench.py` prints: `table(staff_times(database_env))`."""
-    return table(staff_times(database_env))
+def staff_table(database_env: dict, small_env: dict | None = None) -> str:
+    """What `bench/bench.py` prints: `table(staff_times(database_env))`; with `small_env` (the
+    environment of the 100-event database), its times and queries beside them."""
+    small = staff_times(small_env) if small_env else None
+    return table(staff_times(database_env), small)
 
 
 # The measurement itself, in the subprocess (Django set up).
@@ -147,9 +160,10 @@ def _subjects() -> dict:
         ModerationLogEntry,
     )
     from events.selectors import current_edition  # noqa: PLC0415 - app registry
+    from labs.models import Lab  # noqa: PLC0415 - app registry
     from moisinno.roles import MODERATOR_GROUP  # noqa: PLC0415 - app registry
     from organizers.enums import MembershipRole, MembershipStatus  # noqa: PLC0415 - app registry
-    from organizers.models import Membership  # noqa: PLC0415 - app registry
+    from organizers.models import Membership, Organization  # noqa: PLC0415 - app registry
 
     users = get_user_model().objects
     moderator = users.create_user(
@@ -206,7 +220,16 @@ def _subjects() -> dict:
     EventReport.objects.create(
         event=queued, kind=EventReport.Kind.OTHER, message="L'adresse semble erronée."
     )
-    # The organiser's form: an editable event of that organisation, a draft if it has one.
+    # A lab and a co-organiser, whichever event tops the queue: their pickers read the chosen
+    # ones (a query each, none when there are none), so both databases measure the same page.
+    if not queued.labs.exists():
+        queued.labs.add(Lab.objects.order_by("pk").first())
+    if not queued.co_organizers.exists():
+        queued.co_organizers.add(
+            Organization.objects.exclude(pk=queued.organization_id).order_by("pk").first()
+        )
+    # The organiser's form: an editable event of that organisation (changes requested, else a
+    # draft, else a published one).
     editable = (
         Event.objects.filter(
             edition=edition,
