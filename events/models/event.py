@@ -304,10 +304,17 @@ class Event(HeldSomewhere, models.Model):
             models.Index(fields=["starts_on"], name="event_starts_idx"),
             # The DITP's statistics: their counts of an edition's events by status, region,
             # format, organiser and mode read this index alone (index-only scans) rather than
-            # the wide rows (PostgreSQL; other databases ignore `include`).
+            # the wide rows. Key columns all (SQLite has no `include`).
             models.Index(
-                fields=["edition", "status"],
-                include=["region", "format", "organization", "attendance_mode", "id"],
+                fields=[
+                    "edition",
+                    "status",
+                    "region",
+                    "format",
+                    "organization",
+                    "attendance_mode",
+                    "id",
+                ],
                 name="event_statistics_idx",
             ),
             # The admin's « doublon possible »: the organisation's events of the same first day.
