@@ -176,6 +176,7 @@ def test_a_filter_without_events_is_left_out_and_an_empty_one_leads_back(
     assert "Aucun événement dans cet état." in page
     assert f'href="?organisation={organization.slug}&amp;etat=tous#evenements-' in page
     assert "À compléter (0)" in page
+    assert "À compléter&nbsp;: 0 événement." in page
 
 
 @pytest.mark.parametrize(
