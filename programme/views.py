@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET, require_safe
 from events.models import Edition
 from events.selectors import current_edition
 from labs.models import Lab
+from moisinno.pagination import with_page_numbers
 from organizers.models import Organization
 
 from .accessibility import statement_figures
 from .cache_tags import shows_event, shows_lab, shows_no_event, shows_organization
 from .feeds.links import selection_feed_links
 from .ical import event_ical
-from .pagination import with_page_numbers
 from .selectors import (
     COLLECTION_PARAMETER,
     edition_collections,
