@@ -102,6 +102,10 @@ fmt: install ## Format Python and templates
 bench: install ## Load-test the public site under gunicorn on PostgreSQL with 10,000 events (cold and warm)
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
+.PHONY: cluster
+cluster: install ## Two nodes behind HAProxy, PgBouncer, Redis and S3 on loopback, checked under failures (docs/cluster.md)
+	$(BIN)/python tools/cluster/cluster.py $(CLUSTER_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3* staticfiles var

@@ -129,6 +129,14 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# A connection pooler between the app and PostgreSQL: empty (none, or PgBouncer in session
+# mode) or `transaction` (PgBouncer's transaction pooling).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER={DATABASE_POOLER!r} is not understood: leave it empty, or set "
+        "`transaction` behind PgBouncer in transaction mode."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -145,12 +153,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The planner's cost of a random read: 1.1 for data in memory or on SSDs (the default, 4,
-    # is for spinning disks). With 4, a text search scanned every event rather than use its
-    # GIN index: the typo search's list took 18 ms instead of 8 on 10,000 events.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"
-    )
+    if DATABASE_POOLER == "transaction":
+        # PgBouncer in transaction mode: each transaction may run on another server
+        # connection, so nothing may outlive one. No server-side prepared statements (psycopg
+        # prepares a query run more than 5 times; Django's default is off, said here so that it
+        # stays off), no server-side cursors (`.iterator()` would DECLARE on one connection and
+        # FETCH on another), and no startup `options` (PgBouncer refuses the connection):
+        # random_page_cost is then the database's own (docs/configuration.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # The planner's cost of a random read: 1.1 for data in memory or on SSDs (the default,
+        # 4, is for spinning disks). With 4, a text search scanned every event rather than use
+        # its GIN index: the typo search's list took 18 ms instead of 8 on 10,000 events.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Project-level reference and demo data: `manage.py loaddata reference demo_2022`.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
