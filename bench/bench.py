@@ -9,7 +9,11 @@
    same run: **cold** with the page cache off (every request renders), then **warm** with the
    page cache in Redis (127.0.0.1:6379, database 5) after one priming request. Every request
    says `Accept-Encoding: gzip, deflate, br, zstd`, as Chromium does.
+4. The staff and organiser pages, logged in, in-process, nothing cached (`bench/staff_time.py`).
+5. Churn: the warm site under random URLs over 444 pages while events change, none, every 30 s,
+   every 5 s (`bench/churn.py`), each with its ratio to the no-change run.
 
+`--churn-only`, `--staff-only` and `--pdf-only` run one part.
 Prints Markdown tables: req/s, p50, p99, errors and the ratio to the static file's req/s.
 """
 
@@ -25,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from churn import churn, churn_table, site_urls
+from staff_time import staff_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -313,6 +318,11 @@ def main() -> None:
     )
     parser.add_argument("--churn-only", action="store_true", help="only the churn measurement")
     parser.add_argument(
+        "--staff-only",
+        action="store_true",
+        help="only the staff and organiser pages (logged in, in-process, cold)",
+    )
+    parser.add_argument(
         "--pdf-only",
         action="store_true",
         help="only the printed programme: a region's and the whole edition's, cold and cached",
@@ -329,6 +339,13 @@ def main() -> None:
     ensure_wrk()
     print("== databases")
     ensure_database(big, args.events, args.fresh)
+    if args.staff_only:
+        ensure_database(small, 100, args.fresh)
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
+        print("== staff and organiser pages", flush=True)
+        print()
+        print(staff_table(django_env(big), django_env(small)))
+        return
     if args.churn_only:
         run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
         print("== churn", flush=True)
@@ -343,6 +360,8 @@ def main() -> None:
     print("== server time in-process, page cache off (median of 15)", flush=True)
     times_big = server_times(big, urls)
     times_small = server_times(small, small_urls)
+    print("== staff and organiser pages, logged in, in-process (median of 7)", flush=True)
+    staff = staff_table(django_env(big), django_env(small))
 
     print("== printed programme (one process each; peak = maximum resident set)", flush=True)
     pdfs = pdf_times(big)
@@ -447,6 +466,10 @@ def main() -> None:
             rows,
         )
     )
+    print()
+    print("Staff and organiser pages, logged in, in-process, nothing cached (median of 7, ms):")
+    print()
+    print(staff)
     print()
     print(
         "Printed programme: cold is what the task worker spends printing and storing it (the "
