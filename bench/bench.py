@@ -24,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from churn import churn, churn_table, site_urls
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG = "postgres://postgres@127.0.0.1:5432/"
@@ -215,6 +217,19 @@ def load_run(label: str, database: str, urls: dict, args, **env: str) -> dict:
         }
 
 
+def churn_run(database: str, args) -> dict:
+    """The warm site under random URLs while events change (bench/churn.py)."""
+    slugs = psql(
+        "SELECT e.slug FROM events_event e JOIN events_edition d ON d.id = e.edition_id "
+        "WHERE d.is_current AND e.status = 'published' ORDER BY e.id",
+        database,
+    ).split()
+    run("redis-cli", "-n", "5", "FLUSHDB", capture=True)
+    env = django_env(database, CACHE_URL=REDIS)
+    with Server(database, args.workers, CACHE_URL=REDIS):
+        return churn(f"http://127.0.0.1:{PORT}", site_urls(slugs), args.churn_duration, args, env)
+
+
 #: The printed programme (programme/paper): a region's, then the whole edition's.
 PDF_SELECTIONS = {"PDF of a region": "region=53", "PDF of the whole programme": ""}
 
@@ -290,6 +305,14 @@ def main() -> None:
         help="then load the warm /programme/ alone this long (the budget: 300 s, 0 errors)",
     )
     parser.add_argument(
+        "--churn-duration",
+        type=int,
+        default=60,
+        metavar="SECONDS",
+        help="length of each churn run (random URLs; no change, a change every 30 s, every 5 s)",
+    )
+    parser.add_argument("--churn-only", action="store_true", help="only the churn measurement")
+    parser.add_argument(
         "--pdf-only",
         action="store_true",
         help="only the printed programme: a region's and the whole edition's, cold and cached",
@@ -306,6 +329,12 @@ def main() -> None:
     ensure_wrk()
     print("== databases")
     ensure_database(big, args.events, args.fresh)
+    if args.churn_only:
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
+        print("== churn", flush=True)
+        print()
+        print(churn_table(churn_run(big, args)))
+        return
     ensure_database(small, 100, args.fresh)
     urls = {name: url.format(event=an_event_url(big)) for name, url in PAGES.items()}
     small_urls = {name: url.format(event=an_event_url(small)) for name, url in PAGES.items()}
@@ -324,6 +353,8 @@ def main() -> None:
     run("redis-cli", "-n", "5", "FLUSHDB", capture=True)
     cold = load_run("cold (page cache off)", big, loaded, args, PAGE_CACHE_ENABLED="false")
     warm = load_run("warm (page cache in Redis)", big, loaded, args, CACHE_URL=REDIS)
+    print("== churn", flush=True)
+    churned = churn_run(big, args)
     soak = None
     if args.soak:
         print(f"- soak: warm /programme/ for {args.soak} s", flush=True)
@@ -372,6 +403,13 @@ def main() -> None:
             f"{soak['p50_ms']:.1f} ms, p99 {soak['p99_ms']:.1f} ms, {soak['errors']} errors "
             f"over {soak['requests']:,} requests."
         )
+    print()
+    print(
+        f"Churn: warm, each request a random URL among the site's 444, "
+        f"{args.churn_duration} s per run:"
+    )
+    print()
+    print(churn_table(churned))
     print()
     print(
         "Server time in-process, page cache off (median of 15 requests, ms; SQL queries); "

@@ -20,7 +20,7 @@ from organizers.selectors import user_is_active_member
 
 from . import states
 from .enums import Actor
-from .models import Event, EventResource, ModerationLogEntry
+from .models import Event, EventResource, ModerationLogEntry, event_page_tags
 from .notifications import notify_ditp_edit
 
 #: The largest PDF an organiser may upload.
@@ -155,8 +155,10 @@ def resource_move(*, resource: EventResource, user: AbstractBaseUser, up: bool) 
 def _delete(resource: EventResource) -> None:
     name = resource.file.name if resource.file else ""
     storage = resource.file.storage
+    event_id = resource.event_id
     resource.delete()
-    public_content_changed()  # no receiver on deletions: cascades stay fast
+    # No receiver on deletions: cascades stay fast.
+    public_content_changed(*event_page_tags(event_id))
     if name:
         # The file goes once the row is gone for good (a rollback keeps both).
         transaction.on_commit(lambda: storage.delete(name))

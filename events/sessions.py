@@ -40,7 +40,7 @@ from organizers.selectors import user_is_active_member
 
 from . import states
 from .enums import AttendanceMode, LocationPrecision
-from .models import Event, EventSession
+from .models import Event, EventSession, event_page_tags
 from .tasks import geocode_session
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ def event_refresh_dates(*, event: Event) -> Event:
         setattr(event, name, value)
     Event.objects.filter(pk=event.pk).update(**values)
     if event.is_public:
-        public_content_changed()
+        public_content_changed(*event_page_tags(event.pk, event.organization_id))
     return event
 
 

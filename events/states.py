@@ -33,6 +33,20 @@ CANCELLED = EventStatus.CANCELLED.value
 
 # Moderation statuses ---------------------------------------------------------------------
 
+#: The organiser dashboard's filters by state, in their order: each status belongs to one
+#: (`StatusInfo.dashboard_filter`). The dashboard adds « Tous » and « Passés » (the events whose
+#: last day is over, whatever their status), which the others then leave out.
+FILTER_TO_COMPLETE = "a-completer"
+FILTER_IN_REVIEW = "en-validation"
+FILTER_PUBLISHED = "publies"
+FILTER_CLOSED = "refuses-annules"
+DASHBOARD_FILTERS = {
+    FILTER_TO_COMPLETE: "À compléter",
+    FILTER_IN_REVIEW: "En attente de validation",
+    FILTER_PUBLISHED: "Validés et publiés",
+    FILTER_CLOSED: "Refusés ou annulés",
+}
+
 
 @dataclass(frozen=True)
 class StatusInfo:
@@ -40,6 +54,7 @@ class StatusInfo:
 
     badge: str  # DSFR badge modifier: fr-badge--<badge> ("" for the neutral grey badge)
     dashboard_heading: str  # the dashboard's group, in this table's order
+    dashboard_filter: str  # the dashboard's filter by state that lists it (DASHBOARD_FILTERS)
     editable: bool  # organisers may still edit (a published edit is re-reviewed)
     public: bool  # on the public site
     not_editable_message: str = ""  # why an organiser cannot edit it
@@ -58,6 +73,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.CHANGES_REQUESTED: StatusInfo(
         badge="warning",
         dashboard_heading="Modifications demandées",
+        dashboard_filter=FILTER_TO_COMPLETE,
         editable=True,
         public=False,
         message_heading="Modifications demandées par l’équipe DITP",
@@ -66,6 +82,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.DRAFT: StatusInfo(
         badge="",
         dashboard_heading="Brouillons",
+        dashboard_filter=FILTER_TO_COMPLETE,
         editable=True,
         public=False,
         save_label="Enregistrer le brouillon",
@@ -74,6 +91,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.SUBMITTED: StatusInfo(
         badge="info",
         dashboard_heading="En cours de validation",
+        dashboard_filter=FILTER_IN_REVIEW,
         editable=False,
         public=False,
         not_editable_message=(
@@ -84,6 +102,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.VALIDATED: StatusInfo(
         badge="new",
         dashboard_heading="Validés, publiés à l’ouverture du programme",
+        dashboard_filter=FILTER_PUBLISHED,
         editable=False,
         public=False,
         not_editable_message=(
@@ -94,6 +113,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.PUBLISHED: StatusInfo(
         badge="success",
         dashboard_heading="Publiés",
+        dashboard_filter=FILTER_PUBLISHED,
         editable=True,
         public=True,
         edit_notice_heading="Cet événement est publié",
@@ -109,6 +129,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.REJECTED: StatusInfo(
         badge="error",
         dashboard_heading="Refusés",
+        dashboard_filter=FILTER_CLOSED,
         editable=False,
         public=False,
         not_editable_message=(
@@ -120,6 +141,7 @@ STATUSES: dict[str, StatusInfo] = {
     S.CANCELLED: StatusInfo(
         badge="error",
         dashboard_heading="Annulés",
+        dashboard_filter=FILTER_CLOSED,
         editable=False,
         public=True,
         not_editable_message="Un événement annulé ne peut plus être modifié.",

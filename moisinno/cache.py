@@ -27,3 +27,25 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    # The page cache's tags (moisinno/pagecache.py): when each thing a public page shows last
+    # changed, as a time in seconds, all in one sorted set so that a page's tags are read in one
+    # round trip. ZADD GT keeps the latest time when two writers race.
+
+    def _tags_key(self) -> str:
+        return self.make_and_validate_key("page-tags")
+
+    def touch_tags(self, times: dict[str, float]) -> None:
+        """Record that each tag changed at its time (never moving a tag back in time)."""
+        client = self._cache.get_client(write=True)
+        client.zadd(self._tags_key(), times, gt=True)
+
+    def add_tags(self, times: dict[str, float]) -> None:
+        """Record these times only for tags that have none yet."""
+        client = self._cache.get_client(write=True)
+        client.zadd(self._tags_key(), times, nx=True)
+
+    def tag_times(self, tags: list[str]) -> list[float | None]:
+        """When each tag last changed; None for a tag that never did (or was lost)."""
+        client = self._cache.get_client()
+        return client.zmscore(self._tags_key(), tags)

@@ -19,32 +19,49 @@ and feeds, whose filters ignore them, the empty values a submitted form adds are
 today's date in Paris (lists of upcoming events move on at midnight). Each stored page carries
 the public-content version it was rendered at, and is served only while that is the current one.
 
-**Invalidation is exact.** `public_content_changed()` raises `PublicContentVersion` in the
-writer's own transaction (`events/receivers.py` calls it on every change a public page can
-show; bulk writers call it themselves) and, with Redis, a counter in Redis once the
-transaction commits, before the writer's response is sent. Each request reads the version
-before rendering (with Redis, in the same round trip as the page: a hit costs no query), so a
-page is stored with a version no newer than the data it shows, and once a change is committed
-no request is served a page rendered before it. `PAGE_CACHE_TIMEOUT` only bounds memory.
+**Invalidation, with Redis: as fine as the change.** A page is stored with the time its render
+began and the tags of what it shows (`page_shows`): `all` for every page, `events` for a page
+that lists events (the default), `event:<pk>` for an event's own page and the events it shows,
+`organization:<pk>` / `lab:<pk>` for their records, `organization-events:<pk>` /
+`lab-events:<pk>` for their lists of events. A change calls `public_content_changed(*tags)` in
+the writer's transaction (`events/receivers.py` names the tags of each change; no tag means
+`all`); once the transaction commits, before the writer's response is sent, Redis records the
+time of each tag. A stored page is current while none of its tags changed after its render
+began. Some of a page's tags are **exact** (`all`, the page's own event, organisation or lab):
+once one changes, the page is rendered again. The others are **lists** (`events`, the events a
+page shows beside its own, an organisation's or a lab's events): a page may still be served
+for `PAGE_CACHE_LIST_DELAY` seconds after its render began, so that under a stream of edits a
+list is rendered at most once in that delay rather than after every edit. So, after a change:
+the changed event's own page shows it on the next request; an event page that only lists it
+(related events), the programme, calendar, feeds, API, home, organisation and lab pages within
+`PAGE_CACHE_LIST_DELAY` seconds (plus one render); pages that do not show it stay cached.
+
+**Single flight.** When a stored page is out of date, the first request claims its render (a
+lock of `PAGE_CACHE_RENDER_LOCK` seconds) and renders it; the requests that arrive meanwhile
+get the previous copy (`X-Cache: stale`) instead of rendering it too. A burst of changes never
+makes every worker render the same page at once.
+
+**Without Redis** (local memory: `make run`, one process), the keys carry the public-content
+version, `PublicContentVersion`, raised by every change in the writer's transaction and read by
+each request: invalidation is coarse but exact, as no other process can hold a copy.
 
 A cache that does not answer (Redis down) is logged and skipped: pages are rendered as if the
 cache were empty.
 """
 
 import contextlib
+import dataclasses
 import gzip
 import hashlib
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -83,36 +100,63 @@ def public_page(view: Callable | None = None, *, keep_empty_parameters: bool = F
 
 _batch = threading.local()
 
+# The tags of what public pages show (see the module's docstring).
+ALL = "all"
+EVENTS = "events"
 
-def public_content_changed() -> None:
-    """Something a public page shows has changed: make every cached page unreachable.
 
-    Call it inside the transaction of the change, after the write: the new version becomes
-    visible to other requests exactly when the change does."""
+def event_tag(pk: int) -> str:
+    return f"event:{pk}"
+
+
+def organization_tag(pk: int) -> str:
+    return f"organization:{pk}"
+
+
+def organization_events_tag(pk: int) -> str:
+    return f"organization-events:{pk}"
+
+
+def lab_tag(pk: int) -> str:
+    return f"lab:{pk}"
+
+
+def lab_events_tag(pk: int) -> str:
+    return f"lab-events:{pk}"
+
+
+def public_content_changed(*tags: str) -> None:
+    """Something public pages show has changed: `tags` name it (none: anything, `all`).
+
+    Call it inside the transaction of the change, after the write: the change reaches the
+    cached pages exactly when it becomes visible to other requests."""
+    tags = frozenset(tags) or frozenset((ALL,))
     if getattr(_batch, "depth", 0):
-        _batch.changed = True
+        _batch.tags = getattr(_batch, "tags", frozenset()) | tags
         return
     if not PublicContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         # The row is missing (a flushed database): start far above any earlier number.
         PublicContentVersion.objects.get_or_create(pk=1, defaults={"value": time.time_ns()})
     if _is_shared(_page_cache()):
-        # Redis holds its own counter, so that a hit costs no query: raised once committed,
-        # before the writer's response leaves (the next request sees it).
-        transaction.on_commit(_advance_shared_version, robust=True)
+        # Redis holds its own counter and the tags' times, so that a hit costs no query:
+        # recorded once committed, before the writer's response leaves (the next request
+        # sees them).
+        transaction.on_commit(lambda: _advance_shared_version(tags), robust=True)
 
 
 @contextlib.contextmanager
 def public_content_batch() -> Iterator[None]:
-    """Many writes, one version: for bulk writers (the demo generator, imports). Put it inside
-    their transaction; the version is raised once, at the end, if anything changed."""
+    """Many writes, one change: for bulk writers (the demo generator, imports). Put it inside
+    their transaction; the tags are recorded once, at the end, if anything changed."""
     _batch.depth = getattr(_batch, "depth", 0) + 1
     try:
         yield
     finally:
         _batch.depth -= 1
-    if not _batch.depth and getattr(_batch, "changed", False):
-        _batch.changed = False
-        public_content_changed()
+    tags = getattr(_batch, "tags", frozenset())
+    if not _batch.depth and tags:
+        _batch.tags = frozenset()
+        public_content_changed(*tags)
 
 
 def public_content_version() -> int:
@@ -125,18 +169,23 @@ SHARED_VERSION_KEY = "public-content-version"
 
 
 def _is_shared(cache) -> bool:
-    """A cache every process sees (Redis), as opposed to local memory or the dummy cache."""
-    return not isinstance(cache, (LocMemCache, DummyCache))
+    """Our Redis cache (`moisinno.cache.RedisCache`), which every process sees and which keeps
+    the tags' times. Any other (local memory, the dummy cache) works with the version in the
+    database."""
+    return hasattr(cache, "tag_times")
 
 
-def _advance_shared_version() -> None:
+def _advance_shared_version(tags: frozenset[str]) -> None:
     cache = _page_cache()
     try:
+        # Dated ahead by the clocks' possible skew: a page whose render began on another node
+        # less than that after the change is rendered again.
+        cache.touch_tags(dict.fromkeys(tags, time.time() + settings.PAGE_CACHE_CLOCK_SKEW))
         cache.incr(SHARED_VERSION_KEY)
     except ValueError:  # no counter (evicted, flushed): any new number starts a new namespace
         cache.add(SHARED_VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:  # noqa: BLE001 - the change is committed; pages expire with their timeout
-        logger.error("page cache: the shared version could not be raised", exc_info=True)
+        logger.error("page cache: the change could not be recorded", exc_info=True)
 
 
 def _shared_version(cache) -> int:
@@ -228,24 +277,92 @@ def _cache_key(request: HttpRequest, mode: str) -> str:
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _lookup(key: str) -> tuple[int, dict | None]:
-    """The current version, and the page stored under `key` if it was stored at that version.
+class PageDependencies:
+    """What the page being rendered shows (`page_shows`): its exact tags and its list tags."""
 
-    Redis: the counter and the page in one round trip, no query. Local memory: the version
-    from the database (`_current_version`), then the page."""
+    def __init__(self) -> None:
+        self.exact = {ALL}
+        self.listed = {EVENTS}
+
+
+def page_shows(
+    request: HttpRequest,
+    *,
+    own: Iterable[str] = (),
+    listed: Iterable[str] = (),
+    lists_events: bool = False,
+) -> None:
+    """Say what the public page being rendered for `request` shows, for the page cache.
+
+    `own`: the tags of the records the page is about (its event, organisation or lab): a change
+    to one of them shows on the next request. `listed`: what it lists besides (the events of an
+    organisation, the related events): shown within `PAGE_CACHE_LIST_DELAY` seconds.
+    `lists_events`: the page lists events of the whole programme (true of every page that does
+    not call this). Does nothing when the page is not being kept."""
+    dependencies = getattr(request, "_page_dependencies", None)
+    if dependencies is None:
+        return
+    dependencies.exact.update(own)
+    dependencies.listed.update(listed)
+    if not lists_events:
+        dependencies.listed.discard(EVENTS)
+
+
+@dataclasses.dataclass
+class _Found:
+    """What the page cache holds for a request."""
+
+    # What a page rendered now is stored with: the version (local memory) or the time its render
+    # began (Redis); None when the cache did not answer.
+    stamp: float | int | None
+    entry: dict | None = None
+    # "hit": current (or a list within its delay); "stale": out of date, served only while
+    # another request renders it; "miss": nothing usable.
+    state: str = "miss"
+
+
+def _lookup(key: str) -> _Found:
+    """The page stored under `key`, and whether it is current (see the module's docstring).
+
+    Redis: the page, then the times of its tags (two round trips, no query). Local memory: the
+    version from the database (`_current_version`), then the page."""
     cache = _page_cache()
-    if _is_shared(cache):
-        found = cache.get_many([SHARED_VERSION_KEY, key])
-        version = found.get(SHARED_VERSION_KEY)
-        if version is None:
-            version = _shared_version(cache)
-        entry = found.get(key)
-    else:
+    if not _is_shared(cache):
         version = _current_version(cache)
         entry = cache.get(key)
-    if entry is not None and entry["version"] != version:
-        entry = None
-    return version, entry
+        if entry is None or entry.get("version") != version:
+            return _Found(version)
+        return _Found(version, entry, "hit")
+    now = time.time()
+    entry = cache.get(key)
+    if entry is None or "rendered_at" not in entry:
+        return _Found(now)
+    exact, listed = entry["exact"], entry["listed"]
+    times = cache.tag_times([*exact, *listed])
+    if times[0] is None:  # `all` (every page's first tag) lost: the tags were flushed
+        cache.add_tags({ALL: now})
+        return _Found(now)
+    began = entry["rendered_at"]
+    exact_changed = any(when is not None and when > began for when in times[: len(exact)])
+    listed_changed = any(when is not None and when > began for when in times[len(exact) :])
+    within_delay = now < entry["rendered_at"] + settings.PAGE_CACHE_LIST_DELAY
+    if not exact_changed and (not listed_changed or within_delay):
+        return _Found(now, entry, "hit")
+    return _Found(now, entry, "stale")
+
+
+def _claim_render(key: str) -> bool:
+    """Whether this request is the one to render `key` again (single flight): true unless
+    another request claimed it less than `PAGE_CACHE_RENDER_LOCK` seconds ago."""
+    try:
+        return _page_cache().add(f"{key}:render", 1, timeout=settings.PAGE_CACHE_RENDER_LOCK)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+        return True
+
+
+def _release_render(key: str) -> None:
+    with contextlib.suppress(Exception):
+        _page_cache().delete(f"{key}:render")
 
 
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -260,23 +377,29 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     )
 
 
-def _tee(response: HttpResponseBase, keep: Callable[[bytes], None]) -> None:
+def _tee(
+    response: HttpResponseBase, keep: Callable[[bytes], None], done: Callable[[], None]
+) -> None:
     """Stream the response as it is, and hand its whole body to `keep` once the last chunk has
-    gone out, unless it grew beyond `PAGE_CACHE_MAX_BYTES` (then only stream it)."""
+    gone out, unless it grew beyond `PAGE_CACHE_MAX_BYTES` (then only stream it); `done()` once
+    the stream ends or is dropped."""
     stream = response.streaming_content
 
     def chunks():
         kept, size = [], 0
-        for chunk in stream:
+        try:
+            for chunk in stream:
+                if kept is not None:
+                    size += len(chunk)
+                    if size > settings.PAGE_CACHE_MAX_BYTES:
+                        kept = None
+                    else:
+                        kept.append(chunk)
+                yield chunk
             if kept is not None:
-                size += len(chunk)
-                if size > settings.PAGE_CACHE_MAX_BYTES:
-                    kept = None
-                else:
-                    kept.append(chunk)
-            yield chunk
-        if kept is not None:
-            keep(b"".join(kept))
+                keep(b"".join(kept))
+        finally:
+            done()
 
     response.streaming_content = chunks()
 
@@ -296,7 +419,9 @@ def _with_browser_headers(response: HttpResponseBase) -> None:
 _COMPRESSIBLE = ("text/", "json", "xml", "calendar", "csv", "javascript")
 
 
-def _entries(response: HttpResponseBase, body: bytes, version: int) -> dict[str, dict]:
+def _entries(
+    response: HttpResponseBase, body: bytes, stamp: float | int, dependencies: PageDependencies
+) -> dict[str, dict]:
     """What to store: the page as rendered and, for text, its gzip twin (compressed once here
     rather than on every hit; these pages hold no secret and no CSRF token, so BREACH has
     nothing to guess)."""
@@ -308,7 +433,12 @@ def _entries(response: HttpResponseBase, body: bytes, version: int) -> dict[str,
         if name not in (CACHE_HEADER, "Content-Length")
     ]
     entry = {
-        "version": version,
+        # Local memory: the version the page was rendered at. Redis: when its render began,
+        # and its tags (`all` first).
+        "version": stamp,
+        "rendered_at": stamp,
+        "exact": [ALL, *sorted(dependencies.exact - {ALL})],
+        "listed": sorted(dependencies.listed),
         "status": response.status_code,
         "headers": headers,
         "body": body,
@@ -391,45 +521,80 @@ class PublicPageCacheMiddleware:
 
         key = _cache_key(request, mode)
         encoding = _encoding(request)
-        version, entry = self._read(key, encoding)
-        if entry is not None:
-            response = _response(entry)
-            response[CACHE_HEADER] = "hit"
+        found = self._read(key, encoding)
+        if found.state == "hit" or (found.state == "stale" and not _claim_render(key)):
+            # Current; or out of date while another request renders it again: its last copy.
+            response = _response(found.entry)
+            response[CACHE_HEADER] = found.state
             return _conditional(request, response)
+        claimed = found.state == "stale"
+        try:
+            return self._render(request, key, encoding, found.stamp, claimed)
+        except BaseException:
+            if claimed:
+                _release_render(key)
+            raise
 
+    def _render(self, request, key, encoding, stamp, claimed) -> HttpResponseBase:
+        """Render the page for `request` and keep it; release the render claim once kept."""
+        request._page_dependencies = dependencies = PageDependencies()
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
         response[CACHE_HEADER] = "miss"
+        done = (lambda: _release_render(key)) if claimed else (lambda: None)
         if not _storable(request, response):
+            if claimed:
+                # The page is gone (an event withdrawn: 404) or is not to be kept any more: its
+                # last copy must not be served while another request renders it.
+                self._forget(key)
+            done()
             return response
         _with_browser_headers(response)
         if response.streaming:
             # The exports stream (a 10,000-event calendar is megabytes): kept once sent whole.
-            _tee(response, lambda body: self._write(key, _entries(response, body, version)))
+            _tee(
+                response,
+                lambda body: self._write(key, _entries(response, body, stamp, dependencies)),
+                done,
+            )
             return response
         if len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
+            done()
             return response
-        entries = _entries(response, response.content, version)
+        entries = _entries(response, response.content, stamp, dependencies)
         self._write(key, entries)
+        done()
         if entries[encoding] is not entries["identity"]:  # the gzip copy
             response = _response(entries[encoding])
             response[CACHE_HEADER] = "miss"
         return _conditional(request, response)
 
     @staticmethod
-    def _read(key: str, encoding: str) -> tuple[int | None, dict | None]:
+    def _read(key: str, encoding: str) -> _Found:
         try:
             return _lookup(f"{key}:{encoding}")
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (read)", exc_info=True)
-            return None, None
+            return _Found(None)
+
+    @staticmethod
+    def _forget(key: str) -> None:
+        try:
+            _page_cache().delete_many([f"{key}:identity", f"{key}:gzip"])
+        except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+            logger.warning("page cache unavailable (delete)", exc_info=True)
 
     @staticmethod
     def _write(key: str, entries: dict[str, dict]) -> None:
         if entries["identity"]["version"] is None:  # the cache did not answer the read
             return
         try:
-            _page_cache().set_many(
+            cache = _page_cache()
+            if _is_shared(cache):
+                # Every page's first tag, `all`, must have a time for the page to be current:
+                # the render's own when Redis has none (new, flushed), no earlier change lost.
+                cache.add_tags({ALL: entries["identity"]["rendered_at"]})
+            cache.set_many(
                 {f"{key}:{encoding}": entry for encoding, entry in entries.items()},
                 settings.PAGE_CACHE_TIMEOUT,
             )

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from moisinno.storage import media_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEV_SECRET_KEY = "django-insecure-moisinno-development-only"  # noqa: S105 - refused below
@@ -205,6 +207,16 @@ PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(16 * 1024 
 # What browsers and a CDN may keep: a short max-age, then revalidate in the background.
 PAGE_CACHE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_CACHE_BROWSER_MAX_AGE", "60"))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = 300
+# With Redis, how long a page that lists events may still be served after an event it lists
+# changed (seconds): under a stream of edits each list is rendered at most once in that delay.
+# An event's own page shows its changes on the next request whatever this says.
+PAGE_CACHE_LIST_DELAY = int(os.environ.get("PAGE_CACHE_LIST_DELAY", "30"))
+# How long the request rendering an out-of-date page again holds its claim (seconds): the
+# others get the previous copy meanwhile (single flight).
+PAGE_CACHE_RENDER_LOCK = 5
+# How far apart the clocks of two web nodes may be (seconds): a page whose render began less
+# than this after a change is rendered again.
+PAGE_CACHE_CLOCK_SKEW = 0.5
 # A request carrying one of these cookies is rendered for its visitor alone: the session
 # (logged in, or a message to show) and « Mon programme » (programme.starred.COOKIE_NAME).
 PAGE_CACHE_BYPASS_COOKIES = ("sessionid", "mon_programme")
@@ -235,38 +247,17 @@ STATIC_URL = "/static/"
 # whitenoise indexes this folder at every start, the test client's included.
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (events' images, events/images.py) go through Django's storage API: the file
-# system under MEDIA_ROOT by default (development, tests, a single server; served by Django at
-# MEDIA_URL, see moisinno/urls.py), an S3-compatible object storage when S3_BUCKET is set.
+# Uploaded files (events' images, events/images.py; resources; printed programmes) go through
+# Django's storage API: the file system under MEDIA_ROOT by default (development, tests, a
+# single server; served by Django at MEDIA_URL, see moisinno/urls.py), an S3-compatible object
+# storage when S3_BUCKET is set. moisinno/storage.py builds both from the environment.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
-S3_BUCKET = os.environ.get("S3_BUCKET", "")
-S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
-# The public address of the files (a CDN, or the bucket's own host), without scheme.
-S3_CUSTOM_DOMAIN = os.environ.get("S3_CUSTOM_DOMAIN", "")
-if S3_BUCKET:
-    _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": S3_ENDPOINT_URL or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
-            "custom_domain": S3_CUSTOM_DOMAIN or None,
-            "location": os.environ.get("S3_PREFIX", ""),
-            # The images are public: plain URLs, cacheable, no signature that expires.
-            "querystring_auth": False,
-            "default_acl": os.environ.get("S3_DEFAULT_ACL") or None,
-            "file_overwrite": False,
-            # File names carry their content's hash: a file never changes under its name.
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-        },
-    }
-else:
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+_media = media_settings(os.environ)
 # Django serves MEDIA_ROOT itself (also with DEBUG off) unless the files are elsewhere.
-SERVE_MEDIA = not S3_BUCKET and env_bool("SERVE_MEDIA", default=True)
+SERVE_MEDIA = _media.serve_media
+#: Where the browser loads the files from when they are not on this site (CSP img-src).
+MEDIA_ORIGINS = _media.origins
 
 
 def _origin(url: str) -> str:
@@ -275,19 +266,8 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-#: Where the browser loads the images from when they are not on this site (CSP img-src).
-MEDIA_ORIGINS = (
-    [
-        f"https://{S3_CUSTOM_DOMAIN}"
-        if S3_CUSTOM_DOMAIN
-        else _origin(S3_ENDPOINT_URL)
-        or f"https://{S3_BUCKET}.s3.{os.environ.get('S3_REGION') or 'us-east-1'}.amazonaws.com"
-    ]
-    if S3_BUCKET
-    else []
-)
 STORAGES = {
-    "default": _media_storage,
+    "default": _media.storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

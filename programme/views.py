@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET, require_safe
 from events.models import Edition
 from events.selectors import current_edition
 from labs.models import Lab
+from moisinno.pagination import with_page_numbers
 from organizers.models import Organization
 
 from .accessibility import statement_figures
+from .cache_tags import shows_event, shows_lab, shows_no_event, shows_organization
 from .feeds.links import selection_feed_links
 from .ical import event_ical
-from .pagination import with_page_numbers
 from .selectors import (
     COLLECTION_PARAMETER,
     edition_collections,
@@ -72,6 +73,7 @@ def static_page(request: HttpRequest, page: str) -> HttpResponse:
     if page == "accessibilite":
         # The statement shows the committed measurements of tests/e2e/test_sweep.py.
         context["sweep"] = statement_figures()
+    shows_no_event(request)
     return render(request, f"pages/{page}.html", context)
 
 
@@ -211,13 +213,15 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if edition.is_current
         else {"url": edition.get_absolute_url(), "title": f"Édition {edition.year}"}
     )
+    related = event_related(event=event)
+    shows_event(request, event, related=related)
     return render(
         request,
         "programme/event_detail.html",
         {
             "title": event.title,
             "event": event,
-            "related": event_related(event=event),
+            "related": related,
             "collections": event_collections(event=event),
             "json_ld": json_ld(event_structured_data(event=event)),
             "breadcrumb_data": {"links": [programme_link], "current": event.title},
@@ -230,6 +234,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     event = public_event(slug=slug)
     if event is None:
         raise Http404("Aucun événement public à cette adresse.")
+    shows_event(request, event)
     response = HttpResponse(
         event_ical(event=event, url=absolute_url(event.get_absolute_url())),
         content_type="text/calendar; charset=utf-8",
@@ -241,6 +246,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
+    shows_organization(request, organization)
     page = paginate(
         public_events_of_organization(organization=organization), page=request.GET.get("page")
     )
@@ -301,6 +307,7 @@ def edition_labs(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
     lab = get_object_or_404(Lab.objects.select_related("host_organization"), slug=slug)
+    shows_lab(request, lab)
     page = paginate(public_events_of_lab(lab=lab), page=request.GET.get("page"))
     page.object_list = prefetch_cards(list(page.object_list))
     with_page_numbers(page)

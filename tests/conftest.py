@@ -112,3 +112,22 @@ def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture
+def redis_pages(settings, redis_url):
+    """The page cache in this worker's own Redis database, as in production."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "moisinno.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "moisinno-test-pages",
+        },
+    }
+    # One machine, one clock: no margin for the skew between web nodes' clocks (a test of its
+    # own sets one).
+    settings.PAGE_CACHE_CLOCK_SKEW = 0
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()

@@ -11,11 +11,12 @@ query parameters it received, `geocoder.user_agents` the User-Agent headers.
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.servers import Request, ThreadedServer
 
 RECORDINGS = Path(__file__).parent / "data" / "geocoder"
 
@@ -34,17 +35,19 @@ def recorded(name: str) -> Reply:
     return Reply(body=path.read_bytes(), content_type=content_type)
 
 
-class FakeGeocoder:
+class FakeGeocoder(ThreadedServer):
     def __init__(self) -> None:
+        super().__init__()
         self.requests: list[dict[str, str]] = []
         self.user_agents: list[str] = []
         self._script: list[Reply] = []
         self._routes: list[tuple[str, Reply]] = []
         self._default = recorded("empty")
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/geocodage/search"
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/geocodage/search"
 
     @staticmethod
     def _reply(answer: "str | Reply") -> Reply:
@@ -69,37 +72,14 @@ class FakeGeocoder:
                     return reply
             return self._default
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server API
-                parts = urlsplit(self.path)
-                params = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-                fake.user_agents.append(self.headers.get("User-Agent", ""))
-                reply = fake._next(params)
-                if reply.delay:
-                    time.sleep(reply.delay)
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", reply.content_type)
-                    self.send_header("Content-Length", str(len(reply.body)))
-                    self.end_headers()
-                    self.wfile.write(reply.body)
-                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-                    pass
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def start(self) -> None:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def get(self, request: Request) -> None:
+        parts = urlsplit(request.path)
+        params = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        self.user_agents.append(request.headers.get("User-Agent", ""))
+        reply = self._next(params)
+        if reply.delay:
+            time.sleep(reply.delay)
+        request.reply(reply.status, reply.body, reply.content_type)
 
 
 @pytest.fixture

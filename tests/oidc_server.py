@@ -10,14 +10,14 @@ agent consented; knobs make it misbehave: `nonce_override`, `userinfo_tamper`, `
 
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.servers import Request, ThreadedServer
 
 CLIENT_ID = "moisinno-test-client"
 CLIENT_SECRET = "a-test-secret-of-the-local-provider"  # noqa: S105 - a test provider's
@@ -51,8 +51,9 @@ class Key:
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": kid or self.kid})
 
 
-class FakeProConnect:
+class FakeProConnect(ThreadedServer):
     def __init__(self) -> None:
+        super().__init__()
         self.keys = [Key()]
         self.codes: dict[str, dict] = {}
         self.requests: list[str] = []
@@ -62,13 +63,10 @@ class FakeProConnect:
         self.userinfo_as_json = False
         self.token_error: tuple[int, str] | None = None
         self.amr: list[str] | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/v2"
+        return f"{self.origin}/api/v2"
 
     @property
     def issuer(self) -> str:
@@ -143,54 +141,31 @@ class FakeProConnect:
             token = f"{header}.{forged}.{signature}"
         return 200, token.encode(), "application/jwt; charset=utf-8"
 
-    def _handler(self):
-        provider = self
+    @staticmethod
+    def _json(request: Request, status: int, data: dict) -> None:
+        request.reply(status, json.dumps(data).encode(), "application/json; charset=utf-8")
 
-        class Handler(BaseHTTPRequestHandler):
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def get(self, request: Request) -> None:
+        path = urlsplit(request.path).path
+        self.requests.append(f"GET {path}")
+        if path == "/api/v2/.well-known/openid-configuration":
+            self._json(request, 200, self.configuration())
+        elif path == "/api/v2/jwks":
+            self._json(request, 200, {"keys": [key.jwk() for key in self.keys]})
+        elif path == "/api/v2/userinfo":
+            request.reply(*self._userinfo(request.headers.get("Authorization", "")))
+        else:
+            self._json(request, 404, {"error": "not_found"})
 
-            def _json(self, status: int, data: dict) -> None:
-                self._send(status, json.dumps(data).encode(), "application/json; charset=utf-8")
-
-            def do_GET(self) -> None:
-                path = urlsplit(self.path).path
-                provider.requests.append(f"GET {path}")
-                if path == "/api/v2/.well-known/openid-configuration":
-                    self._json(200, provider.configuration())
-                elif path == "/api/v2/jwks":
-                    self._json(200, {"keys": [key.jwk() for key in provider.keys]})
-                elif path == "/api/v2/userinfo":
-                    self._send(*provider._userinfo(self.headers.get("Authorization", "")))
-                else:
-                    self._json(404, {"error": "not_found"})
-
-            def do_POST(self) -> None:
-                path = urlsplit(self.path).path
-                provider.requests.append(f"POST {path}")
-                length = int(self.headers.get("Content-Length") or 0)
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                if path == "/api/v2/token":
-                    self._json(*provider._token(form))
-                else:
-                    self._json(404, {"error": "not_found"})
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> "FakeProConnect":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def post(self, request: Request) -> None:
+        path = urlsplit(request.path).path
+        self.requests.append(f"POST {path}")
+        length = int(request.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(request.rfile.read(length).decode()).items()}
+        if path == "/api/v2/token":
+            self._json(request, *self._token(form))
+        else:
+            self._json(request, 404, {"error": "not_found"})
 
 
 @pytest.fixture

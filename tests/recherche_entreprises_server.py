@@ -4,27 +4,25 @@ thread by the tests: never the real service. `sirene.add(siret, …)` registers 
 points RECHERCHE_ENTREPRISES_URL at it."""
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.servers import Request, ThreadedServer
 
-class FakeRechercheEntreprises:
+
+class FakeRechercheEntreprises(ThreadedServer):
     def __init__(self) -> None:
+        super().__init__()
         self.units: dict[str, dict] = {}
         self.queries: list[str] = []
         self.delay = 0.0
         self.status = 200
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.origin
 
     def add(self, siret: str, *, name: str, category: str, address: str, postcode: str) -> None:
         etablissement = {
@@ -44,52 +42,27 @@ class FakeRechercheEntreprises:
             "complements": {"est_service_public": category.startswith("7")},
         }
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                query = parse_qs(parts.query).get("q", [""])[0]
-                fake.queries.append(query)
-                if fake.delay:
-                    time.sleep(fake.delay)
-                if parts.path != "/search":
-                    status, data = 404, {"erreur": "Not found"}
-                elif fake.status != 200:
-                    status, data = fake.status, {"erreur": "Service indisponible"}
-                else:
-                    results = [fake.units[query]] if query in fake.units else []
-                    status = 200
-                    data = {
-                        "results": results,
-                        "total_results": len(results),
-                        "page": 1,
-                        "per_page": 1,
-                        "total_pages": 1,
-                    }
-                body = json.dumps(data).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (the timeout test)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> "FakeRechercheEntreprises":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def get(self, request: Request) -> None:
+        parts = urlsplit(request.path)
+        query = parse_qs(parts.query).get("q", [""])[0]
+        self.queries.append(query)
+        if self.delay:
+            time.sleep(self.delay)
+        if parts.path != "/search":
+            status, data = 404, {"erreur": "Not found"}
+        elif self.status != 200:
+            status, data = self.status, {"erreur": "Service indisponible"}
+        else:
+            results = [self.units[query]] if query in self.units else []
+            status = 200
+            data = {
+                "results": results,
+                "total_results": len(results),
+                "page": 1,
+                "per_page": 1,
+                "total_pages": 1,
+            }
+        request.reply(status, json.dumps(data).encode(), "application/json")
 
 
 @pytest.fixture

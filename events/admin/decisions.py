@@ -119,12 +119,11 @@ class EventDecisionsMixin:
 
     # Change page: decision buttons and the changes made since validation
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        event = self.get_object(request, unquote(object_id))
-        extra_context = extra_context or {}
-        if event is not None:
-            extra_context.update(self._moderation_context(request, event))
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The event the form shows: not read a second time for the moderation panel.
+        if change and obj is not None:
+            context.update(self._moderation_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _moderation_context(self, request: HttpRequest, event: Event) -> dict:
         decisions = []

@@ -2,15 +2,18 @@
 exports and statistics. The decisions themselves are in `decisions.py`.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from moisinno.forms import (
     BoundedModelMultipleChoiceField,
@@ -49,6 +52,7 @@ from .inlines import (
     EventResourceInline,
     EventSessionInline,
     ModerationLogInline,
+    QuietErrorList,
 )
 from .statistics import SCOPES, column_chart, edition_statistics, horizontal_bar_chart
 
@@ -92,12 +96,37 @@ class QueueStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LabsWithEventsFilter(admin.RelatedFieldListFilter):
+    """The labs of at least one event this moderator reaches: Django's `RelatedOnlyFieldListFilter`
+    joined every event to its labs to find them (6 ms at 10,000 events); one index probe per
+    lab here."""
+
+    def field_choices(self, field, request, model_admin):
+        links = Event.labs.through.objects.filter(lab=OuterRef("pk")).filter(
+            moderated_by(request.user, prefix="event__")
+        )
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to=Q(Exists(links)),
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+class EventAdminForm(forms.ModelForm):
+    """The event's form, its error lists quiet while empty (see `QuietErrorList`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
+        super().__init__(*args, **kwargs)
+
+
 @admin.register(Event)
 class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
     """The moderation queue and an event's change page. The decisions (their buttons, pages
     and bulk actions, and `has_moderate_permission`, which the « moderate » actions below
     ask) come from `EventDecisionsMixin`."""
 
+    form = EventAdminForm
     list_display = [
         "title",
         "organization",
@@ -117,7 +146,7 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
         "region",
         "format",
         "organization__kind",
-        ("labs", admin.RelatedOnlyFieldListFilter),
+        ("labs", LabsWithEventsFilter),
         "attendance_mode",
         "derogation_requested",
         "changed_since_validation",
@@ -129,6 +158,9 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
     # The queue: oldest submission first.
     ordering = [F("submitted_at").asc(nulls_last=True), "pk"]
     list_per_page = 50
+    # « 50 résultats (10 012 au total) » counted the whole table on every page of the queue:
+    # the count of the filtered list is enough.
+    show_full_result_count = False
     date_hierarchy = "starts_on"
     autocomplete_fields = ["organization", "co_organizers", "labs"]
 
@@ -338,8 +370,12 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
         return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        # A regional relay reaches only its regions' events (and those assigned to it).
+        # A regional relay reaches only its regions' events (and those assigned to it). The
+        # list's related rows come with each event here, on the change page too (its moderation
+        # panel and decision buttons read the edition); the change list then keeps them (Django
+        # adds `list_select_related` only to a queryset that selects none).
         events = super().get_queryset(request).filter(moderated_by(request.user))
+        events = events.select_related(*self.list_select_related)
         return with_open_report_counts(with_possible_duplicates(events))
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -374,6 +410,16 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     # Columns
+
+    def action_checkbox(self, event: Event) -> str:
+        # Django's own renders a checkbox widget through the form templates: a template per
+        # row. The same markup, written here.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            event.pk,
+            format_html(gettext("Select this object for an action - {}"), str(event)),
+        )
 
     @admin.display(description="type d'organisation", ordering="organization__kind")
     def organization_kind(self, event: Event) -> str:

@@ -5,10 +5,11 @@ reports, the DITP's internal notes and the moderation history.
 from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import ErrorList
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from moisinno.roles import is_moderator
 
@@ -36,7 +37,31 @@ class SessionTimeWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminTim
     pass
 
 
-class SessionInlineFormSet(BaseInlineFormSet):
+class QuietErrorList(ErrorList):
+    """A field's error list that renders nothing, without a template, while it is empty: the
+    admin asks every field of the event's page for its errors, 166 templates for nothing."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self.data:
+            return SafeString("")
+        return super().render(template_name, context, renderer)
+
+
+class EventInlineFormSet(BaseInlineFormSet):
+    """Each row knows its event without a query: Django's inline formset sets only the key, and
+    a row's title (its `__str__`, shown by the tabular inline) reads `row.event`: one query per
+    log entry, report… on the event's page. Its error lists are quiet while empty."""
+
+    def get_form_kwargs(self, index):
+        return {"error_class": QuietErrorList, **super().get_form_kwargs(index)}
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
+
+class SessionInlineFormSet(EventInlineFormSet):
     """Each cell of the sessions' table gets its own name (a table cell is not a label)."""
 
     NAMES = {
@@ -78,7 +103,19 @@ class EventSessionInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class EventInline(admin.TabularInline):
+    """A table of the event's records, each with the people it shows (`select_related`) read
+    with it rather than one query per row."""
+
+    formset = EventInlineFormSet
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return rows.select_related(*self.select_related) if self.select_related else rows
+
+
+class ReadOnlyInline(EventInline):
     """A record nobody edits in the admin: shown, never added, changed nor deleted there."""
 
     extra = 0
@@ -99,6 +136,7 @@ class ModerationLogInline(ReadOnlyInline):
 
     model = ModerationLogEntry
     verbose_name_plural = "historique de modération"
+    select_related = ("actor",)
     fields = [
         "created_at",
         "actor",
@@ -129,6 +167,11 @@ class EventReportInline(ReadOnlyInline):
     fields = ["created_at", "kind", "message", "email", "state"]
     readonly_fields = fields
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        # As on the reports' own pages (reports.EventReportAdmin): the moderators' group has
+        # no model permission on reports, and the table was missing from the event's page.
+        return is_moderator(request.user)
+
     @admin.display(description="état")
     def state(self, report: EventReport) -> str:
         if not report.is_open:
@@ -139,10 +182,11 @@ class EventReportInline(ReadOnlyInline):
         )
 
 
-class EventNoteInline(admin.TabularInline):
+class EventNoteInline(EventInline):
     """The DITP's internal notes on the event: a thread organisers never see."""
 
     model = EventNote
+    select_related = ("author",)
     extra = 1
     can_delete = False
     fields = ["created_at", "author", "text"]
@@ -169,11 +213,12 @@ class EventNoteInline(admin.TabularInline):
         return field
 
 
-class EventResourceInline(admin.TabularInline):
+class EventResourceInline(EventInline):
     """What the organisers added after the event (replay, slides, report): moderators see
     them and may remove one (logged in the moderation history, told to the organisers)."""
 
     model = EventResource
+    select_related = ("created_by",)
     extra = 0
     verbose_name_plural = "ressources après l’événement (ajoutées par les organisateurs)"
     fields = ["position", "kind", "title", "target", "created_at", "created_by"]

@@ -3,7 +3,7 @@ is their public home (migrations, other apps, tests)."""
 
 from .collection import Collection, normalised_selection_query
 from .edition import Edition
-from .event import PARIS, Event, EventSession, Format, SearchWord, Theme
+from .event import PARIS, Event, EventSession, Format, SearchWord, Theme, event_page_tags
 from .moderation import EventNote, EventReport, ModerationLogEntry
 from .resource import EventResource, resource_upload_to
 
@@ -20,6 +20,7 @@ __all__ = [
     "ModerationLogEntry",
     "SearchWord",
     "Theme",
+    "event_page_tags",
     "normalised_selection_query",
     "resource_upload_to",
 ]

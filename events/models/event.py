@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from moisinno import pagecache
 from moisinno.geography import (
     DEPARTMENT_CHOICES,
     REGION_CHOICES,
@@ -290,6 +291,35 @@ class Event(HeldSomewhere, models.Model):
         indexes = [
             models.Index(fields=["edition", "status", "starts_on"], name="event_programme_idx"),
             models.Index(fields=["status", "submitted_at"], name="event_queue_idx"),
+            # The admin's list of events, oldest submission first (its default order), read
+            # from this index and stopping at a page instead of sorting the whole table; with
+            # `event_queue_idx` and `event_changed_idx`, the moderation queue is three index
+            # scans (events.selectors.in_moderation_queue).
+            models.Index(fields=["submitted_at", "id"], name="event_submitted_order_idx"),
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(status="published", changed_since_validation=True),
+                name="event_changed_idx",
+            ),
+            # The admin's date hierarchy: its years and bounds from an index-only scan.
+            models.Index(fields=["starts_on"], name="event_starts_idx"),
+            # The DITP's statistics: their counts of an edition's events by status, region,
+            # format, organiser and mode read this index alone (index-only scans) rather than
+            # the wide rows. Key columns all (SQLite has no `include`).
+            models.Index(
+                fields=[
+                    "edition",
+                    "status",
+                    "region",
+                    "format",
+                    "organization",
+                    "attendance_mode",
+                    "id",
+                ],
+                name="event_statistics_idx",
+            ),
+            # The admin's « doublon possible »: the organisation's events of the same first day.
+            models.Index(fields=["organization", "starts_on"], name="event_organization_day_idx"),
             models.Index(fields=["region"], name="event_region_idx"),
             models.Index(fields=["department"], name="event_department_idx"),
             models.Index(fields=["attendance_mode"], name="event_mode_idx"),
@@ -597,3 +627,24 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+def event_page_tags(event_id: int, organization_id: int | None = None) -> list[str]:
+    """The page-cache tags a change to this event touches (moisinno/pagecache.py): its own
+    page, the programme's lists, and the lists of its organisations and labs."""
+    if organization_id is None:
+        organization_id = (
+            Event.objects.filter(pk=event_id).values_list("organization_id", flat=True).first()
+        )
+    co_organizers = Event.co_organizers.through.objects.filter(event_id=event_id)
+    labs = Event.labs.through.objects.filter(event_id=event_id)
+    return [
+        pagecache.EVENTS,
+        pagecache.event_tag(event_id),
+        *(
+            pagecache.organization_events_tag(pk)
+            for pk in {organization_id, *co_organizers.values_list("organization_id", flat=True)}
+            if pk is not None
+        ),
+        *(pagecache.lab_events_tag(pk) for pk in labs.values_list("lab_id", flat=True)),
+    ]

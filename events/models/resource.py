@@ -1,5 +1,7 @@
 """What remains after an event: its resources (replay, slides, report…)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,10 +11,12 @@ from .event import Event
 
 
 def resource_upload_to(resource: "EventResource", filename: str) -> str:
-    """`ressources/<event slug>/<title>.pdf`: the address names the file as people download it
-    (the storage adds a suffix if the name is taken); never the uploader's own file name."""
+    """`ressources/<event slug>/<token>/<title>.pdf`: the address names the file as people
+    download it, never with the uploader's own file name. The random folder gives every upload
+    an address of its own: files are served as immutable for a year (moisinno/storage.py), so
+    a new file never takes the address of a removed one that browsers may still keep."""
     name = slugify(resource.title)[:80].strip("-") or "document"
-    return f"ressources/{resource.event.slug[:100]}/{name}.pdf"
+    return f"ressources/{resource.event.slug[:100]}/{secrets.token_hex(6)}/{name}.pdf"
 
 
 class EventResource(models.Model):

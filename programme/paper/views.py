@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from events.models import Edition
 
+from ..cache_tags import shows_event
 from ..feeds.selection import (
     FeedSelection,
     InvalidSelection,
@@ -73,10 +74,11 @@ def programme_pdf(request: HttpRequest, year: int | None = None) -> HttpResponse
     return response
 
 
-def _public_event(slug: str):
+def _public_event(request: HttpRequest, slug: str):
     event = public_event(slug=slug)
     if event is None:
         raise Http404("Aucun événement public à cette adresse.")
+    shows_event(request, event)
     return event
 
 
@@ -84,7 +86,7 @@ def _public_event(slug: str):
 def event_poster(request: HttpRequest, slug: str, size: str) -> HttpResponse:
     if size not in POSTER_SIZES:
         raise Http404("Les affiches existent en A4 et en A3.")
-    event = _public_event(slug)
+    event = _public_event(request, slug)
     response = HttpResponse(poster_pdf(event, size), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="affiche-{size}-{event.slug}.pdf"'
     response["Cache-Control"] = "public, max-age=300"
@@ -95,7 +97,7 @@ def event_poster(request: HttpRequest, slug: str, size: str) -> HttpResponse:
 def event_visual(request: HttpRequest, slug: str, width: int, height: int) -> HttpResponse:
     if (width, height) not in VISUAL_SIZES:
         raise Http404("Les visuels existent en 1200 × 630 et en 1080 × 1080.")
-    event = _public_event(slug)
+    event = _public_event(request, slug)
     response = HttpResponse(social_visual(event, width, height), content_type="image/png")
     response["Content-Disposition"] = f'inline; filename="visuel-{width}x{height}-{event.slug}.png"'
     # Link previews fetch it again rarely; the page cache keeps it until the content changes.
@@ -106,7 +108,7 @@ def event_visual(request: HttpRequest, slug: str, width: int, height: int) -> Ht
 @require_safe
 def event_qr(request: HttpRequest, slug: str) -> HttpResponse:
     """The QR code of an event's page, to print or paste (the organiser's kit)."""
-    event = _public_event(slug)
+    event = _public_event(request, slug)
     response = HttpResponse(
         qr_png(absolute_url(event.get_absolute_url()), scale=12), content_type="image/png"
     )
