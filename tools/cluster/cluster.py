@@ -554,6 +554,8 @@ listen postgres
 
     def stop(self, *, keep_files: bool) -> None:
         left = self.processes.stop_all()
+        if self.args.shared_redis:  # leave the shared server as it was found: our database empty
+            subprocess.run(["redis-cli", "-u", self.redis_url, "FLUSHDB"], capture_output=True)
         print(f"still running: {', '.join(left)}" if left else "nothing left running", flush=True)
         if keep_files:
             print(f"logs and configuration kept in {self.tmp}", flush=True)
