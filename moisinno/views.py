@@ -2,9 +2,10 @@
 
 The 500 and 503 pages are rendered without the request: no context processor runs, so they
 touch neither the database nor the session, and still render when both are gone. A database
-that does not answer (OperationalError, InterfaceError) anywhere in a request gives the 503
-page with `Retry-After`; the next request tries the database again, so the site recovers by
-itself when it comes back. Under /api/ the errors stay JSON, in French.
+that does not answer (OperationalError, InterfaceError), or a shared cache that does not (Redis:
+the rate limits need it), anywhere in a request gives the 503 page with `Retry-After`; the next
+request tries again, so the site recovers by itself when they come back. Under /api/ the
+errors stay JSON, in French.
 """
 
 import sys
@@ -18,6 +19,8 @@ from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_guid import get_guid
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 # Seconds a client (or a load balancer) should wait before trying again during an outage.
 OUTAGE_RETRY_AFTER = 30
@@ -95,9 +98,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
-def database_unavailable(exception: BaseException | None) -> bool:
-    """Whether an exception means the database does not answer (rather than a bug)."""
-    return isinstance(exception, OperationalError | InterfaceError)
+def service_unavailable(exception: BaseException | None) -> bool:
+    """Whether an exception means the database or the shared cache (Redis) does not answer,
+    rather than a bug."""
+    return isinstance(
+        exception, OperationalError | InterfaceError | RedisConnectionError | RedisTimeoutError
+    )
 
 
 def static_error_page(request: HttpRequest, status: int) -> HttpResponse:
@@ -119,5 +125,5 @@ def static_error_page(request: HttpRequest, status: int) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: Django calls it while handling the exception, which tells 500 from 503."""
-    status = 503 if database_unavailable(sys.exc_info()[1]) else 500
+    status = 503 if service_unavailable(sys.exc_info()[1]) else 500
     return static_error_page(request, status)

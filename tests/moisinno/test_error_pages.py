@@ -15,7 +15,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import path
+from django.urls import path, reverse
 
 from moisinno import urls as site_urls
 from moisinno import views
@@ -162,6 +162,27 @@ def test_500_and_503_pages_touch_neither_the_database_nor_the_session(db, error,
     assert '<html lang="fr"' in response.content.decode()
     if status == 503:
         assert response["Retry-After"] == "30"
+
+
+# A shared cache that does not answer -----------------------------------------------------------
+
+
+def test_a_login_while_redis_does_not_answer_gives_the_french_503_page_and_keeps_the_site_up(
+    db, settings
+):
+    """The login's rate limit needs the shared cache: without it, the 503 page (never a 500),
+    while the public pages are still served (rendered, the page cache being out too)."""
+    dead = {"BACKEND": "moisinno.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": dead, "pages": {**dead, "KEY_PREFIX": "pages"}}
+    client = Client(raise_request_exception=False)
+
+    response = client.post(
+        reverse("account_login"), {"login": "agent@bretagne.gouv.fr", "password": "x" * 12}
+    )
+
+    assert_french_error_page(response, 503, "Service momentanément indisponible")
+    assert response["Retry-After"] == "30"
+    assert client.get("/programme/").status_code == 200
 
 
 # A database that does not answer ------------------------------------------------------------
