@@ -245,6 +245,39 @@ def version_cached_many(
         return compute(list(keys))
 
 
+def tag_cached_many(
+    keys: dict[object, tuple[str, list[str]]], compute: Callable[[list], dict[object, object]]
+) -> dict[object, object]:
+    """`version_cached_many` for values that depend only on what their tags name (and `all`):
+    `keys` maps each item to its key and tags (a card: its event's). With Redis, a change
+    elsewhere keeps them: only the items whose tags changed are computed again. Without Redis,
+    `version_cached_many`."""
+    cache = _page_cache()
+    if not _is_shared(cache):
+        return version_cached_many({item: key for item, (key, _) in keys.items()}, compute)
+    try:
+        tags = sorted({ALL, *(tag for _, item_tags in keys.values() for tag in item_tags)})
+        times = dict(zip(tags, cache.tag_times(tags), strict=True))
+        full = {
+            item: f"{key}:{max(times[tag] or 0 for tag in (ALL, *item_tags))}"
+            for item, (key, item_tags) in keys.items()
+        }
+        found = cache.get_many(list(full.values()))
+        values = {item: found[key] for item, key in full.items() if key in found}
+        missing = [item for item in keys if item not in values]
+        if missing:
+            computed = compute(missing)
+            cache.set_many(
+                {full[item]: value for item, value in computed.items()},
+                settings.PAGE_CACHE_TIMEOUT,
+            )
+            values.update(computed)
+        return values
+    except Exception:  # noqa: BLE001 - a cache outage must not take the site down
+        logger.warning("page cache unavailable (%d values)", len(keys), exc_info=True)
+        return compute(list(keys))
+
+
 # The middleware ------------------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from events.selectors import published_events
 from labs.enums import LabKind
 from labs.models import Lab
 from moisinno.geography import region_name, region_of_department
-from moisinno.pagecache import version_cached, version_cached_many
+from moisinno.pagecache import event_tag, tag_cached_many, version_cached
 
 from .cards import card_markup
 from .filters import LabFilterSet, ProgrammeFilterSet, outside_edition_q
@@ -156,8 +156,8 @@ def prefetch_cards(events: list[Event]) -> list[Event]:
 
 def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
     """`events` with their cards rendered (`cards.card_markup`, its footer left for the
-    visitor's star button): a card depends only on its event, so it is kept until the public
-    content changes and shared by every page listing it (each filter, page and order). Only
+    visitor's star button): a card depends only on its event, so it is kept until that event
+    changes and shared by every page listing it (each filter, page and order). Only
     the events whose card is not kept yet get their sessions and labs read (`prefetch_cards`)
     and their card rendered."""
 
@@ -165,9 +165,12 @@ def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
         prefetch_cards(missing)
         return {event: card_markup(event, heading) for event in missing}
 
-    # "card2": the markup with its footer slot (cards kept before it had none).
-    rendered = version_cached_many(
-        {event: f"card2:{heading}:{event.pk}" for event in events}, render
+    # "card2": the markup with its footer slot (cards kept before it had none). With Redis, a
+    # card is kept until its own event changes (or everything does: a renamed organisation,
+    # lab or format): after an edit, a list renders one card again, not all of them.
+    rendered = tag_cached_many(
+        {event: (f"card2:{heading}:{event.pk}", [event_tag(event.pk)]) for event in events},
+        render,
     )
     for event in events:
         event.rendered_cards = {heading: rendered[event]}

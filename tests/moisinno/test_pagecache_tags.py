@@ -207,3 +207,23 @@ def test_the_last_copy_of_a_withdrawn_event_is_never_served_again(world, setting
 
 def redis_keys(pattern):
     return redis.Redis.from_url(worker_redis_url()).keys(pattern)
+
+
+def card_keys():
+    return {key.decode() for key in redis_keys("*card2:*")}
+
+
+def test_after_an_edit_a_list_renders_the_changed_events_card_alone(world, settings):
+    """The cards are kept by event: a list rendered again after an edit renders one card."""
+    settings.PAGE_CACHE_LIST_DELAY = 0
+    edited = world["edited"]
+    get("/programme/")
+    kept = card_keys()
+    assert len(kept) == 3
+
+    rename(edited, "Atelier A, nouvelle version")
+    state, html = get("/programme/")
+
+    assert state == "miss" and "Atelier A, nouvelle version" in html
+    added = card_keys() - kept
+    assert len(added) == 1 and f"card2:h3:{edited.pk}:" in added.pop()
