@@ -99,7 +99,7 @@ fmt: install ## Format Python and templates
 	$(BIN)/djlint templates --reformat --quiet || true
 
 .PHONY: bench
-bench: install ## Load-test the public site under gunicorn on PostgreSQL with 10,000 events (cold and warm)
+bench: install ## Load-test the site under gunicorn on PostgreSQL with 10,000 events: cold, warm, churn, staff pages, PDFs
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 .PHONY: cluster
