@@ -403,6 +403,8 @@ SECURE_CSP = {
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }
+# Database sessions that tell an outage from a deleted session (moisinno/sessions.py).
+SESSION_ENGINE = "moisinno.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

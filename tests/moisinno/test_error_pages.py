@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
@@ -37,8 +38,18 @@ def broken_view(request):
     raise RuntimeError("a bug in a view")
 
 
-# The site's URLs and error handlers, plus a view with a bug (`@pytest.mark.urls`).
-urlpatterns = [path("en-panne/", broken_view), *site_urls.urlpatterns]
+def session_view(request):
+    request.session["vu"] = True  # the session is saved once the view has answered
+    return HttpResponse("ok")
+
+
+# The site's URLs and error handlers, plus a view with a bug and one that writes the session
+# (`@pytest.mark.urls`).
+urlpatterns = [
+    path("en-panne/", broken_view),
+    path("session/", session_view),
+    *site_urls.urlpatterns,
+]
 handler500 = site_urls.handler500
 
 
@@ -162,6 +173,25 @@ def test_500_and_503_pages_touch_neither_the_database_nor_the_session(db, error,
     assert '<html lang="fr"' in response.content.decode()
     if status == 503:
         assert response["Retry-After"] == "30"
+
+
+@pytest.mark.urls("tests.moisinno.test_error_pages")
+def test_a_session_that_cannot_be_saved_because_the_database_went_away_gives_the_503_page(db):
+    """Not « Requête incorrecte » (Django's 400 for a session deleted meanwhile)."""
+    user = MembershipFactory().user
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+
+    def database_gone(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(database_gone):
+        response = client.get("/session/")
+
+    assert_french_error_page(response, 503, "Service momentanément indisponible")
+    assert response["Retry-After"] == "30"
 
 
 # A shared cache that does not answer -----------------------------------------------------------
