@@ -225,24 +225,12 @@ def version_cached_many(
 ) -> dict[object, object]:
     """`version_cached` for many values at once (one round trip to the cache): `keys` maps
     each item to its key; `compute(missing_items)` returns the values of those not cached."""
-    cache = _page_cache()
-    try:
+
+    def full_keys(cache) -> dict[object, str]:
         version = _current_version(cache)
-        full = {item: f"{key}:{version}" for item, key in keys.items()}
-        found = cache.get_many(list(full.values()))
-        values = {item: found[key] for item, key in full.items() if key in found}
-        missing = [item for item in keys if item not in values]
-        if missing:
-            computed = compute(missing)
-            cache.set_many(
-                {full[item]: value for item, value in computed.items()},
-                settings.PAGE_CACHE_TIMEOUT,
-            )
-            values.update(computed)
-        return values
-    except Exception:  # noqa: BLE001 - a cache outage must not take the site down
-        logger.warning("page cache unavailable (%d values)", len(keys), exc_info=True)
-        return compute(list(keys))
+        return {item: f"{key}:{version}" for item, key in keys.items()}
+
+    return _cached_many(list(keys), full_keys, compute)
 
 
 def tag_cached_many(
@@ -252,19 +240,33 @@ def tag_cached_many(
     `keys` maps each item to its key and tags (a card: its event's). With Redis, a change
     elsewhere keeps them: only the items whose tags changed are computed again. Without Redis,
     `version_cached_many`."""
-    cache = _page_cache()
-    if not _is_shared(cache):
+    if not _is_shared(_page_cache()):
         return version_cached_many({item: key for item, (key, _) in keys.items()}, compute)
-    try:
+
+    def full_keys(cache) -> dict[object, str]:
         tags = sorted({ALL, *(tag for _, item_tags in keys.values() for tag in item_tags)})
         times = dict(zip(tags, cache.tag_times(tags), strict=True))
-        full = {
+        return {
             item: f"{key}:{max(times[tag] or 0 for tag in (ALL, *item_tags))}"
             for item, (key, item_tags) in keys.items()
         }
+
+    return _cached_many(list(keys), full_keys, compute)
+
+
+def _cached_many(
+    items: list,
+    full_keys: Callable[[object], dict[object, str]],
+    compute: Callable[[list], dict[object, object]],
+) -> dict[object, object]:
+    """The values of `items` kept under `full_keys(cache)`, those missing computed and kept
+    (one round trip each way); computed directly when the cache does not answer."""
+    cache = _page_cache()
+    try:
+        full = full_keys(cache)
         found = cache.get_many(list(full.values()))
         values = {item: found[key] for item, key in full.items() if key in found}
-        missing = [item for item in keys if item not in values]
+        missing = [item for item in items if item not in values]
         if missing:
             computed = compute(missing)
             cache.set_many(
@@ -274,8 +276,8 @@ def tag_cached_many(
             values.update(computed)
         return values
     except Exception:  # noqa: BLE001 - a cache outage must not take the site down
-        logger.warning("page cache unavailable (%d values)", len(keys), exc_info=True)
-        return compute(list(keys))
+        logger.warning("page cache unavailable (%d values)", len(items), exc_info=True)
+        return compute(items)
 
 
 # The middleware ------------------------------------------------------------------------------
