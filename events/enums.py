@@ -50,6 +50,8 @@ class RegistrationMode(models.TextChoices):
     NONE = "none", "Sans inscription"
     LINK = "link", "Inscription en ligne (lien)"
     EMAIL = "email", "Inscription par courriel"
+    # Registrations taken by Moisinno itself, per session (the `registrations` app).
+    PLATFORM = "platform", "Inscription sur la plateforme"
 
 
 class ImportSource(models.TextChoices):

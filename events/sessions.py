@@ -87,8 +87,20 @@ class SessionData(TypedDict, total=False):
     online_url: str
     online_url_public: bool
     online_note: str
+    # On-platform registration (SESSION_REGISTRATION_FIELDS); absent keys keep what the
+    # session holds.
+    capacity: int | None
+    waiting_list: bool
+    registration_closes_at: datetime.datetime | None
 
 
+#: The session fields of on-platform registration that organisers set (the counts are kept by
+#: `registrations.services`).
+SESSION_REGISTRATION_FIELDS: tuple[str, ...] = (
+    "capacity",
+    "waiting_list",
+    "registration_closes_at",
+)
 #: What a session holds, as the editing services receive it (`SessionData`).
 SESSION_FIELDS = ("date", "start_time", "end_time", *SESSION_PLACE_FIELDS)
 
@@ -109,11 +121,16 @@ def event_sync_sessions(*, event: Event, sessions: list[SessionData]) -> None:
             if name in data:
                 value = data[name]
                 setattr(session, name, value if value is not None else "")
+        for name in SESSION_REGISTRATION_FIELDS:
+            if name in data:
+                before.setdefault(name, getattr(session, name))
+                setattr(session, name, data[name])
         session_apply_invariants(session)
-        if session.pk is None or any(
-            getattr(session, name) != value for name, value in before.items()
-        ):
+        if session.pk is None:
             session.save()
+        elif any(getattr(session, name) != value for name, value in before.items()):
+            # Never the counts of seats: `registrations` writes them under the row's lock.
+            session.save(update_fields=[*SESSION_FIELDS, *SESSION_REGISTRATION_FIELDS])
 
 
 def session_apply_invariants(session: EventSession) -> EventSession:

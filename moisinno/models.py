@@ -17,6 +17,10 @@ class OutgoingEmail(models.Model):
     template = models.CharField("modèle", max_length=100, blank=True)
     # Extra headers of the message, e.g. List-Unsubscribe (RFC 8058) on the alert digests.
     headers = models.JSONField("en-têtes", default=dict, blank=True)
+    # Attachments: text ones [{"filename", "content", "subtype", "params"}], e.g. an
+    # invitation "invitation.ics", subtype "calendar", params {"method": "REQUEST"} (RFC 6047);
+    # binary ones [{"filename", "content_base64", "maintype", "subtype"}], e.g. a QR code.
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
     status = models.CharField(
         "statut", max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )

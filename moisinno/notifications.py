@@ -16,12 +16,18 @@ logger = logging.getLogger(__name__)
 
 
 def queue_email(
-    *, to: list[str], template: str, context: dict, headers: dict[str, str] | None = None
+    *,
+    to: list[str],
+    template: str,
+    context: dict,
+    headers: dict[str, str] | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutgoingEmail | None:
     """Render `emails/<template>` (subject, text, HTML) and queue it for sending.
 
     Call it inside the transaction of the change that causes the email: if that change rolls
-    back, so does the email. `headers` are added to the message (e.g. List-Unsubscribe).
+    back, so does the email. `headers` are added to the message (e.g. List-Unsubscribe);
+    `attachments` are text parts (`OutgoingEmail.attachments`), e.g. a calendar invitation.
     """
     recipients = sorted({address for address in to if address})
     if not recipients:
@@ -35,6 +41,7 @@ def queue_email(
         body_html=render_to_string(f"emails/{template}.html", context),
         template=template,
         headers=dict(headers or {}),
+        attachments=list(attachments or []),
     )
     send_email.enqueue(email.pk)
     return email

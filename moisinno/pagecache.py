@@ -144,6 +144,28 @@ def public_content_changed(*tags: str) -> None:
         transaction.on_commit(lambda: _advance_shared_version(tags), robust=True)
 
 
+def public_counts_changed(*tags: str) -> None:
+    """A count that pages show has changed (the seats left of a session): only the pages
+    tagged `tags` are out of date, and nothing that the version keys (exports, menus) is. With
+    Redis, only the tags' times move, once committed: no row is written, so that frequent
+    small changes (a registration every second) neither serialise on one row nor empty any
+    other page. Without Redis, the coarse version, as any change."""
+    if not tags:
+        return
+    if not _is_shared(_page_cache()):
+        public_content_changed(*tags)
+        return
+    frozen = frozenset(tags)
+    transaction.on_commit(lambda: _touch_tags(frozen), robust=True)
+
+
+def _touch_tags(tags: frozenset[str]) -> None:
+    try:
+        _page_cache().touch_tags(dict.fromkeys(tags, time.time() + settings.PAGE_CACHE_CLOCK_SKEW))
+    except Exception:  # noqa: BLE001 - the change is committed; pages expire with their timeout
+        logger.error("page cache: the change of counts could not be recorded", exc_info=True)
+
+
 @contextlib.contextmanager
 def public_content_batch() -> Iterator[None]:
     """Many writes, one change: for bulk writers (the demo generator, imports). Put it inside

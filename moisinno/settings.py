@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "corsheaders",
     # E-mail alerts on a programme selection (visitors, no account).
     "alerts",
+    # On-platform registration to sessions: seats, waiting list, reminders, check-in.
+    "registrations",
 ]
 # The synthetic programme (`generate_programme`, `load_demo_data`): development and the
 # benchmark (bench/) only, never imported by the site.

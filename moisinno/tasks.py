@@ -3,8 +3,10 @@
 `moisinno.notifications` queues the emails and imports this module, never the reverse.
 """
 
+import base64
 import datetime
 import logging
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,6 +27,30 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(2 ** (attempts - 1), 120))
 
 
+def _attachment_part(attachment: dict) -> MIMEPart:
+    """A text attachment with its content-type parameters (a calendar invitation's method),
+    or a binary one given in base64 (an image)."""
+    part = MIMEPart()
+    if "content_base64" in attachment:
+        part.set_content(
+            base64.b64decode(attachment["content_base64"]),
+            maintype=attachment["maintype"],
+            subtype=attachment["subtype"],
+            disposition="attachment",
+            filename=attachment["filename"],
+        )
+        return part
+    part.set_content(
+        attachment["content"],
+        subtype=attachment.get("subtype", "plain"),
+        charset="utf-8",
+        params=attachment.get("params") or {},
+        disposition="attachment",
+        filename=attachment["filename"],
+    )
+    return part
+
+
 def deliver(email: OutgoingEmail) -> bool:
     """Try to send one queued email; on failure schedule the next attempt. True when sent."""
     message = EmailMultiAlternatives(
@@ -36,6 +62,8 @@ def deliver(email: OutgoingEmail) -> bool:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments or []:
+        message.attach(_attachment_part(attachment))
     email.attempts += 1
     # What the logs say about each attempt (never the addresses: the email's id leads to them).
     about = {"email_id": email.pk, "template": email.template, "attempt": email.attempts}

@@ -57,6 +57,12 @@ urlpatterns = [
     path("evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
     # On paper and on networks: the poster, the visuals, the texts (programme/paper).
     path("evenements/<int:pk>/kit/", views.event_kit, name="event_kit"),
+    # On-platform registration: the lists, exports, sign-in sheets, messages and check-in.
+    path(
+        "inscriptions/presence/<str:token>/",
+        views.registration_check_in,
+        name="registration_check_in",
+    ),
     # Resources, after the event.
     path("evenements/<int:pk>/ressources/", views.event_resources, name="event_resources"),
     path(

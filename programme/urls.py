@@ -100,4 +100,6 @@ urlpatterns = [
     path("api/", include("programme.api.urls")),
     path("", include("programme.visitor_urls")),
     path("", include("programme.figures_urls")),
+    # On-platform registration: the form, the address's confirmation, the registrant's page.
+    path("", include("programme.registration_urls")),
 ]

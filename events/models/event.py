@@ -526,6 +526,18 @@ class EventSession(HeldSomewhere, models.Model):
     online_url_public = models.BooleanField("lien affiché publiquement", default=False)
     online_note = models.CharField("précisions sur l'accès en ligne", max_length=300, blank=True)
 
+    # On-platform registration (`Event.registration_mode` « platform », the `registrations`
+    # app): the seats (None: unlimited), whether a full session takes a waiting list, and an
+    # optional closing moment (otherwise: its start).
+    capacity = models.PositiveIntegerField("places", null=True, blank=True)
+    waiting_list = models.BooleanField("liste d'attente", default=True)
+    registration_closes_at = models.DateTimeField("clôture des inscriptions", null=True, blank=True)
+    # Kept by `registrations.services` under this row's lock, never by a form: the confirmed
+    # registrations, those waiting, and the last rank given (arrival order).
+    seats_taken = models.PositiveIntegerField("places prises", default=0, editable=False)
+    waiting_count = models.PositiveIntegerField("en liste d'attente", default=0, editable=False)
+    registration_rank = models.PositiveIntegerField(default=0, editable=False)
+
     # Its place on the map (events.sessions): geocoded by the task worker from `geocoded_address`,
     # then confirmed or moved by the organiser (precision « manual »).
     latitude = models.DecimalField(
@@ -567,10 +579,29 @@ class EventSession(HeldSomewhere, models.Model):
             models.CheckConstraint(
                 condition=Q(attendance_mode__in=AttendanceMode.values), name="session_mode_valid"
             ),
+            # Never oversold, whatever writes the row.
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_taken__lte=models.F("capacity")),
+                name="session_seats_within_capacity",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event} — {self.date:%d/%m/%Y}"
+
+    #: Written only by `registrations.services`, with an UPDATE under the row's lock.
+    SEAT_COUNTERS = ("seats_taken", "waiting_count", "registration_rank")
+
+    def save(self, *args, **kwargs) -> None:
+        """Saving an existing session (a form, the admin) never writes the seat counters: a
+        copy read before a registration would otherwise put back an older count."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.SEAT_COUNTERS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def region(self) -> str:
@@ -599,6 +630,27 @@ class EventSession(HeldSomewhere, models.Model):
     def is_approximate(self) -> bool:
         """Shown as « emplacement approximatif »: only the commune or the department is known."""
         return self.location_precision in APPROXIMATE_PRECISIONS
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """Its start in Paris: the start time, or the beginning of its day when there is none."""
+        return timezone.make_aware(
+            datetime.datetime.combine(self.date, self.start_time or datetime.time()), PARIS
+        )
+
+    @property
+    def registration_deadline(self) -> datetime.datetime:
+        """When on-platform registration closes: the organiser's moment, at the latest the start."""
+        if self.registration_closes_at is not None:
+            return min(self.registration_closes_at, self.starts_at)
+        return self.starts_at
+
+    @property
+    def seats_left(self) -> int | None:
+        """The seats still free; None when unlimited."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
 
     @property
     def ends_at(self) -> datetime.datetime:

@@ -32,6 +32,7 @@ from .memberships import (
     organization_members,
 )
 from .proconnect import organization_proconnect
+from .registrations import registration_check_in
 from .resources import (
     event_resource_delete,
     event_resource_move,
@@ -41,6 +42,7 @@ from .resources import (
 
 __all__ = [
     "event_kit",
+    "registration_check_in",
     "session_place",
     "dashboard",
     "event_cancel",
