@@ -116,7 +116,12 @@ def registrant_register(
 
 
 def _locked_session(session_id: int) -> EventSession:
-    return EventSession.objects.select_for_update().select_related("event").get(pk=session_id)
+    """The session's row, locked (not its event's: `of`), with its event."""
+    return (
+        EventSession.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=session_id)
+    )
 
 
 def _recount(session: EventSession) -> EventSession:
@@ -354,7 +359,7 @@ def registration_check_in(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("session__event", "registrant")
             .get(pk=registration.pk)
         )
