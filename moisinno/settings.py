@@ -318,6 +318,13 @@ else:
 # Durable background work (emails): Django's tasks framework on the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# On-platform registration (the registrations app). A registrant's personal data is erased this
+# many days after their last session, and every sent e-mail (it holds its recipients' addresses)
+# this many days after it was written: `manage.py purge_registrations`, run nightly.
+REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "90"))
+if REGISTRATION_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("REGISTRATION_RETENTION_DAYS must be a number of days, 1 or more.")
+
 # Accounts (django-allauth): login by email, mandatory verification.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/espace-organisateur/"
