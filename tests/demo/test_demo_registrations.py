@@ -43,7 +43,8 @@ def test_the_demo_shows_registration_on_the_platform(client, db):
         Registration.objects.filter(session=full).order_by("rank").values_list("status", flat=True)
     )
     assert statuses == [RegistrationStatus.CONFIRMED] * 12 + [RegistrationStatus.WAITING] * 3
-    assert session_availability(full).label == "Complet — liste d’attente ouverte (3\u00a0personnes)"
+    label = session_availability(full).label
+    assert label == "Complet — liste d’attente ouverte (3\u00a0personnes)"
 
     # One online session whose link is private: not on its page, only in the registrants'
     # reminder an hour before.
