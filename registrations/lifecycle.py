@@ -276,9 +276,9 @@ def event_cancelled(*, event: Event, now: datetime.datetime | None = None) -> in
     return told
 
 
-def session_deleted(*, session: EventSession) -> int:
-    """A session with registrants is being deleted (its registrations go with it): tell each
-    of them, their invitation withdrawn. Returns how many were told."""
+def session_deleted(*, session: EventSession, with_event: bool = False) -> int:
+    """A session with registrants is being deleted (its registrations go with it), alone or
+    `with_event`: tell each of them, their invitation withdrawn. Returns how many were told."""
     if not (session.seats_taken or session.waiting_count):
         return 0  # kept under the session's lock: nobody holds a seat or waits
     told = 0
@@ -288,7 +288,10 @@ def session_deleted(*, session: EventSession) -> int:
         if was == RegistrationStatus.CONFIRMED:
             registration.ics_sequence += 1  # the row goes with the session: only the invitation
         told += _queue_cancellation(
-            registration.registrant, [(registration, was)], session_only=True
+            registration.registrant,
+            [(registration, was)],
+            session_only=not with_event,
+            event_gone=with_event,
         )
     return told
 
@@ -298,6 +301,7 @@ def _queue_cancellation(
     held: list[tuple[Registration, str]],
     *,
     session_only: bool,
+    event_gone: bool = False,
     message: str = "",
 ) -> int:
     if registrant.is_erased or not registrant.email:
@@ -312,6 +316,7 @@ def _queue_cancellation(
             "event": event,
             "event_url": absolute(event.get_absolute_url()),
             "session_only": session_only,
+            "event_gone": event_gone,  # deleted: no page to link to
             "sessions": [session_label(r.session) for r, _ in held],
             "message": message,
             "any_seat": bool(had_seat),

@@ -58,8 +58,9 @@ def _session_saved(sender, instance, created=False, raw=False, **kwargs) -> None
 
 
 @receiver(pre_delete, sender=EventSession)
-def _session_deleted(sender, instance, **kwargs) -> None:
-    lifecycle.session_deleted(session=instance)
+def _session_deleted(sender, instance, origin=None, **kwargs) -> None:
+    with_event = isinstance(origin, Event) or getattr(origin, "model", None) is Event
+    lifecycle.session_deleted(session=instance, with_event=with_event)
 
 
 @receiver(pre_save, sender=Event)

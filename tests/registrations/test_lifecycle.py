@@ -254,6 +254,21 @@ def test_a_deleted_session_tells_its_registrants(session, platform_event, member
     assert kept.status == RegistrationStatus.CONFIRMED
 
 
+def test_a_deleted_event_tells_its_registrants_without_a_dead_link(scene, platform_event):
+    url = platform_event.get_absolute_url()
+
+    platform_event.delete()
+
+    cancellations = by_address("registration_event_cancelled")
+    assert len(cancellations) == 3
+    cancelled = cancellations["camille.0@example.fr"]
+    assert cancelled.subject == "Événement annulé : Atelier « Faire simple »"
+    assert url not in cancelled.body_text + cancelled.body_html
+    ((method, entry),) = entries(cancelled)
+    assert (method, entry["SEQUENCE"]) == ("CANCEL", 1)
+    assert not Registration.objects.exists()
+
+
 def test_nothing_is_queued_when_the_change_rolls_back(scene, platform_event, member):
     with pytest.raises(RuntimeError), transaction.atomic():
         event_cancel(event=platform_event, user=member, message="Intempéries annoncées.")
