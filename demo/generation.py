@@ -214,6 +214,11 @@ def programme_generate(
                 date=date,
                 start_time=start,
                 end_time=end,
+                # Registration on the platform: each session has the event's number of
+                # places (None: unlimited), with a waiting list.
+                capacity=event.capacity
+                if event.registration_mode == RegistrationMode.PLATFORM
+                else None,
                 **session_place(event, index, len(p.sessions)),
             )
             for event, p in zip(events, planned, strict=True)

@@ -54,6 +54,13 @@ STATUS_WEIGHTS = {
     EventStatus.REJECTED: 2,
     EventStatus.CANCELLED: 2,
 }
+# One draw whatever the weights: the same seed plans the same events.
+REGISTRATION_WEIGHTS = {
+    RegistrationMode.LINK: 40,
+    RegistrationMode.EMAIL: 15,
+    RegistrationMode.PLATFORM: 15,
+    RegistrationMode.NONE: 30,
+}
 MODE_WEIGHTS = {AttendanceMode.IN_PERSON: 55, AttendanceMode.ONLINE: 30, AttendanceMode.HYBRID: 15}
 KIND_WEIGHTS = {
     _S.STATE_DECONCENTRATED: 28,
@@ -236,9 +243,7 @@ class Planner:
             if format_.slug == "debat-citoyen"
             else _weighted(rng, AUDIENCE_WEIGHTS)
         )
-        registration = _weighted(
-            rng, {RegistrationMode.LINK: 50, RegistrationMode.EMAIL: 20, RegistrationMode.NONE: 30}
-        )
+        registration = _weighted(rng, REGISTRATION_WEIGHTS)
         capacity = (
             rng.choice(CAPACITIES)
             if registration != RegistrationMode.NONE and rng.random() < 0.7
@@ -267,8 +272,11 @@ class Planner:
             if registration == RegistrationMode.EMAIL
             else "",
             "capacity": capacity,
+            # « Complet » by hand, unless the platform counts the seats.
             "schedule_status": ScheduleStatus.FULL
-            if capacity is not None and rng.random() < 0.05
+            if capacity is not None
+            and rng.random() < 0.05
+            and registration != RegistrationMode.PLATFORM
             else ScheduleStatus.SCHEDULED,
             "accessible_wheelchair": in_person and rng.random() < 0.65,
             "accessible_sign_language": rng.random() < 0.07,

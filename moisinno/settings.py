@@ -318,6 +318,14 @@ else:
 # Durable background work (emails): Django's tasks framework on the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# On-platform registration (the registrations app). A registrant's personal data is erased this
+# many days after their last session, and every sent e-mail (it holds its recipients' addresses)
+# this many days after it was written: `manage.py purge_registrations`, run nightly.
+_retention = os.environ.get("REGISTRATION_RETENTION_DAYS", "").strip() or "90"
+if not _retention.isdigit() or int(_retention) < 1:
+    raise ImproperlyConfigured("REGISTRATION_RETENTION_DAYS must be a number of days, 1 or more.")
+REGISTRATION_RETENTION_DAYS = int(_retention)
+
 # Accounts (django-allauth): login by email, mandatory verification.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/espace-organisateur/"

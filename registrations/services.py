@@ -378,32 +378,42 @@ def registrations_purge(
     *, now: datetime.datetime | None = None, retention_days: int, confirmation_days: int
 ) -> dict[str, int]:
     """The nightly purge: requests never confirmed in time are deleted (they held nothing);
-    accessibility needs are erased once the session is over; every request is anonymised
-    `retention_days` after its last session. Returns what was done, by kind."""
+    accessibility needs are erased once the last session they were given for is over (the
+    day after); every request is anonymised `retention_days` after its last session. Returns
+    how many requests were concerned, by kind."""
     now = now or timezone.now()
-    unconfirmed, _ = Registrant.objects.filter(
+    _, deleted = Registrant.objects.filter(
         confirmed_at__isnull=True,
         erased_at__isnull=True,
         created_at__lt=now - datetime.timedelta(days=confirmation_days),
     ).delete()
     today = timezone.localdate(now)
+    # Still needed: a registration held, waiting or asked for, in a session of today or later
+    # (a cancelled or refused one needs nothing).
+    coming = Registration.objects.filter(
+        status__in=(*ACTIVE, RegistrationStatus.PENDING), session__date__gte=today
+    ).values("registrant_id")
     needs = (
         Registrant.objects.exclude(accessibility_needs="")
-        .exclude(registrations__session__date__gte=today)
+        .exclude(pk__in=coming)
         .update(accessibility_needs="", accessibility_consent=False)
     )
     cutoff = today - datetime.timedelta(days=retention_days)
-    expired = list(
+    kept = Registration.objects.filter(session__date__gt=cutoff).values("registrant_id")
+    anonymised = (
         Registrant.objects.filter(erased_at__isnull=True)
-        .exclude(registrations__session__date__gt=cutoff)
-        .values_list("pk", flat=True)
+        .exclude(pk__in=kept)
+        .update(
+            name="",
+            email="",
+            organization_name="",
+            accessibility_needs="",
+            accessibility_consent=False,
+            erased_at=now,
+        )
     )
-    anonymised = Registrant.objects.filter(pk__in=expired).update(
-        name="",
-        email="",
-        organization_name="",
-        accessibility_needs="",
-        accessibility_consent=False,
-        erased_at=now,
-    )
-    return {"unconfirmed": unconfirmed, "needs": needs, "anonymised": anonymised}
+    return {
+        "unconfirmed": deleted.get(Registrant._meta.label, 0),
+        "needs": needs,
+        "anonymised": anonymised,
+    }

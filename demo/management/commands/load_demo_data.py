@@ -1,6 +1,7 @@
 """`manage.py load_demo_data`: reference data, the real 2022 edition with the events the press
-cited, and a current demo edition whose referencing is open, with a generated programme; on an
-empty database only (`make run` calls it at every start)."""
+cited, and a current demo edition whose referencing is open, with a generated programme and a
+few registrations on the platform (demo/registrations.py); on an empty database only (`make
+run` calls it at every start)."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from demo.registrations import demo_registrations_create
 from events.enums import EventStatus
 from events.models import Collection, Edition, Event, EventSession
 from events.search import events_refresh_search
@@ -126,10 +128,16 @@ class Command(BaseCommand):
         )
         with transaction.atomic(), public_content_batch():
             demo_editorial_create(edition=current)
+            registrations = demo_registrations_create(edition=current, seed=DEMO_SEED)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Données de démonstration chargées : édition {current.year} courante "
                 f"(référencement ouvert jusqu'au {current.referencing_closes_on:%d/%m/%Y}), "
                 "édition 2022 réelle consultable sur /editions/2022/."
             )
+        )
+        self.stdout.write(
+            f"Inscriptions sur la plateforme ({registrations.registrants} personnes fictives) : "
+            f"complet avec liste d'attente {registrations.full.get_absolute_url()}, "
+            f"en ligne avec un lien réservé aux inscrits {registrations.online.get_absolute_url()}."
         )
