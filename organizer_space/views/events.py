@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from events import editing, images, sessions, states, workflow
 from events import services as events_services
 from events.editing import EventError
+from events.enums import RegistrationMode
 from events.eligibility import (
     eligibility_errors,
 )
@@ -379,7 +380,9 @@ def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
             with contextlib.suppress(ValueError):
                 data[total] = str(int(data.get(total, "0")) + 1)
         form = EventScheduleForm(data)
-        formset = SessionFormSet(data, instance=event, prefix=SESSIONS_PREFIX)
+        formset = SessionFormSet(
+            data, instance=event, prefix=SESSIONS_PREFIX, registration=_takes_registrations(event)
+        )
         if action == "add_session":
             _without_validation(form, formset)
         elif form.is_valid() and (not form.rescheduling or formset.is_valid()):
@@ -405,7 +408,9 @@ def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
         form = EventScheduleForm(
             initial={"schedule_status": event.schedule_status, "message": event.schedule_message}
         )
-        formset = SessionFormSet(instance=event, prefix=SESSIONS_PREFIX)
+        formset = SessionFormSet(
+            instance=event, prefix=SESSIONS_PREFIX, registration=_takes_registrations(event)
+        )
     if not form.rescheduling and action != "add_session":
         _without_validation_of(formset)
     errors = error_summary(form, formset) if action != "add_session" else []
@@ -423,6 +428,11 @@ def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
             "breadcrumb_data": breadcrumb("Changer l’état"),
         },
     )
+
+
+def _takes_registrations(event: Event) -> bool:
+    """The rescheduled sessions carry their places: the event takes registrations here."""
+    return event.registration_mode == RegistrationMode.PLATFORM
 
 
 def _without_validation_of(formset) -> None:
