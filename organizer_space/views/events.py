@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET
 from events import editing, images, sessions, states, workflow
 from events import services as events_services
 from events.editing import EventError
-from events.enums import RegistrationMode
 from events.eligibility import (
     eligibility_errors,
 )
+from events.enums import RegistrationMode
 from events.limits import EventRateLimited
 from events.models import Event
 from events.schedule import event_set_schedule_status
@@ -33,7 +33,7 @@ from moisinno.forms import error_summary
 from ..forms.events import EventCancelForm, EventForm, EventResubmitForm, EventScheduleForm
 from ..forms.sessions import SessionFormSet, SessionPlaceForm
 from ..permissions import event_member_required
-from .common import breadcrumb, page_title, referencing_start
+from .common import breadcrumb, page_title, referencing_start, with_registration_counts
 from .imports import pop_import_report
 
 SESSIONS_PREFIX = "sessions"
@@ -156,6 +156,7 @@ def event_update(request: HttpRequest, event: Event) -> HttpResponse:
 @event_member_required
 @require_GET
 def event_preview(request: HttpRequest, event: Event) -> HttpResponse:
+    with_registration_counts([event])
     return render(
         request,
         "organizer_space/event_preview.html",
