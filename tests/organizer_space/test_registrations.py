@@ -460,3 +460,33 @@ def test_moderators_see_counts_in_the_admin_never_a_name(client, event, session,
         assert name not in page
     assert "@example.fr" not in page
     assert client.get(reverse("organizers:event_registrations", args=[event.pk])).status_code == 404
+
+
+# Valid HTML -----------------------------------------------------------------------------------
+
+
+def test_every_registration_page_is_valid_html(member_client, event, session, full_session):
+    """The Nu HTML checker on each page as the server sends it (skipped without Java)."""
+    html_checker = pytest.importorskip("tests.e2e.html_checker")
+    member_client.post(
+        reverse("organizers:registration_presence", args=[event.pk, full_session[0].pk])
+    )
+    services.registration_cancel(registration=full_session[4])
+    pages = {
+        "overview": member_client.get(reverse("organizers:event_registrations", args=[event.pk])),
+        "session": member_client.get(session_url("session_registrations", event, session)),
+        "sheet": member_client.get(session_url("session_sign_in_sheet", event, session)),
+        "message": member_client.post(
+            session_url("session_message", event, session), {"subject": "", "body": ""}
+        ),
+        "cancel": member_client.get(
+            reverse("organizers:registration_cancel", args=[event.pk, full_session[1].pk])
+        ),
+        "check-in": member_client.get(
+            reverse("organizers:registration_check_in", args=[check_in_token(full_session[2])])
+        ),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        messages = html_checker.html_messages(response.content.decode())
+        assert not messages, f"{name}:\n{html_checker.format_messages(messages)}"

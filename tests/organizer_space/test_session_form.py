@@ -293,7 +293,9 @@ def test_deleting_a_session_says_its_registrations_will_be_cancelled(
     assert "Déjà 4 inscriptions" in " ".join(html.split())
 
 
-def test_the_admin_inline_keeps_the_places_above_the_seats_taken(client, organization, open_edition):
+def test_the_admin_inline_keeps_the_places_above_the_seats_taken(
+    client, organization, open_edition
+):
     event = _platform_event(organization, open_edition, capacity=20, seats_taken=12)
     client.force_login(UserFactory(moderator=True))
     url = reverse("admin:events_event_change", args=[event.pk])
