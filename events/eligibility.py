@@ -9,13 +9,13 @@ import datetime
 
 from django.utils import timezone
 
-from moisinno.formatting import french_date, french_dates
+from moisinno.formatting import french_date, french_dates, french_time
 from moisinno.roles import is_moderator
 from organizers.siret import is_eligible_category
 
 from . import workflow
 from .enums import RegistrationMode
-from .models import Edition, Event
+from .models import PARIS, Edition, Event
 
 # The referencing window ------------------------------------------------------------------
 
@@ -73,6 +73,58 @@ def session_times_message(start, end) -> tuple[str, str] | None:
     """`session_times_error` as a form error: (field, "Sentence.")."""
     error = session_times_error(start, end)
     return (error[0], _sentence(error[1])) if error else None
+
+
+# On-platform registration: a session's places and closing ---------------------------------
+
+
+def _people_registered(count: int) -> str:
+    if count == 1:
+        return "1\u00a0personne est déjà inscrite"
+    return f"{count}\u00a0personnes sont déjà inscrites"
+
+
+def session_registration_errors(
+    *,
+    seats_taken: int,
+    capacity: int | None,
+    closes_at: datetime.datetime | None,
+    date: datetime.date | None,
+    start_time: datetime.time | None,
+) -> list[tuple[str, str]]:
+    """(field, message) for each rule a session's registration settings break: its number of
+    places never below the seats already taken (the registrations stay), its closing never
+    after its start (organiser form, admin inline)."""
+    errors: list[tuple[str, str]] = []
+    if capacity is not None and capacity < 1:
+        errors.append(
+            ("capacity", "Indiquez au moins 1 place, ou laissez vide : places illimitées.")
+        )
+    elif capacity is not None and capacity < seats_taken:
+        errors.append(
+            (
+                "capacity",
+                f"{_people_registered(seats_taken)} : indiquez au moins {seats_taken} places, "
+                "ou annulez des inscriptions depuis la page des inscriptions.",
+            )
+        )
+    if closes_at is not None and date is not None:
+        starts_at = timezone.make_aware(
+            datetime.datetime.combine(date, start_time or datetime.time()), PARIS
+        )
+        if closes_at > starts_at:
+            start = french_date(date)
+            if start_time:
+                start = f"{start} à {french_time(start_time)}"
+            errors.append(
+                (
+                    "registration_closes_at",
+                    f"La clôture des inscriptions doit précéder le début de la séance "
+                    f"({start}) : choisissez un moment plus tôt, ou laissez vide pour clore "
+                    "au début de la séance.",
+                )
+            )
+    return errors
 
 
 # Where sessions take place ---------------------------------------------------------------

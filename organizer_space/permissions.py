@@ -16,6 +16,7 @@ from events.selectors import events_of_member
 from organizers.enums import MembershipStatus
 from organizers.models import Membership
 from organizers.selectors import active_membership
+from registrations.tokens import ExpiredLink, InvalidLink, registration_from_check_in_token
 
 
 def organization_member_required(view: Callable) -> Callable:
@@ -60,5 +61,28 @@ def own_pending_membership_required(view: Callable) -> Callable:
             status=MembershipStatus.PENDING,
         )
         return view(request, membership, *args, **kwargs)
+
+    return wrapper
+
+
+def check_in_registration_required(view: Callable) -> Callable:
+    """`view(request, registration, …)`: the registration of a check-in QR code (`token`), when
+    its event is one of the user's organisations'. Anyone else, and a tampered or erased
+    code, gets a 404: a stranger who finds a ticket learns nothing from it."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        try:
+            registration = registration_from_check_in_token(token)
+        except (InvalidLink, ExpiredLink):
+            raise Http404("Inscription introuvable.") from None
+        if (
+            not events_of_member(user=request.user)
+            .filter(pk=registration.session.event_id)
+            .exists()
+        ):
+            raise Http404("Inscription introuvable.")
+        return view(request, registration, *args, **kwargs)
 
     return wrapper

@@ -59,6 +59,51 @@ urlpatterns = [
     path("evenements/<int:pk>/kit/", views.event_kit, name="event_kit"),
     # On-platform registration: the lists, exports, sign-in sheets, messages and check-in.
     path(
+        "evenements/<int:pk>/inscriptions/",
+        views.event_registrations,
+        name="event_registrations",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/export.csv",
+        views.event_registrations_csv,
+        name="event_registrations_csv",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/seances/<int:session_pk>/",
+        views.session_registrations,
+        name="session_registrations",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/seances/<int:session_pk>/export.csv",
+        views.session_registrations_csv,
+        name="session_registrations_csv",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/seances/<int:session_pk>/emargement/",
+        views.session_sign_in_sheet,
+        name="session_sign_in_sheet",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/seances/<int:session_pk>/message/",
+        views.session_message,
+        name="session_message",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/<int:registration_pk>/annuler/",
+        views.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/<int:registration_pk>/liste-attente/",
+        views.registration_promote,
+        name="registration_promote",
+    ),
+    path(
+        "evenements/<int:pk>/inscriptions/<int:registration_pk>/presence/",
+        views.registration_presence,
+        name="registration_presence",
+    ),
+    path(
         "inscriptions/presence/<str:token>/",
         views.registration_check_in,
         name="registration_check_in",

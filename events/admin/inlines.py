@@ -2,6 +2,7 @@
 reports, the DITP's internal notes and the moderation history.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets as admin_widgets
 from django.forms.models import BaseInlineFormSet
@@ -13,9 +14,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from moisinno.roles import is_moderator
 
+from ..eligibility import session_registration_errors
 from ..forms import SessionTimesForm
 from ..models import EventNote, EventReport, EventResource, EventSession, ModerationLogEntry
-from ..sessions import SESSION_PLACE_FIELDS
+from ..sessions import SESSION_PLACE_FIELDS, SESSION_REGISTRATION_FIELDS
 
 
 class _WithoutTimezoneWarningReference:
@@ -35,6 +37,43 @@ class SessionDateWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminDat
 
 class SessionTimeWidget(_WithoutTimezoneWarningReference, admin_widgets.AdminTimeWidget):
     pass
+
+
+class SessionDateTimeWidget(admin_widgets.AdminSplitDateTime):
+    """The closing of registrations: the admin's date and time inputs, each with its own name
+    (a table cell is not a label) and without the dangling timezone warning reference."""
+
+    def __init__(self, attrs=None):
+        forms.MultiWidget.__init__(self, [SessionDateWidget, SessionTimeWidget], attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        label = context["widget"]["attrs"].get("aria-label", "")
+        for subwidget, part in zip(context["widget"]["subwidgets"], ("date", "heure"), strict=True):
+            subwidget["attrs"].pop("aria-describedby", None)
+            if label:
+                subwidget["attrs"]["aria-label"] = f"{label} ({part})"
+        return context
+
+
+class SessionInlineForm(SessionTimesForm):
+    """A session's times, and its on-platform registration: the places never below the seats
+    already taken, the closing never after the start (events.eligibility, as the organiser's
+    form)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "capacity" in self.fields:
+            for name, message in session_registration_errors(
+                seats_taken=self.instance.seats_taken,
+                capacity=data.get("capacity"),
+                closes_at=data.get("registration_closes_at"),
+                date=data.get("date"),
+                start_time=data.get("start_time"),
+            ):
+                if name not in self._errors:
+                    self.add_error(name, message)
+        return data
 
 
 class QuietErrorList(ErrorList):
@@ -77,6 +116,9 @@ class SessionInlineFormSet(EventInlineFormSet):
         "online_url": "Lien de connexion de la séance {}",
         "online_url_public": "Lien de la séance {} affiché publiquement",
         "online_note": "Précisions sur l’accès en ligne de la séance {}",
+        "capacity": "Nombre de places de la séance {}",
+        "waiting_list": "Liste d’attente de la séance {}",
+        "registration_closes_at": "Clôture des inscriptions de la séance {}",
         "DELETE": "Supprimer la séance {}",
     }
 
@@ -89,10 +131,22 @@ class SessionInlineFormSet(EventInlineFormSet):
 
 
 class EventSessionInline(admin.TabularInline):
+    """The sessions, with their on-platform registration settings and counts: moderators see
+    how many people registered, never who (data minimisation; the lists are the organising
+    organisation's, in the organiser space)."""
+
     model = EventSession
-    form = SessionTimesForm
+    form = SessionInlineForm
     formset = SessionInlineFormSet
-    fields = ["date", "start_time", "end_time", *SESSION_PLACE_FIELDS]
+    fields = [
+        "date",
+        "start_time",
+        "end_time",
+        *SESSION_PLACE_FIELDS,
+        *SESSION_REGISTRATION_FIELDS,
+        "registration_counts",
+    ]
+    readonly_fields = ["registration_counts"]
     extra = 0
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -100,7 +154,20 @@ class EventSessionInline(admin.TabularInline):
             kwargs["widget"] = SessionDateWidget
         elif db_field.name in ("start_time", "end_time"):
             kwargs["widget"] = SessionTimeWidget
+        elif db_field.name == "registration_closes_at":
+            kwargs["widget"] = SessionDateTimeWidget
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="inscriptions")
+    def registration_counts(self, session: EventSession) -> str:
+        if session.pk is None:
+            return "—"
+        taken = f"{session.seats_taken} inscrite{'s' if session.seats_taken > 1 else ''}"
+        if session.capacity is not None:
+            taken = f"{taken} sur {session.capacity} places"
+        if session.waiting_count:
+            return f"{taken}, {session.waiting_count} en liste d’attente"
+        return taken
 
 
 class EventInline(admin.TabularInline):

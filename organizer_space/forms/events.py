@@ -81,6 +81,8 @@ EVENT_FORM_SECTIONS = [
 CONDITIONAL_FIELDS = {
     "registration_url": ("registration_mode", "link"),
     "registration_email": ("registration_mode", "email"),
+    # With on-platform registration, each session has its own number of places.
+    "capacity": ("registration_mode", "none link email"),
     "derogation_justification": ("derogation_requested", "on"),
 }
 
@@ -182,6 +184,11 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
             "registration_url": "Format attendu : https://exemple.fr/inscription",
             "registration_email": "Format attendu : nom@exemple.gouv.fr",
             "capacity": "Laissez vide si le nombre de places n’est pas limité.",
+            "registration_mode": (
+                "Avec l’inscription sur la plateforme, le public s’inscrit sur la page de "
+                "l’événement, sans compte ; vous indiquez les places de chaque séance dans "
+                "« Séances », et vous retrouvez les listes dans votre espace."
+            ),
             "is_free": (
                 "Le Mois de l’innovation publique ne référence que des événements gratuits."
             ),

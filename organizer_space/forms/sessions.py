@@ -1,13 +1,20 @@
 """The organiser's sessions: their formset in the event form, and « Vérifier l’emplacement »."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
+from events.eligibility import session_registration_errors
 from events.enums import AttendanceMode
 from events.forms import SessionTimesForm
 from events.models import Event, EventSession
-from events.sessions import EVENT_PLACE_FIELDS, SESSION_PLACE_FIELDS, SessionData
+from events.sessions import (
+    EVENT_PLACE_FIELDS,
+    SESSION_PLACE_FIELDS,
+    SESSION_REGISTRATION_FIELDS,
+    SessionData,
+)
 from moisinno.geography import department_name
 
 #: The session fields that apply to each attendance mode (shown and validated for it).
@@ -18,6 +25,8 @@ POSTAL_CODE_DEPARTMENT = (
     "Le code postal {postal_code} n’est pas dans le département choisi ({department}) : "
     "vérifiez l’un ou l’autre."
 )
+#: More places than any venue or webinar of the month holds: a typo, not a capacity.
+MAX_CAPACITY = 100_000
 PUBLIC_LINK_MISSING = "Indiquez le lien à afficher, ou décochez « Afficher le lien publiquement »."
 
 
@@ -32,11 +41,19 @@ def _departments_of_postal_code(postal_code: str) -> set[str]:
 
 
 class SessionForm(SessionTimesForm, DsfrBaseForm):
-    """A session: when, and where (its mode, then its place or its online link)."""
+    """A session: when, where (its mode, then its place or its online link), and for
+    on-platform registration its places, waiting list and closing (`registration=False`
+    leaves those out: the session keeps what it holds)."""
 
     class Meta:
         model = EventSession
-        fields = ["date", "start_time", "end_time", *SESSION_PLACE_FIELDS]
+        fields = [
+            "date",
+            "start_time",
+            "end_time",
+            *SESSION_PLACE_FIELDS,
+            *SESSION_REGISTRATION_FIELDS,
+        ]
         labels = {
             "start_time": "Heure de début",
             "end_time": "Heure de fin",
@@ -45,6 +62,9 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
             "online_url": "Lien de connexion ou de diffusion",
             "online_url_public": "Afficher le lien publiquement sur la page de l’événement",
             "online_note": "Précisions sur l’accès en ligne",
+            "capacity": "Nombre de places",
+            "waiting_list": "Liste d’attente",
+            "registration_closes_at": "Clôture des inscriptions",
         }
         help_texts = {
             "date": "Format attendu : JJ/MM/AAAA",
@@ -69,10 +89,39 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
             "attendance_mode": forms.RadioSelect,
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "capacity": forms.NumberInput(attrs={"min": 1}),
+            "registration_closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+        error_messages = {
+            "capacity": {
+                "invalid": "Indiquez le nombre de places en chiffres, par exemple 30.",
+                "min_value": "Indiquez au moins 1 place, ou laissez vide : places illimitées.",
+            },
+            "registration_closes_at": {
+                "invalid": (
+                    "Indiquez la date et l’heure de clôture, par exemple 14/11/2026 18:00."
+                ),
+            },
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, registration: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not registration:
+            for name in SESSION_REGISTRATION_FIELDS:
+                del self.fields[name]
+        else:
+            self.fields["capacity"].validators.append(
+                MaxValueValidator(MAX_CAPACITY, "Indiquez au plus 100 000 places.")
+            )
+            self.fields["registration_closes_at"].input_formats = [
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%d %H:%M",
+                "%d/%m/%Y %H:%M",
+                "%d/%m/%Y %Hh%M",
+                "%d/%m/%Y",
+            ]
         mode = self.fields["attendance_mode"]
         mode.choices = [choice for choice in mode.choices if choice[0]]
         department = self.fields["department"]
@@ -111,11 +160,32 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
         missing_link = data.get("online_url_public") and not data.get("online_url")
         if missing_link and "online_url" not in self._errors:
             self.add_error("online_url", PUBLIC_LINK_MISSING)
+        if "capacity" in self.fields:
+            for name, message in session_registration_errors(
+                seats_taken=self.instance.seats_taken,
+                capacity=data.get("capacity"),
+                closes_at=data.get("registration_closes_at"),
+                date=data.get("date"),
+                start_time=data.get("start_time"),
+            ):
+                if name not in self._errors:
+                    self.add_error(name, message)
         return data
+
+    @property
+    def registrations_held(self) -> int:
+        """The people holding a seat or a place in the waiting list (deleting the session
+        cancels them)."""
+        return self.instance.seats_taken + self.instance.waiting_count
 
 
 class BaseSessionFormSet(forms.BaseInlineFormSet):
-    def __init__(self, *args, **kwargs) -> None:
+    """`registration`: whether the rows carry the on-platform registration fields (always in
+    the event form, where the mode may change; in the rescheduling of « Changer l’état », only
+    for an event that takes registrations on the platform)."""
+
+    def __init__(self, *args, registration: bool = True, **kwargs) -> None:
+        self.registration = registration
         super().__init__(*args, **kwargs)
         event = self.instance
         if kwargs.get("initial") is None and event.pk and not self.get_queryset():
@@ -130,10 +200,21 @@ class BaseSessionFormSet(forms.BaseInlineFormSet):
                 place["online_url_public"] = bool(event.online_url)
                 self.initial = [place]
 
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "registration": self.registration}
+
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Supprimer cette séance"
+            held = form.registrations_held if form.instance.pk else 0
+            if held:
+                form.fields["DELETE"].help_text = (
+                    f"Ses {held} inscriptions seront annulées et les personnes prévenues par "
+                    "courriel."
+                    if held > 1
+                    else "Son inscription sera annulée et la personne prévenue par courriel."
+                )
 
     def sessions_data(self) -> list[SessionData]:
         """The sessions to keep, shaped for the event services (blank rows are ignored)."""
@@ -152,6 +233,10 @@ class BaseSessionFormSet(forms.BaseInlineFormSet):
             }
             for name in SESSION_PLACE_FIELDS:
                 session[name] = data.get(name)  # type: ignore[literal-required]
+            if self.registration:
+                session["capacity"] = data.get("capacity")
+                session["waiting_list"] = bool(data.get("waiting_list"))
+                session["registration_closes_at"] = data.get("registration_closes_at")
             sessions.append(session)
         return sessions
 

@@ -32,7 +32,18 @@ from .memberships import (
     organization_members,
 )
 from .proconnect import organization_proconnect
-from .registrations import registration_check_in
+from .registrations import (
+    event_registrations,
+    event_registrations_csv,
+    registration_cancel,
+    registration_check_in,
+    registration_presence,
+    registration_promote,
+    session_message,
+    session_registrations,
+    session_registrations_csv,
+    session_sign_in_sheet,
+)
 from .resources import (
     event_resource_delete,
     event_resource_move,
@@ -42,7 +53,16 @@ from .resources import (
 
 __all__ = [
     "event_kit",
+    "event_registrations",
+    "event_registrations_csv",
+    "registration_cancel",
     "registration_check_in",
+    "registration_presence",
+    "registration_promote",
+    "session_message",
+    "session_registrations",
+    "session_registrations_csv",
+    "session_sign_in_sheet",
     "session_place",
     "dashboard",
     "event_cancel",

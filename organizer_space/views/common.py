@@ -1,5 +1,6 @@
-"""What every page of the organiser space shares: its breadcrumb and its page titles, and
-the first step of referencing an event (which organisation, is referencing open)."""
+"""What every page of the organiser space shares: its breadcrumb and its page titles, the
+registration counts of its events, and the first step of referencing an event (which
+organisation, is referencing open)."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
@@ -7,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from events.eligibility import referencing_closed_message, referencing_open_for
+from events.enums import RegistrationMode
 from events.selectors import current_edition
 from organizers.enums import MembershipStatus
 from organizers.selectors import memberships_of_user
+from registrations.lists import event_registration_counts
 
 
 def breadcrumb(current: str, *links: tuple[str, str]) -> dict:
@@ -20,6 +23,18 @@ def breadcrumb(current: str, *links: tuple[str, str]) -> dict:
         ],
         "current": current,
     }
+
+
+def with_registration_counts(events):
+    """Each event that takes registrations on the platform gets `registration_counts` (its
+    « Inscriptions (12/30) » link), from its sessions (prefetched on the dashboard)."""
+    for event in events:
+        event.registration_counts = (
+            event_registration_counts(event.sessions.all())
+            if event.registration_mode == RegistrationMode.PLATFORM
+            else None
+        )
+    return events
 
 
 def page_title(title: str, *, has_errors: bool = False) -> str:

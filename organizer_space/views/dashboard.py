@@ -34,6 +34,8 @@ from moisinno.proconnect.selectors import agent_siret
 from organizers.enums import MembershipStatus
 from organizers.selectors import memberships_of_user, organization_by_siret
 
+from .common import with_registration_counts
+
 PAGE_SIZE = 20
 PAST_EDITIONS_SHOWN = 30
 #: The dashboard's own filters, around those of the statuses (`states.DASHBOARD_FILTERS`).
@@ -138,6 +140,7 @@ def _event_list(request: HttpRequest, organization, edition) -> dict:
     )
     paginator = KnownCountPaginator(events, PAGE_SIZE, count=current.count)
     page = paginator.get_page(asked.get("page"))
+    with_registration_counts(page.object_list)
     # Each status's heading counts its events in the whole filter, not only on this page.
     in_filter = {
         status: sum(

@@ -21,6 +21,7 @@ from events.editing import EventError
 from events.eligibility import (
     eligibility_errors,
 )
+from events.enums import RegistrationMode
 from events.limits import EventRateLimited
 from events.models import Event
 from events.schedule import event_set_schedule_status
@@ -32,7 +33,7 @@ from moisinno.forms import error_summary
 from ..forms.events import EventCancelForm, EventForm, EventResubmitForm, EventScheduleForm
 from ..forms.sessions import SessionFormSet, SessionPlaceForm
 from ..permissions import event_member_required
-from .common import breadcrumb, page_title, referencing_start
+from .common import breadcrumb, page_title, referencing_start, with_registration_counts
 from .imports import pop_import_report
 
 SESSIONS_PREFIX = "sessions"
@@ -155,6 +156,7 @@ def event_update(request: HttpRequest, event: Event) -> HttpResponse:
 @event_member_required
 @require_GET
 def event_preview(request: HttpRequest, event: Event) -> HttpResponse:
+    with_registration_counts([event])
     return render(
         request,
         "organizer_space/event_preview.html",
@@ -379,7 +381,9 @@ def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
             with contextlib.suppress(ValueError):
                 data[total] = str(int(data.get(total, "0")) + 1)
         form = EventScheduleForm(data)
-        formset = SessionFormSet(data, instance=event, prefix=SESSIONS_PREFIX)
+        formset = SessionFormSet(
+            data, instance=event, prefix=SESSIONS_PREFIX, registration=_takes_registrations(event)
+        )
         if action == "add_session":
             _without_validation(form, formset)
         elif form.is_valid() and (not form.rescheduling or formset.is_valid()):
@@ -405,7 +409,9 @@ def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
         form = EventScheduleForm(
             initial={"schedule_status": event.schedule_status, "message": event.schedule_message}
         )
-        formset = SessionFormSet(instance=event, prefix=SESSIONS_PREFIX)
+        formset = SessionFormSet(
+            instance=event, prefix=SESSIONS_PREFIX, registration=_takes_registrations(event)
+        )
     if not form.rescheduling and action != "add_session":
         _without_validation_of(formset)
     errors = error_summary(form, formset) if action != "add_session" else []
@@ -423,6 +429,11 @@ def event_schedule(request: HttpRequest, event: Event) -> HttpResponse:
             "breadcrumb_data": breadcrumb("Changer l’état"),
         },
     )
+
+
+def _takes_registrations(event: Event) -> bool:
+    """The rescheduled sessions carry their places: the event takes registrations here."""
+    return event.registration_mode == RegistrationMode.PLATFORM
 
 
 def _without_validation_of(formset) -> None:

@@ -13,6 +13,7 @@ built once per module (`world`). Run with `-s` to print how many requests each t
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 import pytest
@@ -23,13 +24,14 @@ from django.utils import timezone
 
 from alerts.models import Alert
 from alerts.services import manage_token
-from events.enums import ACCESSIBILITY_FEATURES, EventStatus
-from events.models import Event
+from events.enums import ACCESSIBILITY_FEATURES, EventStatus, RegistrationMode
+from events.models import Event, EventSession
 from moisinno.forms import NamePicker
 from organizer_space.forms.events import EventForm
 from organizer_space.forms.organizations import OrganizationForm
 from organizers.enums import MembershipRole, MembershipStatus
 from programme.filters import LabFilterSet, ProgrammeFilterSet
+from registrations import services as registrations_services
 from tests.admin_forms import resubmit_data
 from tests.factories import (
     EditionFactory,
@@ -250,6 +252,62 @@ def _admin_change_data(client: Client, target: Target) -> dict:
     data = resubmit_data(client.get(target.path))
     target.fields = [name for name in data if not name.endswith("-TOTAL_FORMS")]
     return data
+
+
+def _platform_session(world: dict):
+    """A published event of the organiser's organisation taking registrations on the platform,
+    its session of 30 places with one person confirmed (built in the test's savepoint)."""
+    event = EventFactory(
+        edition=world["edition"],
+        organization=world["organization"],
+        published=True,
+        registration_mode=RegistrationMode.PLATFORM,
+    )
+    session = event.sessions.get()
+    EventSession.objects.filter(pk=session.pk).update(capacity=30)
+    registrant = registrations_services.registrant_register(
+        event=event,
+        sessions=[session],
+        name="Camille Martin",
+        email="camille.martin@example.fr",
+        kind="agent",
+    )
+    registrations_services.registrant_confirm(registrant=registrant)
+    session.refresh_from_db()
+    return event, session, registrant.registrations.get()
+
+
+def _registration_form_data(world: dict, client: Client, target: Target) -> dict:
+    """The event form of a platform event, its session's places, waiting list and closing."""
+    event, session, _ = _platform_session(world)
+    target.path = f"/espace-organisateur/evenements/{event.pk}/modifier/"
+    row = {
+        "id": str(session.pk),
+        "date": session.date.isoformat(),
+        "start_time": "14:00",
+        "capacity": "30",
+        "waiting_list": "on",
+        "registration_closes_at": f"{session.date.isoformat()}T09:00",
+    }
+    data = event_form_data(sessions=[row], **complete_event_fields(format_pk=world["format"].pk))
+    data["registration_mode"] = "platform"
+    return data
+
+
+def _registration_message_data(world: dict, client: Client, target: Target) -> dict:
+    event, session, _ = _platform_session(world)
+    target.path = (
+        f"/espace-organisateur/evenements/{event.pk}/inscriptions/seances/{session.pk}/message/"
+    )
+    return {"subject": "Changement de salle", "body": "Rendez-vous salle 2."}
+
+
+def _registration_presence_data(world: dict, client: Client, target: Target) -> dict:
+    event, _, registration = _platform_session(world)
+    target.path = (
+        f"/espace-organisateur/evenements/{event.pk}/inscriptions/{registration.pk}/presence/"
+    )
+    return {"present": "1"}
 
 
 def targets(world: dict) -> dict[str, Target]:
@@ -479,6 +537,37 @@ def targets(world: dict) -> dict[str, Target]:
             {},
             moderator,
         ),
+        # On-platform registration, the organiser's side.
+        "registration-session-form": Target(
+            "registration-session-form",
+            "post",
+            "",
+            [
+                "registration_mode",
+                *(
+                    f"sessions-0-{name}"
+                    for name in ("capacity", "waiting_list", "registration_closes_at")
+                ),
+            ],
+            partial(_registration_form_data, world),
+            user,
+        ),
+        "registration-message": Target(
+            "registration-message",
+            "post",
+            "",
+            ["subject", "body"],
+            partial(_registration_message_data, world),
+            user,
+        ),
+        "registration-presence": Target(
+            "registration-presence",
+            "post",
+            "",
+            ["present"],
+            partial(_registration_presence_data, world),
+            user,
+        ),
     }
     for name in ECHOES:
         found[name].payloads = CORE
@@ -546,6 +635,9 @@ TARGET_NAMES = [
     "admin-event-change",
     "admin-queue",
     "admin-statistics",
+    "registration-session-form",
+    "registration-message",
+    "registration-presence",
 ]
 
 
