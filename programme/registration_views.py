@@ -160,7 +160,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "programme/registrations/register.html",
         {
-            "title": f"S’inscrire à « {event.title} »",
+            "title": f"S’inscrire à «\u00a0{event.title}\u00a0»",
             "event": event,
             "form": form,
             "choices": choices,

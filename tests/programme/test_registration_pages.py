@@ -21,6 +21,7 @@ from programme import registration_views
 from registrations import services
 from registrations.models import Registrant, Registration, RegistrationStatus
 from registrations.tokens import confirm_token, manage_token
+from tests.e2e.html_checker import format_messages, html_messages
 from tests.factories import EditionFactory, EventFactory, EventSessionFactory
 
 NAME = "Camille Martin"
@@ -539,6 +540,40 @@ def test_erasing_asks_first_then_erases_and_the_link_is_gone(client, event, sess
     assert session.seats_taken == 0
     assert after.status_code == 410
     assert "Cette inscription n’existe plus" in text(after)
+
+
+def test_the_pages_are_valid_html_for_the_nu_checker(client, event, session):
+    EventSessionFactory(
+        event=event,
+        date=session.date + datetime.timedelta(days=1),
+        registration_closes_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    registrant = registrant_for(event, sessions=[session], confirm=False)
+    confirm = f"/inscriptions/confirmer/{confirm_token(registrant)}/"
+    manage = f"/inscriptions/{manage_token(registrant)}/"
+    pages = {
+        "form": client.get(register_url(event)),
+        "form with errors": client.post(
+            register_url(event), form_data([], email="x", accessibility_needs="LSF")
+        ),
+        "sent": client.get(f"/evenements/{event.slug}/inscription/envoyee/"),
+        "confirm": client.get(confirm),
+    }
+    client.post(confirm)
+    pages |= {
+        "confirmed": client.get(confirm),
+        "manage": client.get(manage),
+        "erase": client.post(manage, {"action": "erase"}),
+        "erased": client.post(manage, {"action": "erase-confirmed"}),
+        "gone": client.get(manage),
+        "invalid link": client.get("/inscriptions/confirmer/faux/"),
+        "personal data": client.get("/donnees-personnelles/"),
+    }
+
+    errors = {name: html_messages(text(page)) for name, page in pages.items()}
+
+    assert "moisinno-qr" in text(pages["confirmed"])
+    assert {name: format_messages(found) for name, found in errors.items() if found} == {}
 
 
 # The journey, through the real outbox and worker -------------------------------------------
