@@ -53,9 +53,9 @@ class RegistrationForm(DsfrBaseForm):
         error_messages={
             "required": "Choisissez au moins une séance.",
             "invalid_choice": (
-                "Cette séance n’existe pas ou plus : choisissez-en une dans la liste."
+                "Cette séance n’existe pas ou plus\u00a0: choisissez-en une dans la liste."
             ),
-            "invalid_pk_value": "Cette séance n’existe pas : choisissez-en une dans la liste.",
+            "invalid_pk_value": "Cette séance n’existe pas\u00a0: choisissez-en une dans la liste.",
         },
     )
     name = forms.CharField(
@@ -64,12 +64,12 @@ class RegistrationForm(DsfrBaseForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={
             "required": "Indiquez votre nom et votre prénom.",
-            "max_length": "Votre nom dépasse 150 caractères : raccourcissez-le.",
+            "max_length": "Votre nom dépasse 150 caractères\u00a0: raccourcissez-le.",
         },
     )
     email = forms.EmailField(
         label="Adresse électronique",
-        help_text="Format attendu : nom@domaine.fr. Vous y recevrez le lien pour confirmer.",
+        help_text="Format attendu\u00a0: nom@domaine.fr. Vous y recevrez le lien pour confirmer.",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
@@ -91,23 +91,23 @@ class RegistrationForm(DsfrBaseForm):
     )
     organization_name = forms.CharField(
         label="Administration ou organisme (facultatif)",
-        help_text="Par exemple : Préfecture de la Marne, Caisse d’allocations familiales.",
+        help_text="Par exemple\u00a0: Préfecture de la Marne, Caisse d’allocations familiales.",
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-        error_messages={"max_length": "Ce nom dépasse 200 caractères : raccourcissez-le."},
+        error_messages={"max_length": "Ce nom dépasse 200 caractères\u00a0: raccourcissez-le."},
     )
     accessibility_needs = forms.CharField(
         label="Besoins liés à un handicap ou à l’accessibilité (facultatif)",
         help_text=(
-            "Par exemple : interprète en langue des signes, boucle magnétique, place pour un "
+            "Par exemple\u00a0: interprète en langue des signes, boucle magnétique, place pour un "
             "fauteuil roulant, documents en gros caractères."
         ),
         max_length=NEEDS_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "max_length": "Ce texte dépasse 1 000 caractères : raccourcissez-le.",
+            "max_length": "Ce texte dépasse 1\u00a0000 caractères\u00a0: raccourcissez-le.",
         },
     )
     accessibility_consent = forms.BooleanField(
@@ -138,7 +138,8 @@ class RegistrationForm(DsfrBaseForm):
         if refused:
             raise ValidationError(
                 [
-                    f"Les inscriptions à la séance du {choice.label} sont closes : décochez-la."
+                    f"Les inscriptions à la séance du {choice.label} sont closes\u00a0: "
+                    "décochez-la."
                     for choice in refused
                 ]
             )

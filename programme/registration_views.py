@@ -250,15 +250,15 @@ def _line(registrant: Registrant, registration: Registration, now) -> Line:
         position = waiting_position(registration)
         badge, label = "warning", f"Liste d’attente, position {position}"
         outcome = (
-            f"La séance est complète : vous êtes en position {position} sur la liste "
+            f"La séance est complète\u00a0: vous êtes en position {position} sur la liste "
             "d’attente. Si une place se libère, elle vous est attribuée et vous recevez un "
             "courriel."
         )
     elif status == RegistrationStatus.PENDING:
         badge, label = "info", "Adresse à confirmer"
         outcome = (
-            "Aucune place n’est réservée tant que votre adresse n’est pas confirmée : ouvrez le "
-            "lien du courriel reçu."
+            "Aucune place n’est réservée tant que votre adresse n’est pas confirmée\u00a0: "
+            "ouvrez le lien du courriel reçu."
         )
     elif status == RegistrationStatus.REFUSED:
         badge, label = "error", "Non retenue"

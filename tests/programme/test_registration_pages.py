@@ -246,8 +246,8 @@ def test_a_closed_or_past_session_or_one_of_another_event_is_refused(client, eve
     ]
 
     assert [answer.status_code for answer in answers] == [400, 400, 400]
-    assert "sont closes : décochez-la." in text(answers[0])
-    assert "sont closes : décochez-la." in text(answers[1])
+    assert "sont closes\u00a0: décochez-la." in text(answers[0])
+    assert "sont closes\u00a0: décochez-la." in text(answers[1])
     assert "Cette séance n’existe pas ou plus" in text(answers[2])
     assert not Registrant.objects.exists()
 
@@ -260,7 +260,7 @@ def test_a_full_session_without_waiting_list_takes_nobody_more(client, event, se
     assert response.status_code == 400
     assert re.search(rf'value="{session.pk}"[^>]*\sdisabled', text(response))
     assert ">Complet</span>" in text(response)
-    assert "sont closes : décochez-la." in text(response)
+    assert "sont closes\u00a0: décochez-la." in text(response)
     assert not Registrant.objects.exists()
 
 
