@@ -2,9 +2,9 @@
 confirms the address (the e-mail's link), the registrant's own page (their signed link).
 
 None of them is page-cached: the form carries a CSRF token, and the two signed pages show one
-person's registration, so they are `private, no-store`, never indexed, and send no referrer
-(the token is in their URL). A signed link that fails gives a French page: 404 when tampered
-with, 410 when expired or when the registration was erased.
+person's registration, so they are `private, no-store`, never indexed, and send their origin
+alone as referrer (the token is in their URL). A signed link that fails gives a French page:
+404 when tampered with, 410 when expired or when the registration was erased.
 """
 
 import hashlib
@@ -59,14 +59,20 @@ RATE_PERIOD = 3600
 
 
 def _private(view: Callable) -> Callable:
-    """One person's page, reached by a signed link: never stored, indexed or referred."""
+    """One person's page, reached by a signed link: never stored nor indexed, and its URL
+    (the token) never sent as a referrer.
+
+    `strict-origin`, not `no-referrer`: under `no-referrer` a browser sends `Origin: null`
+    with the page's own forms (the Fetch standard; Chromium does), which Django's CSRF check
+    refuses, so no confirmation or cancellation would go through. `strict-origin` sends the
+    site's origin alone, never the path."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return wrapped
