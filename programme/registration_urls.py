@@ -9,6 +9,7 @@ app_name = "registrations"
 
 urlpatterns = [
     path("evenements/<slug:slug>/inscription/", views.register, name="register"),
+    path("evenements/<slug:slug>/inscription/envoyee/", views.register_sent, name="register_sent"),
     path("inscriptions/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("inscriptions/<str:token>/", views.manage, name="manage"),
 ]

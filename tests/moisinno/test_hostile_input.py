@@ -31,7 +31,10 @@ from organizer_space.forms.events import EventForm
 from organizer_space.forms.organizations import OrganizationForm
 from organizers.enums import MembershipRole, MembershipStatus
 from programme.filters import LabFilterSet, ProgrammeFilterSet
+from programme.registration_forms import RegistrationForm
 from registrations import services as registrations_services
+from registrations.services import registrant_confirm, registrant_register
+from registrations.tokens import manage_token as registration_manage_token
 from tests.admin_forms import resubmit_data
 from tests.factories import (
     EditionFactory,
@@ -186,6 +189,22 @@ def _world() -> dict:
     alert = Alert.objects.create(
         email="veille@example.fr", edition=edition, query="region=53", confirmed_at=timezone.now()
     )
+    # On-platform registration: an event taking registrations, and someone registered.
+    registering = EventFactory(
+        edition=edition,
+        organization=other,
+        published=True,
+        registration_mode=RegistrationMode.PLATFORM,
+    )
+    EventSession.objects.filter(event=registering).update(capacity=30)
+    registrant = registrant_register(
+        event=registering,
+        sessions=list(registering.sessions.all()),
+        name="Camille Inscrite",
+        email="inscrite@example.fr",
+        kind="agent",
+    )
+    registrant_confirm(registrant=registrant)
     return {
         "edition": edition,
         "format": fmt,
@@ -198,6 +217,8 @@ def _world() -> dict:
         "events": events,
         "public": public,
         "alert": alert,
+        "registering": registering,
+        "registrant": registrant,
         "moderator": UserFactory(moderator=True),
         "newcomer": UserFactory(),
     }
@@ -526,6 +547,30 @@ def targets(world: dict) -> dict[str, Target]:
             _admin_change_data,
             moderator,
         ),
+        # On-platform registration.
+        "registration-register": Target(
+            "registration-register",
+            "post",
+            f"/evenements/{world['registering'].slug}/inscription/",
+            [*RegistrationForm.base_fields],
+            {
+                "sessions": [str(world["registering"].sessions.get().pk)],
+                "name": "Camille Agent",
+                "email": "camille@exemple.gouv.fr",
+                "kind": "agent",
+                "organization_name": "Préfecture de la Marne",
+                "accessibility_needs": "Boucle magnétique",
+                "accessibility_consent": "on",
+                "site_web": "",
+            },
+        ),
+        "registration-manage": Target(
+            "registration-manage",
+            "post",
+            f"/inscriptions/{registration_manage_token(world['registrant'])}/",
+            ["action", "registration"],
+            {"action": "erase", "registration": str(world["registrant"].registrations.get().pk)},
+        ),
         "admin-queue": Target(
             "admin-queue", "get", "/admin/events/event/", ["q", "status", "o", "p"], {}, moderator
         ),
@@ -609,6 +654,8 @@ TARGET_NAMES = [
     "alert-subscribe",
     "alert-subscribe-selection",
     "alert-manage",
+    "registration-register",
+    "registration-manage",
     "programme",
     "calendar",
     "edition",
