@@ -177,11 +177,12 @@ def _platform_offers(data: dict, event: Event, sessions: list[EventSession], url
     )
     data["offers"] = _offer(seats.schema_availability, event, register)
     data.update(_capacities(sessions))
-    for sub_event, session in zip(data.get("subEvent", []), sessions, strict=True):
-        sub_event["offers"] = _offer(
-            session_availability(session).schema_availability, event, register
-        )
-        sub_event.update(_capacities([session]))
+    if "subEvent" in data:
+        for sub_event, session in zip(data["subEvent"], sessions, strict=True):
+            sub_event["offers"] = _offer(
+                session_availability(session).schema_availability, event, register
+            )
+            sub_event.update(_capacities([session]))
 
 
 def json_ld(data: dict) -> SafeString:
