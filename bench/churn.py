@@ -38,7 +38,9 @@ def selections() -> list[str]:
 
 def site_urls(event_slugs: list[str]) -> list[str]:
     rng = random.Random(2022)
-    events = [f"/evenements/{slug}/" for slug in rng.sample(event_slugs, 400)]
+    events = [
+        f"/evenements/{slug}/" for slug in rng.sample(event_slugs, min(400, len(event_slugs)))
+    ]
     fixed = ["/", "/programme/", "/programme/calendrier/", "/labs/", "/programme.ics?region=53"]
     return fixed[:2] + selections() + events + fixed[2:]
 
