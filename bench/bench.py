@@ -13,7 +13,15 @@
 5. Churn: the warm site under random URLs over 444 pages while events change, none, every 30 s,
    every 5 s (`bench/churn.py`), each with its ratio to the no-change run.
 
-`--churn-only`, `--staff-only` and `--pdf-only` run one part.
+6. Registration rush (`bench/confirm_registrations.py`): one session of `--rush-capacity`
+   seats (300) and 500 requests waiting for their address's confirmation; the 500
+   confirmations at once from 16 threads, through gunicorn when the confirmation page exists
+   (else through the services from a separate process), while wrk loads the warm
+   `/programme/`: p50 / p99 of a confirmation, errors, seats confirmed (exactly the capacity)
+   and waiting, and the programme's ratio to the static file during the rush. Then the churn
+   with a registration confirmed every second instead of the edits.
+
+`--churn-only`, `--staff-only`, `--pdf-only` and `--registrations-only` run one part.
 Prints Markdown tables: req/s, p50, p99, errors and the ratio to the static file's req/s.
 """
 
@@ -28,7 +36,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from churn import churn, churn_table, site_urls
+from churn import REGISTRATION_RUNS, churn, churn_table, site_urls
 from staff_time import staff_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +243,136 @@ def churn_run(database: str, args) -> dict:
         return churn(f"http://127.0.0.1:{PORT}", site_urls(slugs), args.churn_duration, args, env)
 
 
+def confirmations(*args: str, database: str) -> dict:
+    out = run(
+        PYTHON, "bench/confirm_registrations.py", *args, env=django_env(database), capture=True
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def registration_run(database: str, args) -> dict:
+    """The registration rush, then the churn with a registration every second."""
+    results: dict = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        tokens_file = handle.name
+    print(
+        f"- setting up: a session of {args.rush_capacity} seats, {args.rush_registrants} "
+        "requests to confirm",
+        flush=True,
+    )
+    setup = confirmations(
+        "setup", str(args.rush_capacity), str(args.rush_registrants), tokens_file, database=database
+    )
+    run("redis-cli", "-n", "5", "FLUSHDB", capture=True)
+    env = django_env(database, CACHE_URL=REDIS)
+    static, _ = static_file()
+    base = f"http://127.0.0.1:{PORT}"
+    with Server(database, args.workers, CACHE_URL=REDIS):
+        print("- static file and warm /programme/, no registration", flush=True)
+        results["static"] = load(static, args.duration, args.connections, args.threads)
+        results["programme"] = load("/programme/", args.duration, args.connections, args.threads)
+        urllib.request.urlopen(base + setup["event"], timeout=60).read()
+        rush = subprocess.Popen(
+            [PYTHON, "bench/confirm_registrations.py", "rush", tokens_file, base, "16"],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert rush.stdout.readline().strip() == "READY"
+        print(
+            f"- the rush: {args.rush_registrants} confirmations while wrk loads /programme/",
+            flush=True,
+        )
+        rush.stdin.write("GO\n")
+        rush.stdin.flush()
+        results["during rush"] = load("/programme/", args.duration, args.connections, args.threads)
+        out, _ = rush.communicate(timeout=600)
+        results["rush"] = json.loads(out.strip().splitlines()[-1])
+        results["counts"] = confirmations("counts", database=database)
+        print("- churn with a registration every second", flush=True)
+        slugs = psql(
+            "SELECT e.slug FROM events_event e JOIN events_edition d ON d.id = e.edition_id "
+            "WHERE d.is_current AND e.status = 'published' ORDER BY e.id",
+            database,
+        ).split()
+        urls = [*site_urls(slugs), setup["trickle_event"]]
+        results["churn"] = churn(base, urls, args.churn_duration, args, env, runs=REGISTRATION_RUNS)
+    Path(tokens_file).unlink()
+    return results
+
+
+def registration_tables(results: dict, capacity: int) -> str:
+    rush, counts = results["rush"], results["counts"]
+    static = results["static"]["rps"]
+    statuses = counts["statuses"]
+    how = (
+        "POSTed to the confirmation page through gunicorn"
+        if rush["via"] == "http"
+        else "through `registrations.services` from a separate process (16 threads, one "
+        "connection each): the confirmation page did not answer"
+    )
+    lines = [
+        f"Registration rush: {rush['confirmations']} confirmations on one session of "
+        f"{capacity} seats, {how}, in {rush['seconds']:.1f} s:",
+        "",
+        table(
+            [
+                "confirmations",
+                "seconds",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "seats confirmed",
+                "waiting",
+                "session counters (taken / waiting)",
+            ],
+            [
+                [
+                    str(rush["confirmations"]),
+                    f"{rush['seconds']:.1f}",
+                    f"{rush['p50_ms']:.0f}",
+                    f"{rush['p99_ms']:.0f}",
+                    str(rush["errors"]),
+                    str(statuses.get("confirmed", 0)),
+                    str(statuses.get("waiting", 0)),
+                    f"{counts['seats_taken']} / {counts['waiting_count']}",
+                ]
+            ],
+        ),
+        "",
+        "Warm `/programme/` (page cache in Redis), ratio to the static file's req/s:",
+        "",
+        table(
+            ["run", "req/s", "ratio to the static file", "p50 / p99 ms", "errors"],
+            [
+                [
+                    label,
+                    f"{results[key]['rps']:.0f}",
+                    f"{results[key]['rps'] / static:.3f}",
+                    f"{results[key]['p50_ms']:.1f} / {results[key]['p99_ms']:.1f}",
+                    str(results[key]["errors"]),
+                ]
+                for label, key in (
+                    ("static file", "static"),
+                    ("no registration", "programme"),
+                    ("during the rush", "during rush"),
+                )
+            ],
+        ),
+    ]
+    if rush["first_errors"]:
+        lines += ["", f"First errors: {rush['first_errors']}"]
+    lines += [
+        "",
+        "Churn (random URLs, warm) with a registration confirmed every second:",
+        "",
+        churn_table(results["churn"]),
+    ]
+    return "\n".join(lines)
+
+
 #: The printed programme (programme/paper): a region's, then the whole edition's.
 PDF_SELECTIONS = {"PDF of a region": "region=53", "PDF of the whole programme": ""}
 
@@ -318,6 +456,15 @@ def main() -> None:
     )
     parser.add_argument("--churn-only", action="store_true", help="only the churn measurement")
     parser.add_argument(
+        "--registrations-only",
+        action="store_true",
+        help="only the registration rush and the churn with a registration every second",
+    )
+    parser.add_argument("--rush-capacity", type=int, default=300, help="seats of the session")
+    parser.add_argument(
+        "--rush-registrants", type=int, default=500, help="confirmations of the rush"
+    )
+    parser.add_argument(
         "--staff-only",
         action="store_true",
         help="only the staff and organiser pages (logged in, in-process, cold)",
@@ -345,6 +492,13 @@ def main() -> None:
         print("== staff and organiser pages", flush=True)
         print()
         print(staff_table(django_env(big), django_env(small)))
+        return
+    if args.registrations_only:
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
+        print("== registration rush", flush=True)
+        registrations = registration_run(big, args)
+        print()
+        print(registration_tables(registrations, args.rush_capacity))
         return
     if args.churn_only:
         run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
@@ -374,6 +528,8 @@ def main() -> None:
     warm = load_run("warm (page cache in Redis)", big, loaded, args, CACHE_URL=REDIS)
     print("== churn", flush=True)
     churned = churn_run(big, args)
+    print("== registration rush", flush=True)
+    registrations = registration_run(big, args)
     soak = None
     if args.soak:
         print(f"- soak: warm /programme/ for {args.soak} s", flush=True)
@@ -429,6 +585,8 @@ def main() -> None:
     )
     print()
     print(churn_table(churned))
+    print()
+    print(registration_tables(registrations, args.rush_capacity))
     print()
     print(
         "Server time in-process, page cache off (median of 15 requests, ms; SQL queries); "

@@ -5,7 +5,8 @@ selections — filters, searches, pages —, 400 event pages, home, calendar, la
 primed first; meanwhile `bench/change_events.py` saves a published event's summary every N
 seconds, as a moderator would. Three runs: no change, a change every 30 s, every 5 s; each
 reported with its ratio to the no-change run. Called by `bench/bench.py` (`--churn-only` runs
-it alone).
+it alone). The registration variant (`REGISTRATION_RUNS`, `--registrations-only`): a
+registration confirmed every second instead of the edits.
 """
 
 import json
@@ -37,7 +38,9 @@ def selections() -> list[str]:
 
 def site_urls(event_slugs: list[str]) -> list[str]:
     rng = random.Random(2022)
-    events = [f"/evenements/{slug}/" for slug in rng.sample(event_slugs, 400)]
+    events = [
+        f"/evenements/{slug}/" for slug in rng.sample(event_slugs, min(400, len(event_slugs)))
+    ]
     fixed = ["/", "/programme/", "/programme/calendrier/", "/labs/", "/programme.ics?region=53"]
     return fixed[:2] + selections() + events + fixed[2:]
 
@@ -69,8 +72,26 @@ def load(base: str, urls_file: Path, duration: int, connections: int, threads: i
     return data
 
 
-def churn(base: str, urls: list[str], duration: int, args, env: dict) -> dict:
-    """The three runs against a server already started at `base` (page cache in Redis)."""
+#: The runs of the churn: a label, and the command that changes things meanwhile (None: nothing),
+#: which prints READY once set up and `CHANGES <n>` at the end.
+EVENT_RUNS = [
+    ("no change", None),
+    ("a change every 30 s", ["bench/change_events.py", "30"]),
+    ("a change every 5 s", ["bench/change_events.py", "5"]),
+]
+#: A registration confirmed every second on an event (bench/confirm_registrations.py): only
+#: that event's page is out of date, never the lists (`public_counts_changed`).
+REGISTRATION_RUNS = [
+    ("no change", None),
+    ("a registration every second", ["bench/confirm_registrations.py", "trickle", "1"]),
+]
+
+
+def churn(
+    base: str, urls: list[str], duration: int, args, env: dict, runs: list | None = None
+) -> dict:
+    """The runs (`EVENT_RUNS` unless told) against a server already started at `base` (page
+    cache in Redis)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(urls) + "\n")
         urls_file = Path(handle.name)
@@ -80,21 +101,12 @@ def churn(base: str, urls: list[str], duration: int, args, env: dict) -> dict:
         with urllib.request.urlopen(request, timeout=120) as response:
             response.read()
     results = {}
-    for label, interval in (
-        ("no change", 0),
-        ("a change every 30 s", 30),
-        ("a change every 5 s", 5),
-    ):
+    for label, command in runs or EVENT_RUNS:
         print(f"- {label}: wrk -t{args.threads} -c{args.connections} -d{duration}s", flush=True)
         changer = None
-        if interval:
+        if command:
             changer = subprocess.Popen(
-                [
-                    str(ROOT / ".venv" / "bin" / "python"),
-                    "bench/change_events.py",
-                    str(interval),
-                    str(duration),
-                ],
+                [str(ROOT / ".venv" / "bin" / "python"), *command, str(duration)],
                 cwd=ROOT,
                 env=env,
                 text=True,

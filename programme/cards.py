@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from events.enums import AttendanceMode
 from moisinno.formatting import session_label
 
+from .seats import card_seats_label
 from .starred import starred_ids
 
 HEADINGS = {"h2", "h3", "h4"}
@@ -101,6 +102,10 @@ def card_markup(event, heading: str = "h3") -> str:
     state = event.public_status  # « Annulé », « Reporté », « Complet »… (events/states.py)
     if state.badge:
         badges.append(_badge(state.label, f" fr-badge--{state.badge}"))
+    # On-platform registration: the state of its seats, never a count (programme/seats.py).
+    seats, kind = card_seats_label(event)
+    if seats:
+        badges.append(_badge(seats, f" fr-badge--{kind}"))
     if event.format_id:
         badges.append(_badge(event.format.name))
     if getattr(event, "has_resources", False):  # annotated by `selectors.public_events`

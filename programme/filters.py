@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.formats import date_format
 from dsfr.forms import DsfrBaseForm
 
@@ -22,6 +23,7 @@ from events.enums import (
     AttendanceMode,
     Audience,
     EventStatus,
+    RegistrationMode,
     ScheduleStatus,
 )
 from events.models import Edition, Event, EventResource, EventSession, Format, Theme
@@ -259,6 +261,12 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         method="filter_registration_open",
         widget=_checkbox(),
     )
+    places_disponibles = CheckboxFilter(
+        label="Places disponibles",
+        help_text="Les événements où l’on s’inscrit sur ce site et qui ont encore des places.",
+        method="filter_seats_left",
+        widget=_checkbox(),
+    )
     hors_dates = CheckboxFilter(
         label="Uniquement les événements hors des dates officielles",
         method="filter_outside_dates",
@@ -370,6 +378,11 @@ class ProgrammeFilterSet(django_filters.FilterSet):
         return queryset.filter(status=EventStatus.PUBLISHED).exclude(
             schedule_status__in=[ScheduleStatus.FULL, ScheduleStatus.POSTPONED]
         )
+
+    def filter_seats_left(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(seats_left_q())
 
     def filter_state(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         """« Annulé » is the workflow's status; the others are a published event's state."""
@@ -533,7 +546,13 @@ class ProgrammeFilterSet(django_filters.FilterSet):
                     f"{self.form.fields[name].label}\u00a0: «\u00a0{self.data.get(name)}\u00a0»",
                     name,
                 )
-        for name in ("avec_lab", "inscription_ouverte", "hors_dates", "avec_ressources"):
+        for name in (
+            "avec_lab",
+            "inscription_ouverte",
+            "places_disponibles",
+            "hors_dates",
+            "avec_ressources",
+        ):
             if cleaned.get(name):
                 add(str(self.form.fields[name].label), name)
         return tags
@@ -584,6 +603,29 @@ def place_q(name: str, value: str) -> Q:
         )
     )
     return Q(pk__in=held_there)
+
+
+def seats_left_q(now: datetime.datetime | None = None) -> Q:
+    """Published events that take registrations on the platform with a session at least that
+    still has a seat (or is unlimited) and is not closed: its closing moment, else its start,
+    still to come (`EventSession.registration_deadline`). Read from the sessions' counts
+    (`seats_taken`, kept by `registrations.services`): the platform's few events from
+    `event_platform_idx`, their sessions through their foreign key."""
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
+    # A session without a start time begins at midnight: it is closed on its day.
+    not_started = Q(date__gt=today) | Q(date=today, start_time__gt=now.time())
+    open_sessions = EventSession.objects.filter(
+        not_started,
+        Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now),
+        Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")),
+        event=OuterRef("pk"),
+    )
+    return Q(
+        Exists(open_sessions),
+        registration_mode=RegistrationMode.PLATFORM,
+        status=EventStatus.PUBLISHED,
+    )
 
 
 def outside_edition_q(edition: Edition) -> Q:

@@ -118,6 +118,8 @@ CARD_FIELDS = (
     "organization__slug",
     "format__name",
     "format__slug",
+    # Its on-platform registration's badge (programme/seats.py), from its sessions' counts.
+    "registration_mode",
     # The card's image (events/images.py), else the edition's default one.
     "image",
     "image_width",
@@ -132,7 +134,8 @@ CARD_FIELDS = (
 )
 
 
-#: What a card reads of its sessions: their dates and times, and where they are held.
+#: What a card reads of its sessions: their dates and times, where they are held, and the
+#: counts of on-platform registration (programme/seats.py: no query per card).
 CARD_SESSION_FIELDS = (
     "event_id",
     "date",
@@ -141,6 +144,11 @@ CARD_SESSION_FIELDS = (
     "attendance_mode",
     "city",
     "department",
+    "capacity",
+    "waiting_list",
+    "registration_closes_at",
+    "seats_taken",
+    "waiting_count",
 )
 
 
@@ -165,11 +173,12 @@ def with_cards(events: list[Event], heading: str = "h3") -> list[Event]:
         prefetch_cards(missing)
         return {event: card_markup(event, heading) for event in missing}
 
-    # "card2": the markup with its footer slot (cards kept before it had none). With Redis, a
-    # card is kept until its own event changes (or everything does: a renamed organisation,
-    # lab or format): after an edit, a list renders one card again, not all of them.
+    # "card3": the markup with its footer slot and its seats' badge (cards kept before had
+    # neither). With Redis, a card is kept until its own event changes (or everything does: a
+    # renamed organisation, lab or format; a registration touches its event): after an edit,
+    # a list renders one card again, not all of them.
     rendered = tag_cached_many(
-        {event: (f"card2:{heading}:{event.pk}", [event_tag(event.pk)]) for event in events},
+        {event: (f"card3:{heading}:{event.pk}", [event_tag(event.pk)]) for event in events},
         render,
     )
     for event in events:
@@ -200,7 +209,11 @@ class ProgrammeSelection:
     def cached(self, name: str, compute):
         """`compute()` for this selection (its criteria, whatever the page or the order), kept
         until the public content changes or the day ends: paging through a selection, sorting
-        it or coming back to it counts its events once."""
+        it or coming back to it counts its events once. Not kept with « Places disponibles »:
+        the seats change without the public content's version (a registration only touches
+        the pages that show it, `registrations.services`), and that selection is small."""
+        if self.form.cleaned_data.get("places_disponibles"):
+            return compute()
         data = self.filterset.data.copy()
         for parameter in ("page", "tri"):
             data.pop(parameter, None)

@@ -4,12 +4,16 @@ import datetime
 import json
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from events.enums import AttendanceMode
 from events.models import Event, EventSession
 from moisinno.geography import region_name
+from registrations.availability import OPEN, session_availability
+
+from .seats import event_seats, registration_open
 
 SCHEMA = "https://schema.org/"
 ATTENDANCE_MODES = {
@@ -119,17 +123,66 @@ def event_structured_data(*, event: Event) -> dict:
         data["subEvent"] = [_sub_event(event, session, url) for session in sessions]
     if event.format:
         data["keywords"] = ", ".join([event.format.name, *(t.name for t in event.themes.all())])
-    if event.capacity:
-        data["maximumAttendeeCapacity"] = event.capacity
-    if event.is_free:
-        data["offers"] = {
-            "@type": "Offer",
-            "price": "0",
-            "priceCurrency": "EUR",
-            "url": event.registration_url or url,
-            "availability": SCHEMA + ("SoldOut" if event.is_full else "InStock"),
-        }
+    seats = event_seats(event)
+    if seats is not None:
+        _platform_offers(data, event, sessions, url)
+    else:
+        if event.capacity:
+            data["maximumAttendeeCapacity"] = event.capacity
+        if event.is_free:
+            data["offers"] = {
+                "@type": "Offer",
+                "price": "0",
+                "priceCurrency": "EUR",
+                "url": event.registration_url or url,
+                "availability": SCHEMA + ("SoldOut" if event.is_full else "InStock"),
+            }
     return data
+
+
+def _capacities(sessions: list[EventSession]) -> dict:
+    """maximumAttendeeCapacity and remainingAttendeeCapacity of `sessions` (on-platform
+    registration), added up; none when one of them is unlimited. The remaining seats are
+    those of the sessions still open (0 once they are closed)."""
+    if not sessions or any(session.capacity is None for session in sessions):
+        return {}
+    now = timezone.now()
+    remaining = 0
+    for session in sessions:
+        seats = session_availability(session, now)
+        if seats.state == OPEN:
+            remaining += seats.seats_left or 0
+    return {
+        "maximumAttendeeCapacity": sum(session.capacity for session in sessions),
+        "remainingAttendeeCapacity": remaining,
+    }
+
+
+def _offer(availability: str, event: Event, url: str) -> dict:
+    offer = {"@type": "Offer", "url": url, "availability": SCHEMA + availability}
+    if event.is_free:
+        offer.update({"price": "0", "priceCurrency": "EUR"})
+    return offer
+
+
+def _platform_offers(data: dict, event: Event, sessions: list[EventSession], url: str) -> None:
+    """An event that takes registrations here: the offer of its registration form (InStock
+    while a seat is left, SoldOut when full, OutOfStock once closed), its seats, and each
+    session's own when the sessions are listed (`subEvent`)."""
+    seats = event_seats(event)
+    register = (
+        absolute_url(reverse("registrations:register", args=[event.slug]))
+        if registration_open(event)
+        else url
+    )
+    data["offers"] = _offer(seats.schema_availability, event, register)
+    data.update(_capacities(sessions))
+    if "subEvent" in data:
+        for sub_event, session in zip(data["subEvent"], sessions, strict=True):
+            sub_event["offers"] = _offer(
+                session_availability(session).schema_availability, event, register
+            )
+            sub_event.update(_capacities([session]))
 
 
 def json_ld(data: dict) -> SafeString:

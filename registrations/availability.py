@@ -52,6 +52,9 @@ class Availability:
         if self.state == FULL:
             return "Complet"
         if self.state == WAITING_LIST:
+            # Nobody waiting yet: no « (0 personne) ».
+            if not self.waiting:
+                return "Complet — liste d’attente ouverte"
             return f"Complet — liste d’attente ouverte ({_people(self.waiting)})"
         if self.seats_left is None:
             return "Places disponibles"

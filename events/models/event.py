@@ -366,6 +366,13 @@ class Event(HeldSomewhere, models.Model):
                 condition=Q(accessible_hearing_loop=True),
                 name="event_hearing_loop_idx",
             ),
+            # The « Places disponibles » filter: the few events registering on the platform,
+            # whose sessions' counts are then read through their foreign key.
+            models.Index(
+                fields=["edition"],
+                condition=Q(registration_mode="platform"),
+                name="event_platform_idx",
+            ),
             # On PostgreSQL, migration 0003 adds the GIN indexes of the search and a covering
             # index of the public programme (counts and facets read it without the table).
         ]

@@ -7,6 +7,7 @@ organisation or who created or moderated an event.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,7 +18,9 @@ from events.states import PUBLIC_STATUS_CHOICES, STATES
 from labs.models import Lab
 from moisinno.geography import department_name, region_name
 from organizers.models import Organization
+from registrations.availability import CLOSED, FULL, OPEN, WAITING_LIST
 
+from ..seats import is_platform, session_seats
 from ..structured_data import absolute_url, local_moment
 
 
@@ -73,9 +76,98 @@ class LocationSerializer(serializers.Serializer):
     region = serializers.CharField(source="region_name", read_only=True)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": (
+            "Les places de la séance quand l’événement prend les inscriptions sur la "
+            "plateforme (mode « platform »), sinon null. Des nombres seulement : jamais un nom "
+            "ni une adresse."
+        ),
+        "properties": {
+            "state": {
+                "type": "string",
+                "enum": [OPEN, WAITING_LIST, FULL, CLOSED],
+                "description": (
+                    "open : des places restent ; waiting_list : complet, liste d’attente "
+                    "ouverte ; full : complet ; closed : inscriptions closes."
+                ),
+            },
+            "label": {"type": "string", "description": "Ce que dit la page de l’événement."},
+            "capacity": {
+                "type": "integer",
+                "nullable": True,
+                "description": "Le nombre de places (null : sans limite).",
+            },
+            "seats_left": {
+                "type": "integer",
+                "nullable": True,
+                "description": "Les places restantes (null : sans limite).",
+            },
+            "waiting_list": {"type": "boolean", "description": "Une liste d’attente est prévue."},
+            "waiting": {"type": "integer", "description": "Personnes en liste d’attente."},
+            "registration_open": {
+                "type": "boolean",
+                "description": "On peut encore s’inscrire (à une place ou en liste d’attente).",
+            },
+            "registration_closes_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "La clôture des inscriptions (au plus tard, le début).",
+            },
+        },
+    }
+)
+class _SeatsField(serializers.Field):
+    """A session's seats (on-platform registration): counts only (programme/seats.py)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, session: EventSession) -> dict | None:
+        seats = session_seats(session)
+        if seats is None:
+            return None
+        return {
+            "state": seats.state,
+            "label": seats.label,
+            "capacity": session.capacity,
+            "seats_left": seats.seats_left,
+            "waiting_list": session.waiting_list,
+            "waiting": seats.waiting,
+            "registration_open": seats.is_open,
+            "registration_closes_at": timezone.localtime(session.registration_deadline).isoformat(),
+        }
+
+
+class _RegistrationUrlField(serializers.Field):
+    """The link to register: the organiser's, or the form of this site (mode « platform »)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, event: Event) -> str:
+        if is_platform(event):
+            return absolute_url(reverse("registrations:register", args=[event.slug]))
+        return event.registration_url
+
+
+_RegistrationUrlField = extend_schema_field(OpenApiTypes.STR)(_RegistrationUrlField)
+
+
 class RegistrationSerializer(serializers.Serializer):
-    mode = serializers.CharField(source="registration_mode", read_only=True)
-    url = serializers.CharField(source="registration_url", read_only=True)
+    mode = serializers.CharField(
+        source="registration_mode",
+        read_only=True,
+        help_text=(
+            "none (sans inscription), link (lien), email (courriel) ou platform (sur cette "
+            "plateforme : les places de chaque séance sont dans `sessions[].seats`)."
+        ),
+    )
+    url = _RegistrationUrlField(
+        help_text="Le lien d’inscription ; en mode platform, le formulaire de ce site."
+    )
     email = serializers.CharField(source="registration_email", read_only=True)
     capacity = serializers.IntegerField(read_only=True, allow_null=True)
     is_full = serializers.BooleanField(read_only=True)
@@ -119,6 +211,7 @@ class SessionSerializer(serializers.Serializer):
         help_text="Le lien de connexion, vide tant que l’organisateur ne l’a pas rendu public.",
     )
     online_note = serializers.CharField(read_only=True)
+    seats = _SeatsField()
 
 
 class _ResourceUrlField(serializers.Field):

@@ -17,7 +17,9 @@ from events.models import Event
 from events.states import PUBLIC_STATUS_CHOICES, STATES
 from moisinno.geography import department_name
 from organizers.enums import OrganizationKind
+from registrations.availability import CLOSED, FULL, OPEN, WAITING_LIST
 
+from ..seats import session_seats
 from ..structured_data import absolute_url, local_moment
 
 BOM = "\ufeff"
@@ -150,6 +152,45 @@ COLUMNS: list[tuple[str, str, str, str, dict]] = [
         "Vide tant que l’organisateur ne l’a pas rendu public.",
         {},
     ),
+    # On-platform registration (registration « Inscription sur la plateforme »): the session's
+    # seats, counts only; empty for the other modes.
+    (
+        "session_registration_state",
+        "string",
+        "Inscriptions à la séance",
+        "open : des places restent ; waiting_list : complet, liste d’attente ouverte ; "
+        "full : complet ; closed : inscriptions closes. Vide hors inscription sur la "
+        "plateforme.",
+        {"constraints": {"enum": [OPEN, WAITING_LIST, FULL, CLOSED]}},
+    ),
+    (
+        "session_capacity",
+        "integer",
+        "Places de la séance",
+        "Vide : sans limite, ou hors inscription sur la plateforme.",
+        {"constraints": {"minimum": 1}},
+    ),
+    (
+        "session_seats_left",
+        "integer",
+        "Places restantes",
+        "Vide : sans limite, ou hors inscription sur la plateforme.",
+        {"constraints": {"minimum": 0}},
+    ),
+    (
+        "session_waiting_list",
+        "boolean",
+        "Liste d’attente",
+        "Une liste d’attente est prévue quand la séance est complète.",
+        {"trueValues": ["true"], "falseValues": ["false"]},
+    ),
+    (
+        "session_waiting",
+        "integer",
+        "Personnes en liste d’attente",
+        "",
+        {"constraints": {"minimum": 0}},
+    ),
 ]
 
 FIELD_NAMES = [name for name, *_ in COLUMNS]
@@ -242,8 +283,32 @@ def event_rows(event: Event) -> Iterator[list[str]]:
             "session_city": session.city,
             "session_department_code": session.department,
             "session_online_url": session.public_online_url,
+            **_session_seats(session),
         }
         yield [str(row[name]) for name in FIELD_NAMES]
+
+
+_NO_SEATS = {
+    "session_registration_state": "",
+    "session_capacity": "",
+    "session_seats_left": "",
+    "session_waiting_list": "",
+    "session_waiting": "",
+}
+
+
+def _session_seats(session) -> dict:
+    """The seat columns of a session (programme/seats.py): counts only, never a name."""
+    seats = session_seats(session)
+    if seats is None:
+        return _NO_SEATS
+    return {
+        "session_registration_state": seats.state,
+        "session_capacity": "" if session.capacity is None else session.capacity,
+        "session_seats_left": "" if seats.seats_left is None else seats.seats_left,
+        "session_waiting_list": _bool(session.waiting_list),
+        "session_waiting": seats.waiting,
+    }
 
 
 class _Echo:

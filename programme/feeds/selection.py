@@ -11,13 +11,14 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag, urlencode
 
-from events.models import Edition, Event
+from events.enums import RegistrationMode
+from events.models import Edition, Event, EventSession
 from events.selectors import current_edition
 from labs.models import Lab
 from moisinno.pagecache import public_content_version
@@ -28,7 +29,7 @@ from ..selectors import ProgrammeSelection, programme_events
 # its size, and never more than one chunk of model instances in memory.
 CHUNK_SIZE = 1000
 # Bumped when the output of a feed changes shape, so that validators of old copies fail.
-FEED_VERSION = "2"
+FEED_VERSION = "3"  # 3: the seats of on-platform registration per session
 # Parameters of the programme page that do not select events.
 IGNORED_PARAMETERS = ("page",)
 
@@ -49,6 +50,9 @@ class FeedSelection:
     edition_modified: object  # latest `updated_at` of any event of the edition, or None
     # Renaming a lab, an organisation or a format changes the feed too: read once per request.
     content_version: int = field(default_factory=public_content_version)
+    # The seats of on-platform registration change without `updated_at` (a registration
+    # touches only the session's counts): their fingerprint.
+    seats: tuple = ()
 
     @property
     def last_modified(self):
@@ -67,6 +71,7 @@ class FeedSelection:
                 str(self.selection_modified),
                 str(self.edition_modified),
                 str(self.content_version),
+                str(self.seats),
             ]
         )
         return quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
@@ -123,7 +128,22 @@ def edition_feed_selection(*, edition: Edition, params: QueryDict) -> FeedSelect
         count=figures["n"],
         selection_modified=figures["modified"],
         edition_modified=edition_modified,
+        seats=seats_fingerprint(edition),
     )
+
+
+def seats_fingerprint(edition: Edition) -> tuple:
+    """What moves with every registration, cancellation or promotion in the edition's
+    sessions taking registrations on the platform (`event_platform_idx`): the seats taken,
+    the people waiting and the last rank given (which a cancellation followed by a
+    registration still moves). One small aggregate."""
+    sessions = EventSession.objects.filter(
+        event__edition=edition, event__registration_mode=RegistrationMode.PLATFORM
+    )
+    figures = sessions.aggregate(
+        taken=Sum("seats_taken"), waiting=Sum("waiting_count"), ranks=Sum("registration_rank")
+    )
+    return (figures["taken"], figures["waiting"], figures["ranks"])
 
 
 def invalid_selection_response(error: InvalidSelection) -> HttpResponse:
