@@ -61,7 +61,7 @@ def public_urls(event) -> list[str]:
         reverse("events:ics", args=[slug]),
         reverse("events:edition", args=[year]),
         reverse("events:organization", args=[event.organization.slug]),
-        # reverse("registrations:register", args=[slug]),  # TODO-LEAD: once the page exists
+        reverse("registrations:register", args=[slug]),
         reverse("sitemap"),
         reverse("feeds:ics"),
         reverse("feeds:csv"),
