@@ -22,7 +22,7 @@ from events.models import Event, EventSession, event_page_tags
 from moisinno.pagecache import event_tag, public_counts_changed
 from organizers.selectors import user_is_active_member
 
-from . import emails
+from . import emails, tasks
 from .availability import availability_state
 from .models import Registrant, RegistrantKind, Registration, RegistrationStatus
 
@@ -217,7 +217,8 @@ def registrant_confirm(
                 registration.save(update_fields=["status", "cancelled_at"])
                 continue
             _take_seat(registration, now)
-        emails.queue_confirmed(locked, registrations, duplicates=duplicates)
+        # Rendered by the worker: the sessions' rows stay locked only for the writes.
+        tasks.send_confirmation.enqueue(locked.pk)
     registrant.confirmed_at = locked.confirmed_at
     return registrations
 

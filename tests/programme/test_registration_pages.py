@@ -645,7 +645,7 @@ def test_register_confirm_cancel_and_the_first_waiting_is_promoted(client):
     }
     # The places drop on the form.
     page = text(client.get(register_url(event)))
-    assert "Complet — liste d’attente ouverte (0\u00a0personne)" in page
+    assert "Complet — liste d’attente ouverte" in page
     assert "4\u00a0places restantes" in page
 
     second, told = register_and_confirm("suivante@example.fr", [session])

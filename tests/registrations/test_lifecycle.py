@@ -20,6 +20,7 @@ from registrations import ics, services
 from registrations.models import Registration, RegistrationStatus
 from registrations.reminders import reminders_send
 from tests.factories import EventSessionFactory, MembershipFactory
+from tests.registrations.helpers import confirm as confirm_address
 
 
 def register(event, sessions, index, *, confirm=True):
@@ -31,7 +32,7 @@ def register(event, sessions, index, *, confirm=True):
         kind="agent",
     )
     if confirm:
-        services.registrant_confirm(registrant=registrant)
+        confirm_address(registrant)
     return registrant
 
 

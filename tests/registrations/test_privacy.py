@@ -78,9 +78,7 @@ def public_urls(event) -> list[str]:
 
 
 def text_of(response) -> str:
-    body = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith("application/pdf"):
         return subprocess.run(
             ["pdftotext", "-", "-"], input=body, capture_output=True, check=True

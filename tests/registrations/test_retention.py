@@ -20,6 +20,7 @@ from registrations import services
 from registrations.lifecycle import outbox_purge
 from registrations.models import Registrant, Registration, RegistrationStatus
 from registrations.tokens import CONFIRMATION_DAYS
+from tests.registrations.helpers import confirm as confirm_address
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDS = "Boucle magnétique, place au premier rang."
@@ -36,7 +37,7 @@ def register(event, session, index, *, confirm=True, **kwargs):
         **kwargs,
     )
     if confirm:
-        services.registrant_confirm(registrant=registrant)
+        confirm_address(registrant)
     registrant.refresh_from_db()
     return registrant
 

@@ -150,7 +150,7 @@ def test_only_members_of_the_organising_organisation_check_in(session, platform_
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_200_concurrent_confirmations_for_30_seats(platform_event):
     """Exactly 30 seats and 170 in the waiting list, in arrival order, no error, nothing lost."""
     if connection.vendor != "postgresql":
