@@ -128,12 +128,13 @@ def event_sync_sessions(*, event: Event, sessions: list[SessionData]) -> None:
         if session.pk is not None and session.capacity is not None:
             # The forms refuse fewer places than seats taken; a confirmation committed since
             # the form was checked must not make the save fail: keep at least those seats.
-            taken = (
-                EventSession.objects.select_for_update(of=("self",))
-                .filter(pk=session.pk)
-                .values_list("seats_taken", flat=True)
-                .first()
-            )
+            with transaction.atomic():  # the caller's transaction holds the lock
+                taken = (
+                    EventSession.objects.select_for_update(of=("self",))
+                    .filter(pk=session.pk)
+                    .values_list("seats_taken", flat=True)
+                    .first()
+                )
             session.capacity = max(session.capacity, taken or 0)
         session_apply_invariants(session)
         if session.pk is None:
