@@ -42,6 +42,7 @@ from events.services import event_approve, event_request_changes, event_submit
 from labs.models import Lab
 from moisinno.models import OutgoingEmail
 from organizers.models import Membership, Organization
+from registrations.models import Registrant, Registration
 from tests.events.test_resources import PDF
 from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
 
@@ -53,7 +54,7 @@ BACKUP = Path(settings.BASE_DIR) / "tools" / "backup.sh"
 RESTORE = Path(settings.BASE_DIR) / "tools" / "restore.sh"
 
 #: What a restore must give back, row for row (with each model's many-to-many tables). A new
-#: model of what people entered (registrations…) is one more line here; `populate` must then
+#: model of what people entered is one more line here; `populate` must then
 #: write at least one row of it, or the test says so.
 RESTORED: list[type[Model]] = [
     get_user_model(),
@@ -70,6 +71,8 @@ RESTORED: list[type[Model]] = [
     EventNote,
     OutgoingEmail,
     Alert,
+    Registrant,
+    Registration,
     MigrationRecorder.Migration,  # the schema's state: `migrate` has nothing to do afterwards
 ]
 
@@ -177,7 +180,8 @@ def count(url: str, table: str) -> int:
 
 def populate() -> None:
     """The demo data (the 2022 edition with its resources, a generated current edition: draft,
-    submitted and published events with their sessions, organisations, labs, collections), then
+    submitted and published events with their sessions, organisations, labs, collections,
+    registrations with a waiting list), then
     what people do through the services: submissions and decisions (the moderation log, the
     outbox), a PDF resource, a visitor's report, an internal note, an alert, a signed-in
     moderator."""
