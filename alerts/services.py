@@ -19,6 +19,7 @@ from django.utils import timezone
 from events.enums import EventStatus
 from events.models import Edition, Event
 from moisinno.formatting import french_dates
+from moisinno.links import ExpiredLink, signed_id
 from moisinno.models import OutgoingEmail
 from moisinno.notifications import queue_email
 from programme.selectors import prefetch_cards, programme_events
@@ -38,14 +39,6 @@ MAX_QUERY_LENGTH = 2000
 _CONFIRM_SALT = "alerts.confirm"
 _UNSUBSCRIBE_SALT = "alerts.unsubscribe"
 _MANAGE_SALT = "alerts.manage"
-
-
-class InvalidLink(Exception):
-    """A tampered or unknown signed link."""
-
-
-class ExpiredLink(Exception):
-    """A confirmation link older than `CONFIRMATION_DAYS`, or whose subscription was purged."""
 
 
 class SelectionTooLong(Exception):
@@ -104,22 +97,9 @@ def manage_token(alert: Alert) -> str:
     return signing.Signer(salt=_MANAGE_SALT).sign(str(alert.pk))
 
 
-def _alert_id(token: str, signer: signing.Signer, **kwargs) -> int:
-    try:
-        value = signer.unsign(token, **kwargs)
-    except signing.SignatureExpired as error:
-        raise ExpiredLink from error
-    except signing.BadSignature as error:
-        raise InvalidLink from error
-    try:
-        return int(value)
-    except ValueError as error:  # signed by us, so never, but never a 500 either
-        raise InvalidLink from error
-
-
 def alert_from_confirm_token(token: str) -> Alert:
     signer = signing.TimestampSigner(salt=_CONFIRM_SALT)
-    pk = _alert_id(token, signer, max_age=datetime.timedelta(days=CONFIRMATION_DAYS))
+    pk = signed_id(token, signer, max_age=datetime.timedelta(days=CONFIRMATION_DAYS))
     alert = Alert.objects.select_related("edition").filter(pk=pk).first()
     if alert is None:
         raise ExpiredLink  # purged, or already removed by its owner
@@ -128,12 +108,12 @@ def alert_from_confirm_token(token: str) -> Alert:
 
 def alert_id_from_unsubscribe_token(token: str) -> int:
     """The alert's id, even if it is already deleted (unsubscribing twice is fine)."""
-    return _alert_id(token, signing.Signer(salt=_UNSUBSCRIBE_SALT))
+    return signed_id(token, signing.Signer(salt=_UNSUBSCRIBE_SALT))
 
 
 def alert_from_manage_token(token: str) -> Alert | None:
     """The alert the link was made for, None when it has been deleted since."""
-    pk = _alert_id(token, signing.Signer(salt=_MANAGE_SALT))
+    pk = signed_id(token, signing.Signer(salt=_MANAGE_SALT))
     return Alert.objects.filter(pk=pk).first()
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from events.selectors import current_edition
 from moisinno.forms import error_summary
+from moisinno.links import ExpiredLink, InvalidLink
 from moisinno.ratelimit import client_ip, rate_limited
 from programme.selectors import programme_events
 
@@ -22,8 +23,6 @@ from .forms import AlertSubscribeForm
 from .models import Alert
 from .services import (
     CONFIRMATION_DAYS,
-    ExpiredLink,
-    InvalidLink,
     SelectionTooLong,
     address_key,
     alert_confirm,

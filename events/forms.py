@@ -2,12 +2,14 @@
 
 from django import forms
 
-from .eligibility import session_times_message
+from .eligibility import session_registration_errors, session_times_message
 from .models import EventSession
 
 
 class SessionTimesForm(forms.ModelForm):
-    """A session's date and times, with the one session-time rule (organiser form, admin)."""
+    """A session's date and times, with the one session-time rule (organiser form, admin);
+    and, in the forms that show them, the rules of its on-platform registration: the places
+    never below the seats already taken, the closing never after the start."""
 
     class Meta:
         model = EventSession
@@ -17,4 +19,14 @@ class SessionTimesForm(forms.ModelForm):
         data = super().clean()
         if error := session_times_message(data.get("start_time"), data.get("end_time")):
             self.add_error(*error)
+        if "capacity" in self.fields:
+            for name, message in session_registration_errors(
+                seats_taken=self.instance.seats_taken,
+                capacity=data.get("capacity"),
+                closes_at=data.get("registration_closes_at"),
+                date=data.get("date"),
+                start_time=data.get("start_time"),
+            ):
+                if name not in self._errors:
+                    self.add_error(name, message)
         return data

@@ -13,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from events.selectors import events_of_member
+from moisinno.links import ExpiredLink, InvalidLink
 from organizers.enums import MembershipStatus
 from organizers.models import Membership
 from organizers.selectors import active_membership
-from registrations.tokens import ExpiredLink, InvalidLink, registration_from_check_in_token
+from registrations.tokens import registration_from_check_in_token
 
 
 def organization_member_required(view: Callable) -> Callable:

@@ -26,6 +26,7 @@ from events import states
 from events.models import Event
 from moisinno.formatting import session_label
 from moisinno.forms import error_summary
+from moisinno.links import ExpiredLink, InvalidLink
 from moisinno.ratelimit import client_ip, rate_limited, retry_phrase
 from registrations.emails import session_place, waiting_position
 from registrations.models import Registrant, Registration, RegistrationStatus
@@ -40,8 +41,6 @@ from registrations.services import (
 )
 from registrations.tokens import (
     CONFIRMATION_DAYS,
-    ExpiredLink,
-    InvalidLink,
     check_in_url,
     manage_token,
     registrant_from_confirm_token,

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from moisinno.links import ExpiredLink, signed_id
+
 from .models import Registrant, Registration
 
 CONFIRMATION_DAYS = 7
@@ -19,14 +21,6 @@ CONFIRMATION_DAYS = 7
 _CONFIRM_SALT = "registrations.confirm"
 _MANAGE_SALT = "registrations.manage"
 _CHECK_IN_SALT = "registrations.check-in"
-
-
-class InvalidLink(Exception):
-    """A tampered or unknown signed link."""
-
-
-class ExpiredLink(Exception):
-    """A confirmation link too old, or a request deleted or erased since."""
 
 
 def confirm_token(registrant: Registrant) -> str:
@@ -41,21 +35,8 @@ def check_in_token(registration: Registration) -> str:
     return signing.Signer(salt=_CHECK_IN_SALT).sign(str(registration.pk))
 
 
-def _id(token: str, signer: signing.Signer, **kwargs) -> int:
-    try:
-        value = signer.unsign(token, **kwargs)
-    except signing.SignatureExpired as error:
-        raise ExpiredLink from error
-    except signing.BadSignature as error:
-        raise InvalidLink from error
-    try:
-        return int(value)
-    except ValueError as error:
-        raise InvalidLink from error
-
-
 def registrant_from_confirm_token(token: str) -> Registrant:
-    pk = _id(
+    pk = signed_id(
         token,
         signing.TimestampSigner(salt=_CONFIRM_SALT),
         max_age=datetime.timedelta(days=CONFIRMATION_DAYS),
@@ -69,7 +50,7 @@ def registrant_from_confirm_token(token: str) -> Registrant:
 def registrant_from_manage_token(token: str) -> Registrant:
     registrant = (
         Registrant.objects.select_related("event")
-        .filter(pk=_id(token, signing.Signer(salt=_MANAGE_SALT)))
+        .filter(pk=signed_id(token, signing.Signer(salt=_MANAGE_SALT)))
         .first()
     )
     if registrant is None or registrant.is_erased:
@@ -80,7 +61,7 @@ def registrant_from_manage_token(token: str) -> Registrant:
 def registration_from_check_in_token(token: str) -> Registration:
     registration = (
         Registration.objects.select_related("registrant", "session__event")
-        .filter(pk=_id(token, signing.Signer(salt=_CHECK_IN_SALT)))
+        .filter(pk=signed_id(token, signing.Signer(salt=_CHECK_IN_SALT)))
         .first()
     )
     if registration is None or registration.registrant.is_erased:

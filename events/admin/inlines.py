@@ -14,7 +14,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from moisinno.roles import is_moderator
 
-from ..eligibility import session_registration_errors
 from ..forms import SessionTimesForm
 from ..models import EventNote, EventReport, EventResource, EventSession, ModerationLogEntry
 from ..sessions import SESSION_PLACE_FIELDS, SESSION_REGISTRATION_FIELDS
@@ -58,22 +57,8 @@ class SessionDateTimeWidget(admin_widgets.AdminSplitDateTime):
 
 class SessionInlineForm(SessionTimesForm):
     """A session's times, and its on-platform registration: the places never below the seats
-    already taken, the closing never after the start (events.eligibility, as the organiser's
-    form)."""
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if "capacity" in self.fields:
-            for name, message in session_registration_errors(
-                seats_taken=self.instance.seats_taken,
-                capacity=data.get("capacity"),
-                closes_at=data.get("registration_closes_at"),
-                date=data.get("date"),
-                start_time=data.get("start_time"),
-            ):
-                if name not in self._errors:
-                    self.add_error(name, message)
-        return data
+    already taken, the closing never after the start (checked by SessionTimesForm, as in the
+    organiser's form)."""
 
 
 class QuietErrorList(ErrorList):

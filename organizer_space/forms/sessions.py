@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
-from events.eligibility import session_registration_errors
 from events.enums import AttendanceMode
 from events.forms import SessionTimesForm
 from events.models import Event, EventSession
@@ -160,16 +159,6 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
         missing_link = data.get("online_url_public") and not data.get("online_url")
         if missing_link and "online_url" not in self._errors:
             self.add_error("online_url", PUBLIC_LINK_MISSING)
-        if "capacity" in self.fields:
-            for name, message in session_registration_errors(
-                seats_taken=self.instance.seats_taken,
-                capacity=data.get("capacity"),
-                closes_at=data.get("registration_closes_at"),
-                date=data.get("date"),
-                start_time=data.get("start_time"),
-            ):
-                if name not in self._errors:
-                    self.add_error(name, message)
         return data
 
     @property
