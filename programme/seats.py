@@ -4,11 +4,10 @@ seats of each session, the event's on its card, whether the « S'inscrire » but
 Only counts, read from the sessions already loaded (`seats_taken`, `waiting_count`: kept by
 `registrations.services`): no query, and never a registrant's name or address.
 
-A card is rendered once for every list that shows it and kept until its own event changes,
-while the lists follow a registration only when a session's state changes (open, waiting
-list, full: `registrations.services`). So a card says the state (« Places disponibles »,
-« Complet — liste d'attente ouverte »…), which the lists keep exact, and the event's page,
-rendered again at each count, the number (« 12 places restantes »).
+The event's page is rendered again at the first request after a registration; a card is kept
+until its own event changes and the lists that show it follow within `PAGE_CACHE_LIST_DELAY`
+(`registrations.services`): both say the number (« 12 places restantes »), the card the
+event's as a whole.
 """
 
 import datetime
@@ -18,23 +17,11 @@ from django.utils import timezone
 from events.enums import RegistrationMode
 from events.models import Event, EventSession
 from registrations.availability import (
-    CLOSED,
-    FULL,
-    OPEN,
-    WAITING_LIST,
     Availability,
     event_availability,
     session_availability,
 )
 from registrations.services import event_takes_registrations
-
-#: A card's words for its event's state (see the module's docstring).
-CARD_LABELS = {
-    OPEN: "Places disponibles",
-    WAITING_LIST: "Complet — liste d’attente ouverte",
-    FULL: "Complet",
-    CLOSED: "Inscriptions closes",
-}
 
 
 def is_platform(event: Event) -> bool:
@@ -66,7 +53,7 @@ def card_seats_label(event: Event, now: datetime.datetime | None = None) -> tupl
     seats = event_seats(event, now)
     if seats is None:
         return "", ""
-    return CARD_LABELS[seats.state], seats.badge
+    return seats.label, seats.badge
 
 
 def registration_open(event: Event, now: datetime.datetime | None = None) -> bool:

@@ -19,11 +19,10 @@ from django.utils import timezone
 from events import states
 from events.enums import RegistrationMode
 from events.models import Event, EventSession, event_page_tags
-from moisinno.pagecache import event_tag, public_counts_changed
+from moisinno.pagecache import public_counts_changed
 from organizers.selectors import user_is_active_member
 
 from . import emails, tasks
-from .availability import availability_state
 from .models import Registrant, RegistrantKind, Registration, RegistrationStatus
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
@@ -130,7 +129,6 @@ def _recount(session: EventSession) -> EventSession:
         confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
         waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
     )
-    before = availability_state(session)
     session.seats_taken = counts["confirmed"]
     session.waiting_count = counts["waiting"]
     EventSession.objects.filter(pk=session.pk).update(
@@ -138,17 +136,15 @@ def _recount(session: EventSession) -> EventSession:
         waiting_count=session.waiting_count,
         registration_rank=session.registration_rank,
     )
-    _counts_changed(session, lists=availability_state(session) != before)
+    _counts_changed(session.event_id)
     return session
 
 
-def _counts_changed(session: EventSession, *, lists: bool) -> None:
-    """The event's page shows the seats left at once; the lists (cards, the « Places
-    disponibles » filter) only when the session's state changes (open, full, waiting list)."""
-    if lists:
-        public_counts_changed(*event_page_tags(session.event_id))
-    else:
-        public_counts_changed(event_tag(session.event_id))
+def _counts_changed(event_id: int) -> None:
+    """The event's page shows the seats left on its next request, the lists that show its card
+    (the programme, its organisations' and labs' pages) within `PAGE_CACHE_LIST_DELAY`; nothing
+    else is out of date (`public_counts_changed`: with Redis, recorded once committed)."""
+    public_counts_changed(*event_page_tags(event_id))
 
 
 def _take_seat(registration: Registration, now: datetime.datetime) -> Registration:

@@ -1,5 +1,5 @@
 """What visitors see of on-platform registration (programme/seats.py): the seats of each
-session on the event page, the state on the cards, the « Places disponibles » filter, the
+session on the event page, the event's on the cards, the « Places disponibles » filter, the
 schema.org offer, the API's, JSON's and CSV's counts; never a registrant's name or address."""
 
 import csv
@@ -151,7 +151,7 @@ def card_of(html: str, title: str) -> str:
     return html[html.rindex('<div class="fr-card', 0, start) : html.index("</h3>", start) + 2000]
 
 
-def test_a_card_says_the_state_of_its_seats_never_a_count(client, edition):
+def test_a_card_says_the_seats_left_of_its_event(client, edition):
     open_event = platform_event(edition, title="Atelier ouvert", capacity=10)
     waiting = platform_event(edition, title="Atelier plein", capacity=1, waiting_list=True)
     closed = platform_event(
@@ -165,13 +165,14 @@ def test_a_card_says_the_state_of_its_seats_never_a_count(client, edition):
 
     html = text(client.get("/programme/"))
 
-    assert "Places disponibles" in badges(card_of(html, "Atelier ouvert"))
-    assert "Complet — liste d’attente ouverte" in badges(card_of(html, "Atelier plein"))
+    assert "8 places restantes" in badges(card_of(html, "Atelier ouvert"))
+    assert "Complet — liste d’attente ouverte (1 personne)" in badges(
+        card_of(html, "Atelier plein")
+    )
     assert "Inscriptions closes" in badges(card_of(html, "Atelier clos"))
     assert not {"Places disponibles", "Inscriptions closes"} & set(
         badges(card_of(html, "Atelier sans inscription"))
     )
-    assert "places restantes" not in html
     assert closed.title in html
     assert_no_personal_data(html)
 

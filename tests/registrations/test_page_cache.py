@@ -1,8 +1,8 @@
 """A registration does not empty the page cache of the whole site (moisinno/pagecache.py,
 `public_counts_changed`): the event's own page shows the new count on the next request, the
-lists (programme, other events' pages) stay cached while the session's state stays the same,
-and follow within `PAGE_CACHE_LIST_DELAY` once it changes (full, waiting list); nothing that
-the public-content version keys (the exports' and menus' `version_cached` values) moves."""
+lists that show its card (the programme, the « Places disponibles » selection) follow within
+`PAGE_CACHE_LIST_DELAY`, other events' pages stay cached; nothing that the public-content
+version keys (the exports' and menus' `version_cached` values) moves."""
 
 import datetime
 import time
@@ -107,14 +107,19 @@ def test_when_the_session_fills_up_the_lists_follow_within_the_delay(world, sett
     assert get(other.get_absolute_url())[0] == "hit"
 
 
-def test_a_registration_in_the_same_state_leaves_the_lists_cached_past_the_delay(world, settings):
-    settings.PAGE_CACHE_LIST_DELAY = 1
+def test_a_registration_reaches_the_cards_of_the_lists_within_the_delay(world, settings):
+    settings.PAGE_CACHE_LIST_DELAY = 2
     event = world["event"]
+    primed = time.monotonic()
     prime("/programme/")
+    assert "3 places restantes" in get("/programme/")[1]
 
     confirm(event, 1)  # 3 → 2 seats: still open
-    time.sleep(1.1)
 
-    assert get("/programme/")[0] == "hit"
+    state, html = get("/programme/")
+    assert state == "hit" and "3 places restantes" in html  # within the delay
+    time.sleep(max(0, primed + 2.2 - time.monotonic()))
+    state, html = get("/programme/")
+    assert state == "miss" and "2 places restantes" in html
     state, html = get(world["page"])
     assert state == "miss" and "2 places restantes" in html
