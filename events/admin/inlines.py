@@ -43,7 +43,10 @@ class SessionDateTimeWidget(admin_widgets.AdminSplitDateTime):
     (a table cell is not a label) and without the dangling timezone warning reference."""
 
     def __init__(self, attrs=None):
-        forms.MultiWidget.__init__(self, [SessionDateWidget, SessionTimeWidget], attrs)
+        # The base widgets: the admin's own carry a <p> each, which may not sit in this <p>.
+        forms.MultiWidget.__init__(
+            self, [admin_widgets.BaseAdminDateWidget, admin_widgets.BaseAdminTimeWidget], attrs
+        )
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

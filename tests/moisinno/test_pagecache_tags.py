@@ -210,7 +210,7 @@ def redis_keys(pattern):
 
 
 def card_keys():
-    return {key.decode() for key in redis_keys("*card2:*")}
+    return {key.decode() for key in redis_keys("*card3:*")}
 
 
 def test_after_an_edit_a_list_renders_the_changed_events_card_alone(world, settings):
@@ -226,4 +226,4 @@ def test_after_an_edit_a_list_renders_the_changed_events_card_alone(world, setti
 
     assert state == "miss" and "Atelier A, nouvelle version" in html
     added = card_keys() - kept
-    assert len(added) == 1 and f"card2:h3:{edited.pk}:" in added.pop()
+    assert len(added) == 1 and f"card3:h3:{edited.pk}:" in added.pop()
