@@ -4,10 +4,11 @@ seats of each session, the event's on its card, whether the « S'inscrire » but
 Only counts, read from the sessions already loaded (`seats_taken`, `waiting_count`: kept by
 `registrations.services`): no query, and never a registrant's name or address.
 
-The event's page is rendered again at the first request after a registration; a card is kept
-until its own event changes and the lists that show it follow within `PAGE_CACHE_LIST_DELAY`
-(`registrations.services`): both say the number (« 12 places restantes »), the card the
-event's as a whole.
+The event's page is rendered again at the first request after a registration and says the
+number per session (« 12 places restantes »); a card says the event's as a whole in fewer
+words (`Availability.card_label`: the number only from `FEW_SEATS` down), and the lists that
+show it follow, within `PAGE_CACHE_LIST_DELAY`, only the registrations that change those words
+(`registrations.services`).
 """
 
 import datetime
@@ -53,7 +54,7 @@ def card_seats_label(event: Event, now: datetime.datetime | None = None) -> tupl
     seats = event_seats(event, now)
     if seats is None:
         return "", ""
-    return seats.label, seats.badge
+    return seats.card_label, seats.badge
 
 
 def registration_open(event: Event, now: datetime.datetime | None = None) -> bool:

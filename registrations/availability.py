@@ -14,6 +14,10 @@ WAITING_LIST = "waiting_list"
 FULL = "full"
 CLOSED = "closed"
 
+#: From this many seats left down, a card says the number (« 3 places restantes »); above, it
+#: says « Places disponibles », so that the lists need not follow every registration.
+FEW_SEATS = 10
+
 # schema.org's ItemAvailability of each state (an Offer's `availability`).
 SCHEMA_AVAILABILITY = {
     OPEN: "InStock",
@@ -60,6 +64,18 @@ class Availability:
             return "Places disponibles"
         plural = "s" if self.seats_left > 1 else ""
         return f"{self.seats_left}\u00a0place{plural} restante{plural}"
+
+    @property
+    def card_label(self) -> str:
+        """What a card says: the number only when few seats are left, the waiting list
+        without its length (the event's page says both)."""
+        if self.state == OPEN:
+            if self.seats_left is not None and self.seats_left <= FEW_SEATS:
+                return self.label
+            return "Places disponibles"
+        if self.state == WAITING_LIST:
+            return "Complet — liste d’attente ouverte"
+        return self.label
 
     @property
     def badge(self) -> str:

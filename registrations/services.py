@@ -19,10 +19,11 @@ from django.utils import timezone
 from events import states
 from events.enums import RegistrationMode
 from events.models import Event, EventSession, event_page_tags
-from moisinno.pagecache import public_counts_changed
+from moisinno.pagecache import event_tag, public_counts_changed
 from organizers.selectors import user_is_active_member
 
 from . import emails, tasks
+from .availability import event_availability
 from .models import Registrant, RegistrantKind, Registration, RegistrationStatus
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
@@ -129,6 +130,7 @@ def _recount(session: EventSession) -> EventSession:
         confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
         waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
     )
+    card = _card_label(session.event_id)
     session.seats_taken = counts["confirmed"]
     session.waiting_count = counts["waiting"]
     EventSession.objects.filter(pk=session.pk).update(
@@ -136,15 +138,37 @@ def _recount(session: EventSession) -> EventSession:
         waiting_count=session.waiting_count,
         registration_rank=session.registration_rank,
     )
-    _counts_changed(session.event_id)
+    _counts_changed(session.event_id, lists=_card_label(session.event_id) != card)
     return session
 
 
-def _counts_changed(event_id: int) -> None:
-    """The event's page shows the seats left on its next request, the lists that show its card
-    (the programme, its organisations' and labs' pages) within `PAGE_CACHE_LIST_DELAY`; nothing
-    else is out of date (`public_counts_changed`: with Redis, recorded once committed)."""
-    public_counts_changed(*event_page_tags(event_id))
+def _card_label(event_id: int) -> str:
+    """What the event's card says of its seats (« Places disponibles », « 3 places
+    restantes », « Complet »…)."""
+    sessions = list(
+        EventSession.objects.filter(event_id=event_id).only(
+            "date",
+            "start_time",
+            "capacity",
+            "waiting_list",
+            "registration_closes_at",
+            "seats_taken",
+            "waiting_count",
+        )
+    )
+    availability = event_availability(sessions)
+    return availability.card_label if availability else ""
+
+
+def _counts_changed(event_id: int, *, lists: bool) -> None:
+    """The event's page shows the seats left on its next request; the lists that show its
+    card (the programme, its organisations' and labs' pages) follow within
+    `PAGE_CACHE_LIST_DELAY` when the card's words change; nothing else is out of date
+    (`public_counts_changed`: with Redis, recorded once committed, and no row written)."""
+    if lists:
+        public_counts_changed(*event_page_tags(event_id))
+    else:
+        public_counts_changed(event_tag(event_id))
 
 
 def _take_seat(registration: Registration, now: datetime.datetime) -> Registration:

@@ -1,8 +1,8 @@
 """A registration does not empty the page cache of the whole site (moisinno/pagecache.py,
-`public_counts_changed`): the event's own page shows the new count on the next request, the
-lists that show its card (the programme, the « Places disponibles » selection) follow within
-`PAGE_CACHE_LIST_DELAY`, other events' pages stay cached; nothing that the public-content
-version keys (the exports' and menus' `version_cached` values) moves."""
+`public_counts_changed`): the event's own page shows the new count on the next request; the
+lists that show its card follow within `PAGE_CACHE_LIST_DELAY` when the card's words change
+(« 3 places restantes », full), and stay cached otherwise; other events' pages stay cached;
+nothing that the public-content version keys (the exports' and menus' values) moves."""
 
 import datetime
 import time
@@ -123,3 +123,19 @@ def test_a_registration_reaches_the_cards_of_the_lists_within_the_delay(world, s
     assert state == "miss" and "2 places restantes" in html
     state, html = get(world["page"])
     assert state == "miss" and "2 places restantes" in html
+
+
+def test_a_registration_that_leaves_the_cards_words_alone_leaves_the_lists_cached(world, settings):
+    settings.PAGE_CACHE_LIST_DELAY = 1
+    event = world["event"]
+    EventSession.objects.filter(event=event).update(capacity=50)
+    primed = time.monotonic()
+    prime("/programme/")
+
+    confirm(event, 1)  # 50 → 49 seats: the card still says « Places disponibles »
+    time.sleep(max(0, primed + 1.2 - time.monotonic()))
+
+    state, html = get("/programme/")
+    assert state == "hit" and "Places disponibles" in html
+    state, html = get(world["page"])
+    assert state == "miss" and "49 places restantes" in html
