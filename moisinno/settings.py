@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "alerts",
     # On-platform registration to sessions: seats, waiting list, reminders, check-in.
     "registrations",
+    # The month's results: attendance declared, satisfaction, the edition's bilan.
+    "results",
 ]
 # The synthetic programme (`generate_programme`, `load_demo_data`): development and the
 # benchmark (bench/) only, never imported by the site.

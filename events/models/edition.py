@@ -37,6 +37,28 @@ class Edition(models.Model):
             "Laisser vide pour publier chaque événement dès son approbation."
         ),
     )
+    # The month's results (the `results` app): organisers declare attendance until the bilan is
+    # closed; the public bilan is shown from its publication. Past editions without detail
+    # may carry headline figures typed in by the DITP (2018: 300 events, 25,000 participants).
+    bilan_closed_at = models.DateTimeField(
+        "clôture des déclarations de participation",
+        null=True,
+        blank=True,
+        help_text="Après ce moment, les organisateurs ne peuvent plus déclarer ni modifier.",
+    )
+    bilan_published_at = models.DateTimeField(
+        "publication du bilan",
+        null=True,
+        blank=True,
+        help_text="À partir de ce moment, le bilan de l'édition est public.",
+    )
+    headline_events = models.PositiveIntegerField(
+        "nombre d'événements annoncé", null=True, blank=True
+    )
+    headline_participants = models.PositiveIntegerField(
+        "nombre de participants annoncé", null=True, blank=True
+    )
+    headline_source = models.CharField("source des chiffres annoncés", max_length=300, blank=True)
     # The image of events without one of their own (events/images.py): decorative there.
     default_image = models.CharField("image par défaut", max_length=64, blank=True, editable=False)
     default_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
