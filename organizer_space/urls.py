@@ -57,6 +57,8 @@ urlpatterns = [
     path("evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
     # On paper and on networks: the poster, the visuals, the texts (programme/paper).
     path("evenements/<int:pk>/kit/", views.event_kit, name="event_kit"),
+    # The month's results: who came (results/attendance.py).
+    path("evenements/<int:pk>/participation/", views.event_attendance, name="event_attendance"),
     # On-platform registration: the lists, exports, sign-in sheets, messages and check-in.
     path(
         "evenements/<int:pk>/inscriptions/",

@@ -5,6 +5,7 @@ organisation or an event receives it from a decorator, resolved from the user's 
 memberships (anything else is a 404).
 """
 
+from .attendance import event_attendance
 from .dashboard import dashboard
 from .events import (
     event_cancel,
@@ -52,6 +53,7 @@ from .resources import (
 )
 
 __all__ = [
+    "event_attendance",
     "event_kit",
     "event_registrations",
     "event_registrations_csv",

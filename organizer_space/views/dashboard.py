@@ -33,6 +33,7 @@ from moisinno.pagination import with_page_numbers
 from moisinno.proconnect.selectors import agent_siret
 from organizers.enums import MembershipStatus
 from organizers.selectors import memberships_of_user, organization_by_siret
+from results.attendance import events_awaiting_declaration
 
 from .common import with_registration_counts
 
@@ -206,6 +207,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "referencing_open": referencing_open,
             "referencing_message": "" if referencing_open else referencing_closed_message(edition),
             "proconnect_offer": _proconnect_offer(request.user, memberships),
+            # « Déclarez la participation »: the events over and not declared yet.
+            "awaiting_declaration": events_awaiting_declaration(
+                organization_ids=[o["organization"].pk for o in organizations]
+            ),
         },
     )
 
