@@ -168,9 +168,7 @@ def attendance_declare(
         raise AttendanceError(closed)
     what_worked = " ".join((what_worked or "").split())
     if len(what_worked) > WHAT_WORKED_MAX:
-        raise AttendanceError(
-            f"« Ce qui a marché » tient en {WHAT_WORKED_MAX} caractères au plus."
-        )
+        raise AttendanceError(f"« Ce qui a marché » tient en {WHAT_WORKED_MAX} caractères au plus.")
     sessions = list(event.sessions.all())
     missing = [s for s in sessions if s.pk not in sessions_data]
     if missing:

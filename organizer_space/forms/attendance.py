@@ -18,7 +18,7 @@ TOOK_PLACE = "oui"
 DID_NOT = "non"
 NEGATIVE = "Indiquez un nombre positif ou nul."
 NOT_A_NUMBER = "Indiquez un nombre entier, par exemple 25."
-TOO_BIG = "Indiquez un nombre d’au plus {limit_value}."
+TOO_BIG = "Indiquez un nombre d’au plus %(limit_value)s."
 
 
 def _count_field(label: str, help_text: str, *, max_value: int = 100_000) -> forms.IntegerField:
@@ -103,7 +103,7 @@ class AttendanceForm(DsfrBaseForm):
                 else "Calculée d’après les inscriptions ; corrigez-la si besoin (0 à 100).",
                 max_value=100,
             )
-            share.error_messages["max_value"] = "Une part va de 0 à 100 %."
+            share.error_messages["max_value"] = "Une part va de 0 à 100 %%."
             self.fields[f"{prefix}-agents_share"] = share
             self.initial[f"{prefix}-agents_share"] = figures.agents_share
         self.fields["what_worked"] = what_worked_field

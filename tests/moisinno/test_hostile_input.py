@@ -331,6 +331,28 @@ def _registration_presence_data(world: dict, client: Client, target: Target) -> 
     return {"present": "1"}
 
 
+def _attendance_data(world: dict, client: Client, target: Target) -> dict:
+    """The declaration of attendance of an event of the organiser's, over three days ago, its
+    session in person (built in the test's savepoint)."""
+    day = datetime.date.today() - datetime.timedelta(days=3)
+    event = EventFactory(
+        edition=world["edition"],
+        organization=world["organization"],
+        published=True,
+        starts_on=day,
+    )
+    prefix = f"s{event.sessions.get().pk}"
+    target.path = f"/espace-organisateur/evenements/{event.pk}/participation/"
+    data = {
+        f"{prefix}-took_place": "oui",
+        f"{prefix}-present_in_person": "25",
+        f"{prefix}-agents_share": "60",
+        "what_worked": "Les usagers autour de la table.",
+    }
+    target.fields = list(data)
+    return data
+
+
 def targets(world: dict) -> dict[str, Target]:
     user, moderator = world["user"], world["moderator"]
     organization, events = world["organization"], world["events"]
@@ -613,6 +635,10 @@ def targets(world: dict) -> dict[str, Target]:
             partial(_registration_presence_data, world),
             user,
         ),
+        # The month's results: the declaration of attendance.
+        "attendance-declare": Target(
+            "attendance-declare", "post", "", [], partial(_attendance_data, world), user
+        ),
     }
     for name in ECHOES:
         found[name].payloads = CORE
@@ -685,6 +711,7 @@ TARGET_NAMES = [
     "registration-session-form",
     "registration-message",
     "registration-presence",
+    "attendance-declare",
 ]
 
 
