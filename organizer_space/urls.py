@@ -57,6 +57,7 @@ urlpatterns = [
     path("evenements/<int:pk>/supprimer/", views.event_delete, name="event_delete"),
     # On paper and on networks: the poster, the visuals, the texts (programme/paper).
     path("evenements/<int:pk>/kit/", views.event_kit, name="event_kit"),
+    path("evenements/<int:pk>/avis/", views.event_survey, name="event_survey"),
     # On-platform registration: the lists, exports, sign-in sheets, messages and check-in.
     path(
         "evenements/<int:pk>/inscriptions/",
