@@ -46,8 +46,8 @@ def _link_error(request: HttpRequest, *, gone: bool) -> HttpResponse:
     )
 
 
-@never_cache
 @private_page
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
