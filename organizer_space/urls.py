@@ -59,6 +59,7 @@ urlpatterns = [
     path("evenements/<int:pk>/kit/", views.event_kit, name="event_kit"),
     # The month's results: who came (results/attendance.py).
     path("evenements/<int:pk>/participation/", views.event_attendance, name="event_attendance"),
+    path("evenements/<int:pk>/avis/", views.event_survey, name="event_survey"),
     # On-platform registration: the lists, exports, sign-in sheets, messages and check-in.
     path(
         "evenements/<int:pk>/inscriptions/",

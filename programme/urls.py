@@ -102,4 +102,5 @@ urlpatterns = [
     path("", include("programme.figures_urls")),
     # On-platform registration: the form, the address's confirmation, the registrant's page.
     path("", include("programme.registration_urls")),
+    path("", include("programme.survey_urls")),
 ]

@@ -51,9 +51,11 @@ from .resources import (
     event_resource_update,
     event_resources,
 )
+from .survey import event_survey
 
 __all__ = [
     "event_attendance",
+    "event_survey",
     "event_kit",
     "event_registrations",
     "event_registrations_csv",

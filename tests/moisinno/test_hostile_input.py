@@ -35,6 +35,8 @@ from programme.registration_forms import RegistrationForm
 from registrations import services as registrations_services
 from registrations.services import registrant_confirm, registrant_register
 from registrations.tokens import manage_token as registration_manage_token
+from results.models import SurveyAnswer
+from results.survey import survey_token
 from tests.admin_forms import resubmit_data
 from tests.factories import (
     EditionFactory,
@@ -353,6 +355,16 @@ def _attendance_data(world: dict, client: Client, target: Target) -> dict:
     return data
 
 
+def _survey_data(world: dict, client: Client, target: Target) -> dict:
+    """The satisfaction survey of a confirmed registration, invited; each request finds it
+    unanswered again."""
+    _, _, registration = _platform_session(world)
+    answer = SurveyAnswer.objects.create(registration=registration, sent_at=timezone.now())
+    target.path = f"/questionnaire/{survey_token(registration)}/"
+    target.reset = lambda: SurveyAnswer.objects.filter(pk=answer.pk).update(answered_at=None)
+    return {"overall": "4", "would_recommend": "oui", "will_reuse_method": "non", "comment": "Bien"}
+
+
 def targets(world: dict) -> dict[str, Target]:
     user, moderator = world["user"], world["moderator"]
     organization, events = world["organization"], world["events"]
@@ -639,6 +651,13 @@ def targets(world: dict) -> dict[str, Target]:
         "attendance-declare": Target(
             "attendance-declare", "post", "", [], partial(_attendance_data, world), user
         ),
+        "survey": Target(
+            "survey",
+            "post",
+            "",
+            ["overall", "would_recommend", "will_reuse_method", "comment"],
+            partial(_survey_data, world),
+        ),
     }
     for name in ECHOES:
         found[name].payloads = CORE
@@ -712,6 +731,7 @@ TARGET_NAMES = [
     "registration-message",
     "registration-presence",
     "attendance-declare",
+    "survey",
 ]
 
 
