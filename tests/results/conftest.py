@@ -127,7 +127,8 @@ def bilan_edition(db):
     )
     e = EventFactory(**common, published=True, format=atelier, title="E")
     declare(e.sessions.get(), took_place=False)
-    late = datetime.date(2025, 12, 20)
+    # Not over, whether read on TODAY or on the real day (the admin pages).
+    late = timezone.localdate() + datetime.timedelta(days=30)
     EventFactory(
         edition=edition, starts_on=late, ends_on=late, published=True, format=atelier, title="G"
     )
