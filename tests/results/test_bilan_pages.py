@@ -1,9 +1,12 @@
 """The bilan pages: the DITP's back office by role and region, and the public bilan."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Event
 from moisinno.models import RegionalRelay
@@ -80,3 +83,37 @@ def test_relancer_sends_the_reminder_to_the_organisers(client, bilan_edition, mo
     assert message.to == ["mairie@brest.fr"]
     assert message.subject == "Combien de personnes sont venues à « C » ?"
     assert "/espace-organisateur/" in message.body
+
+
+PUBLIC = "/editions/2025/bilan/"
+
+
+def test_the_public_bilan_waits_for_its_publication(client, bilan_edition):
+    assert client.get(PUBLIC).status_code == 404
+    assert client.get(PUBLIC + "donnees.csv").status_code == 404
+    bilan_edition.bilan_published_at = timezone.now() + datetime.timedelta(hours=1)
+    bilan_edition.save()
+    assert client.get(PUBLIC).status_code == 404
+
+
+def test_the_public_bilan_and_its_open_data(client, bilan_edition):
+    bilan_edition.bilan_published_at = timezone.now() - datetime.timedelta(days=1)
+    bilan_edition.save()
+    page = client.get(PUBLIC).content.decode()
+    assert "<strong>6</strong> événements au programme" in page
+    assert "<strong>70</strong> participants déclarés" in page
+    assert "<strong>3,4&nbsp;sur&nbsp;5</strong>" in page
+    assert "Le plus de participants&nbsp;: Île-de-France, avec 40 participants" in page
+    # Île-de-France has 3 answers: its satisfaction stays hidden.
+    assert "pas assez de réponses" in page
+    data = client.get(PUBLIC + "donnees.csv")
+    text = data.content.decode()
+    assert "2025,region,Bretagne,4,1,1,30,50,4.2" in text
+    assert "2025,region,Île-de-France,2,1,1,40,100,\r\n" in text
+    assert 'rel="describedby"' in data["Link"]
+    schema = client.get(PUBLIC + "schema.json").json()
+    assert [f["name"] for f in schema["fields"]][:3] == ["edition", "dimension", "valeur"]
+    # Nothing personal, no comment, no organisation to chase.
+    for content in (page, text):
+        for secret in ("Commentaire", "Camille", "example.org", "Ville de Brest", "Relancer"):
+            assert secret not in content
