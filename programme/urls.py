@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from moisinno.pagecache import public_page
 
-from . import reports, views
+from . import bilan_views, reports, views
 from .paper import views as paper_views
 from .sitemaps import robots_txt, sitemap_xml
 
@@ -38,6 +38,17 @@ events_patterns = (
         ),
         path("editions/<int:year>/", public_page(views.edition_detail), name="edition"),
         path("editions/<int:year>/labs/", public_page(views.edition_labs), name="edition_labs"),
+        path("editions/<int:year>/bilan/", public_page(bilan_views.bilan_page), name="bilan"),
+        path(
+            "editions/<int:year>/bilan/donnees.csv",
+            public_page(bilan_views.bilan_csv),
+            name="bilan_csv",
+        ),
+        path(
+            "editions/<int:year>/bilan/schema.json",
+            public_page(bilan_views.bilan_schema),
+            name="bilan_schema",
+        ),
         path("editions/<int:year>/badge.png", public_page(paper_views.edition_badge), name="badge"),
         path("parcours/", public_page(views.collection_list), name="collections"),
         path("parcours/<slug:slug>/", public_page(views.collection_detail), name="collection"),
