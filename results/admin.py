@@ -22,9 +22,10 @@ from events.models import Edition, Event
 from events.selectors import current_edition
 from moisinno import roles
 
+from .attendance import AttendanceError
 from .bilan import BILAN_STATUSES, Bilan, Breakdown, edition_bilan
-from .chase import attendance_chase
 from .models import EventOutcome
+from .requests import attendance_remind
 
 CHARTED = ("regions", "formats", "themes")
 
@@ -144,18 +145,14 @@ class BilanAdmin(admin.ModelAdmin):
             request.user, region=event.region, assigned_relay_id=event.assigned_relay_id
         ):
             raise Http404
-        count = attendance_chase(event=event, user=request.user)
-        if count:
+        try:
+            attendance_remind(event)
+        except AttendanceError as error:
+            messages.warning(request, str(error))
+        else:
             messages.success(
                 request,
-                f"Relance envoyée à {count} membre{'s' if count > 1 else ''} de "
-                f"{event.organization.name} pour « {event.title} ».",
-            )
-        else:
-            messages.warning(
-                request,
-                f"{event.organization.name} n'a aucun membre actif avec une adresse : "
-                "relance impossible par courriel.",
+                f"Relance envoyée aux membres de {event.organization.name} pour « {event.title} ».",
             )
         return HttpResponseRedirect(
             reverse("admin:results_eventoutcome_bilan") + f"?edition={event.edition.year}"

@@ -75,7 +75,7 @@ def test_relancer_sends_the_reminder_to_the_organisers(client, bilan_edition, mo
     url = reverse("admin:results_eventoutcome_chase", args=[event.pk])
     assert client.get(url).status_code == 405
     response = client.post(url, follow=True)
-    assert "Relance envoyée à 1 membre de Ville de Brest pour « C »." in (
+    assert "Relance envoyée aux membres de Ville de Brest pour « C »." in (
         response.content.decode().replace("&#x27;", "'").replace("&laquo;", "«")
     )
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
