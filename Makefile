@@ -47,6 +47,19 @@ vendor-maps: ## Copy Leaflet and leaflet.markercluster from node_modules into st
 	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 	  node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/leaflet.markercluster/
 
+# The State's chart components (@gouvfr/dsfr-chart, Vue web components, ESM build), from the npm
+# registry (version pinned in package.json), copied into static/vendor/ and committed: only the bar
+# chart the bilan pages draw, its stylesheet and the licence. To update: change the version in
+# package.json, run `make vendor-charts`, check the bilan pages (tests/e2e/test_bilan_charts.py).
+.PHONY: vendor-charts
+vendor-charts: ## Copy dsfr-chart's bar chart from node_modules into static/vendor/
+	npm install --no-audit --no-fund --ignore-scripts --silent
+	rm -rf static/vendor/dsfr-chart
+	mkdir -p static/vendor/dsfr-chart
+	cp node_modules/@gouvfr/dsfr-chart/dist/BarChart/BarChart.js \
+	  node_modules/@gouvfr/dsfr-chart/dist/BarChart/BarChart.css \
+	  node_modules/@gouvfr/dsfr-chart/LICENSE static/vendor/dsfr-chart/
+
 .PHONY: install
 install: $(BIN)/uv $(VNU_JAR) ## Install the locked runtime and development dependencies
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --inexact
