@@ -22,6 +22,12 @@ DEMO_EVENTS = 350
 DEMO_SEED = 2022
 DEMO_THEME = "Simplifier ensemble (édition de démonstration)"
 DEMO_FEATURED = 6
+#: The 2022 edition's figures as the DITP types them in (the back office, « Éditions »): the
+#: press announced « plus de 350 événements »; it gave no number of participants, so none.
+DEMO_2022_HEADLINE_EVENTS = 350
+DEMO_2022_HEADLINE_SOURCE = (
+    "Communiqué de la DITP et presse, novembre 2022 : « plus de 350 événements »"
+)
 #: The four « parcours » of the 2021 edition, each a saved programme selection by theme.
 DEMO_COLLECTIONS = [
     (
@@ -108,6 +114,12 @@ class Command(BaseCommand):
         # One public-content version for the whole load, not one per fixture row.
         with transaction.atomic(), public_content_batch():
             call_command("loaddata", "reference", "demo_2022", verbosity=verbosity)
+            # The real 2022 edition is past: its headline figures, no bilan of events.
+            Edition.objects.filter(year=2022).update(
+                headline_events=DEMO_2022_HEADLINE_EVENTS,
+                headline_participants=None,
+                headline_source=DEMO_2022_HEADLINE_SOURCE,
+            )
             # Fixtures bypass the services: index the demo events (the vector on PostgreSQL).
             events_refresh_search(events=Event.objects.filter(is_generated=False))
             # And on the maps, without the network: at their department's centre, approximate.
