@@ -26,7 +26,7 @@ DEMO_FEATURED = 6
 #: press announced « plus de 350 événements »; it gave no number of participants, so none.
 DEMO_2022_HEADLINE_EVENTS = 350
 DEMO_2022_HEADLINE_SOURCE = (
-    "Communiqué de la DITP et presse, novembre 2022 : « plus de 350 événements »"
+    "Communiqué de la DITP, cité par la presse (novembre 2022) : « plus de 350 événements »"
 )
 #: The four « parcours » of the 2021 edition, each a saved programme selection by theme.
 DEMO_COLLECTIONS = [
