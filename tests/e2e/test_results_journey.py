@@ -21,6 +21,7 @@ from registrations.services import registrant_confirm, registrant_register, regi
 from results.models import EventOutcome, SurveyAnswer
 from results.requests import attendance_requests_send
 from results.survey import surveys_send
+from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, open_edition
 from tests.e2e.html_checker import assert_valid_html
 from tests.e2e.test_moderation import log_in_to_admin
@@ -51,6 +52,23 @@ def check_without_js(page: Page, html: str | None = None) -> None:
     Nu checker on the server's HTML, and one h1."""
     assert page.locator("h1").count() == 1, page.url
     assert_valid_html(page, html)
+
+
+def axe_without_scripts(
+    browser: Browser, live_server, path: str, storage_state: dict | None = None
+) -> None:
+    """axe-core on the page as it stands without JavaScript: none of its scripts loaded (axe
+    runs through page.evaluate, which a context without JavaScript refuses)."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", storage_state=storage_state
+    )
+    context.route("**/*.js", lambda route: route.abort())
+    try:
+        page = context.new_page()
+        assert page.goto(path).status == 200, path
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
 
 
 def at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -148,6 +166,8 @@ def test_attendance_declared_survey_answered_and_both_in_the_bilans(
     expect(page.locator(f"{prefix}-agents_share")).to_have_value("67")  # four agents of six
     expect(page.get_by_label("La séance a eu lieu", exact=True)).to_be_checked()
     page.get_by_label("Ce qui a marché (facultatif)").fill("Des usagers autour de la table.")
+    organiser = page.context.storage_state()
+    axe_without_scripts(browser, live_server, path, organiser)
     html = submit(page, "Enregistrer la participation")
     check(page, html)
     outcome = EventOutcome.objects.get(event=event)
@@ -181,6 +201,21 @@ def test_attendance_declared_survey_answered_and_both_in_the_bilans(
     for (_, email, _), answer in zip(PEOPLE[2:5], ANSWERS[2:], strict=True):
         answer_survey(page, email, answer)
     assert SurveyAnswer.objects.filter(answered_at__isnull=False).count() == 5
+    unanswered = link_in(last_email("survey_request", PEOPLE[5][1]).body_text, "/questionnaire/")
+    axe_without_scripts(browser, live_server, unanswered)
+
+    # The organiser sees the results, from five answers, and the comment, never a name.
+    results_page = browser.new_context(base_url=live_server.url, storage_state=organiser)
+    mine = results_page.new_page()
+    mine.goto(f"/espace-organisateur/evenements/{event.pk}/avis/")
+    expect(mine.locator("main")).to_contain_text("4,6")
+    expect(mine.locator("main")).to_contain_text(COMMENT)
+    expect(mine.locator("main")).not_to_contain_text(PEOPLE[0][1])  # no address
+    check(mine)
+    results_page.close()
+    axe_without_scripts(
+        browser, live_server, f"/espace-organisateur/evenements/{event.pk}/avis/", organiser
+    )
 
     # A second answer from the same link is refused, kindly.
     page.goto(link_in(last_email("survey_request", PEOPLE[0][1]).body_text, "/questionnaire/"))
@@ -224,4 +259,5 @@ def test_attendance_declared_survey_answered_and_both_in_the_bilans(
             check_without_js(visitor)
         else:
             check(visitor)
+    axe_without_scripts(browser, live_server, public)
     no_js.close()
