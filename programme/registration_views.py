@@ -8,9 +8,7 @@ alone as referrer (the token is in their URL). A signed link that fails gives a 
 """
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 import segno
 from django.contrib import messages
@@ -47,6 +45,7 @@ from registrations.tokens import (
     registrant_from_manage_token,
 )
 
+from .private import private_page
 from .registration_forms import RegistrationForm, session_choices
 from .selectors import public_event
 
@@ -55,26 +54,6 @@ from .selectors import public_event
 RATE_PER_IP = 20
 RATE_PER_ADDRESS = 5
 RATE_PERIOD = 3600
-
-
-def _private(view: Callable) -> Callable:
-    """One person's page, reached by a signed link: never stored nor indexed, and its URL
-    (the token) never sent as a referrer.
-
-    `strict-origin`, not `no-referrer`: under `no-referrer` a browser sends `Origin: null`
-    with the page's own forms (the Fetch standard; Chromium does), which Django's CSRF check
-    refuses, so no confirmation or cancellation would go through. `strict-origin` sends the
-    site's origin alone, never the path."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "strict-origin"
-        return response
-
-    return wrapped
 
 
 def _event_breadcrumb(event: Event, current: str) -> dict:
@@ -304,7 +283,7 @@ def _lines(registrant: Registrant) -> list[Line]:
     return [_line(registrant, registration, now) for registration in registrations]
 
 
-@_private
+@private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -354,7 +333,7 @@ def _own_registration(registrant: Registrant, value: str) -> Registration:
     return registration
 
 
-@_private
+@private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     try:

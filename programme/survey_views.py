@@ -9,9 +9,6 @@ A tampered link: 404. A registration deleted since: 410. Answered already: « Me
 déjà répondu », never the form again.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -22,19 +19,8 @@ from moisinno.forms import error_summary
 from moisinno.links import ExpiredLink, InvalidLink
 from results.survey import AlreadyAnswered, registration_from_survey_token, survey_answer
 
+from .private import private_page
 from .survey_forms import SurveyForm
-
-
-def private_page(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "strict-origin"
-        return response
-
-    return wrapped
 
 
 def _link_error(request: HttpRequest, *, gone: bool) -> HttpResponse:
