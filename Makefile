@@ -49,15 +49,25 @@ vendor-maps: ## Copy Leaflet and leaflet.markercluster from node_modules into st
 
 # The State's chart components (@gouvfr/dsfr-chart, Vue web components, ESM build), from the npm
 # registry (version pinned in package.json), copied into static/vendor/ and committed: only the bar
-# chart the bilan pages draw, its stylesheet and the licence. To update: change the version in
-# package.json, run `make vendor-charts`, check the bilan pages (tests/e2e/test_bilan_charts.py).
+# chart the bilan pages draw, its stylesheet and the licence. The package ships a development
+# build (Vue's warnings and checks kept behind `<env>.NODE_ENV !== "production"`, 449 KB): each such
+# test is replaced by "production" and esbuild (pinned here) drops the dead code and minifies
+# (285 KB; licence comments kept at the end). To update: change the version in package.json, run
+# `make vendor-charts`, check the bilan pages (tests/e2e/test_bilan_charts.py).
+ESBUILD_VERSION := 0.28.2
 .PHONY: vendor-charts
-vendor-charts: ## Copy dsfr-chart's bar chart from node_modules into static/vendor/
+vendor-charts: ## Copy dsfr-chart's bar chart from node_modules into static/vendor/, production build
 	npm install --no-audit --no-fund --ignore-scripts --silent
 	rm -rf static/vendor/dsfr-chart
 	mkdir -p static/vendor/dsfr-chart
-	cp node_modules/@gouvfr/dsfr-chart/dist/BarChart/BarChart.js \
-	  node_modules/@gouvfr/dsfr-chart/dist/BarChart/BarChart.css \
+	sed -E 's/\b[A-Za-z_$$][A-Za-z0-9_$$]*\.NODE_ENV\b/"production"/g' \
+	  node_modules/@gouvfr/dsfr-chart/dist/BarChart/BarChart.js > static/vendor/dsfr-chart/BarChart.dev.js
+	npm exec --yes --package=esbuild@$(ESBUILD_VERSION) -- esbuild static/vendor/dsfr-chart/BarChart.dev.js \
+	  --minify --format=esm --target=es2020 --legal-comments=eof --log-level=warning \
+	  --outfile=static/vendor/dsfr-chart/BarChart.js
+	rm static/vendor/dsfr-chart/BarChart.dev.js
+	@! grep -q NODE_ENV static/vendor/dsfr-chart/BarChart.js || { echo "NODE_ENV left in the bundle"; exit 1; }
+	cp node_modules/@gouvfr/dsfr-chart/dist/BarChart/BarChart.css \
 	  node_modules/@gouvfr/dsfr-chart/LICENSE static/vendor/dsfr-chart/
 
 .PHONY: install
