@@ -11,7 +11,6 @@ import io
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from events.admin.statistics import Row as ChartRow
@@ -25,7 +24,7 @@ from .structured_data import absolute_url
 
 def _published_edition(year: int) -> Edition:
     edition = get_object_or_404(Edition, year=year)
-    if edition.bilan_published_at is None or edition.bilan_published_at > timezone.now():
+    if not edition.bilan_is_public():
         raise Http404
     return edition
 

@@ -38,6 +38,8 @@ from .models import SessionAttendance, SurveyAnswer
 MIN_ANSWERS = 5
 BILAN_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 NOT_SET = "Non renseigné"
+#: An online event without a region or department: not unknown, nowhere in particular.
+ONLINE_NOWHERE = "En ligne, sans lieu"
 
 HELD, CANCELLED, NOT_DECLARED, COMING = "held", "cancelled", "not_declared", "coming"
 
@@ -345,12 +347,13 @@ def edition_bilan(
         for name, value in survey.get(pk, {}).items():
             setattr(figures, name, value or 0)
         totals.add(figures)
+        unplaced = ONLINE_NOWHERE if row["attendance_mode"] == AttendanceMode.ONLINE else NOT_SET
         keys = {
-            "region": [region_name(row["region"]) or NOT_SET],
+            "region": [region_name(row["region"]) or unplaced],
             "department": [
                 f"{row['department']} — {department_name(row['department'])}"
                 if row["department"]
-                else NOT_SET
+                else unplaced
             ],
             "format": [row["format__name"] or NOT_SET],
             # An event counts once under each of its themes.

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 
 from ..images import image_store, read_upload
@@ -40,6 +41,25 @@ class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
         fields = ["default_image_credit"]  # the admin's fieldsets add the others
+
+    def clean(self):
+        cleaned = super().clean()
+        closed, end = cleaned.get("bilan_closed_at"), cleaned.get("end_date")
+        if closed and end and timezone.localtime(closed).date() <= end:
+            self.add_error(
+                "bilan_closed_at",
+                "La clôture des déclarations doit venir après la fin de l'édition "
+                f"(le {end:%d/%m/%Y}) : les organisateurs déclarent une fois leurs "
+                "événements passés.",
+            )
+        if cleaned.get("headline_source") and not (
+            cleaned.get("headline_events") or cleaned.get("headline_participants")
+        ):
+            self.add_error(
+                "headline_source",
+                "Indiquez le nombre d'événements ou de participants annoncé dont c'est la source.",
+            )
+        return cleaned
 
     def clean_default_image_file(self):
         upload = self.cleaned_data.get("default_image_file")
@@ -85,6 +105,26 @@ class EditionAdmin(admin.ModelAdmin):
         (
             "Référencement et ouverture du programme",
             {"fields": ["referencing_opens_on", "referencing_closes_on", "publication_at"]},
+        ),
+        (
+            "Bilan de l'édition",
+            {
+                "fields": [
+                    "bilan_closed_at",
+                    "bilan_published_at",
+                    "bilan_note",
+                    "headline_events",
+                    "headline_participants",
+                    "headline_source",
+                ],
+                "description": (
+                    "Les organisateurs déclarent la participation à leurs événements jusqu'à la "
+                    "clôture ; le bilan de la DITP (« Bilan de l'édition ») les rassemble. Une "
+                    "fois publié, il est public sur /editions/<année>/bilan/. Pour une édition "
+                    "passée sans déclarations, les chiffres annoncés (et leur source) tiennent "
+                    "lieu de bilan dans la comparaison des éditions."
+                ),
+            },
         ),
         (
             "Image par défaut",

@@ -50,7 +50,11 @@ class Edition(models.Model):
         "publication du bilan",
         null=True,
         blank=True,
-        help_text="À partir de ce moment, le bilan de l'édition est public.",
+        help_text=(
+            "À partir de ce moment, le bilan de l'édition est public et la page de l'édition "
+            "y mène (au plus tard une heure après, si le moment est à venir). Laisser vide "
+            "tant qu'il ne doit pas l'être."
+        ),
     )
     headline_events = models.PositiveIntegerField(
         "nombre d'événements annoncé", null=True, blank=True
@@ -59,6 +63,14 @@ class Edition(models.Model):
         "nombre de participants annoncé", null=True, blank=True
     )
     headline_source = models.CharField("source des chiffres annoncés", max_length=300, blank=True)
+    bilan_note = models.TextField(
+        "note sur le bilan",
+        blank=True,
+        help_text=(
+            "Affichée en tête du bilan, public et de la DITP : d'où viennent les chiffres, à "
+            "quelle date ils ont été arrêtés, leurs limites."
+        ),
+    )
     # The image of events without one of their own (events/images.py): decorative there.
     default_image = models.CharField("image par défaut", max_length=64, blank=True, editable=False)
     default_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -95,6 +107,12 @@ class Edition(models.Model):
         if self.publication_at is None:
             return False
         return (now or timezone.now()) < self.publication_at
+
+    def bilan_is_public(self, now: "datetime.datetime | None" = None) -> bool:
+        """The DITP has published the edition's bilan (`/editions/<year>/bilan/`)."""
+        return self.bilan_published_at is not None and self.bilan_published_at <= (
+            now or timezone.now()
+        )
 
     @property
     def default_picture(self) -> Picture | None:

@@ -94,3 +94,91 @@ def test_a_past_edition_keeps_its_labs_atlas(client, db):
     assert page.context["atlas"].figures.with_labs == 1
     # The current edition's atlas lives at /labs/.
     assert client.get("/editions/2023/labs/")["Location"] == "/labs/"
+
+
+def _edition_post(edition, **changes):
+    data = {
+        "year": edition.year,
+        "number": edition.number,
+        "name": edition.name,
+        "theme": edition.theme,
+        "description": edition.description,
+        "start_date": edition.start_date.isoformat(),
+        "end_date": edition.end_date.isoformat(),
+        "referencing_opens_on": edition.referencing_opens_on.isoformat(),
+        "referencing_closes_on": edition.referencing_closes_on.isoformat(),
+        "publication_at_0": "",
+        "publication_at_1": "",
+        "default_image_credit": "",
+        "bilan_closed_at_0": "",
+        "bilan_closed_at_1": "",
+        "bilan_published_at_0": "",
+        "bilan_published_at_1": "",
+        "bilan_note": "",
+        "headline_events": "",
+        "headline_participants": "",
+        "headline_source": "",
+    }
+    return {**data, **changes}
+
+
+def test_the_ditp_publishes_an_editions_bilan_with_its_note_and_headline_figures(
+    admin_client, client, db
+):
+    edition = EditionFactory(
+        year=2018, start_date=datetime.date(2018, 11, 1), end_date=datetime.date(2018, 11, 30)
+    )
+    assert client.get("/editions/2018/bilan/").status_code == 404
+    programme = client.get("/editions/2018/", follow=True).content.decode()
+    assert "Programme" in programme and "/editions/2018/bilan/" not in programme
+
+    response = admin_client.post(
+        reverse("admin:events_edition_change", args=[edition.pk]),
+        _edition_post(
+            edition,
+            bilan_closed_at_0="2019-01-15",
+            bilan_closed_at_1="18:00",
+            bilan_published_at_0="2019-02-01",
+            bilan_published_at_1="10:00",
+            bilan_note="Chiffres annoncés par la DITP en décembre 2018.",
+            headline_events="300",
+            headline_participants="25000",
+            headline_source="Dossier de presse de la DITP",
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    edition.refresh_from_db()
+    assert (edition.headline_events, edition.headline_participants) == (300, 25000)
+    assert edition.bilan_is_public()
+    programme = client.get("/editions/2018/", follow=True).content.decode()
+    assert 'href="/editions/2018/bilan/"' in programme
+    page = client.get("/editions/2018/bilan/").content.decode()
+    assert "Chiffres annoncés par la DITP en décembre 2018." in page
+
+
+def test_the_bilan_cannot_close_before_the_edition_ends_nor_cite_a_source_without_figures(
+    admin_client, db
+):
+    edition = EditionFactory(
+        year=2023, start_date=datetime.date(2023, 11, 2), end_date=datetime.date(2023, 11, 30)
+    )
+
+    response = admin_client.post(
+        reverse("admin:events_edition_change", args=[edition.pk]),
+        _edition_post(
+            edition,
+            bilan_closed_at_0="2023-11-20",
+            bilan_closed_at_1="18:00",
+            bilan_note="Note gardée",
+            headline_source="Communiqué",
+        ),
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "après la fin de l'édition (le 30/11/2023)" in form.errors["bilan_closed_at"][0]
+    assert "Indiquez le nombre d'événements ou de participants" in form.errors["headline_source"][0]
+    assert "Note gardée" in response.content.decode()  # nothing entered is lost
+    edition.refresh_from_db()
+    assert edition.bilan_closed_at is None and edition.headline_source == ""

@@ -7,7 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.enums import EventStatus
-from results.bilan import LAB_NO, LAB_YES, MIN_ANSWERS, edition_bilan, editions_side_by_side
+from results.bilan import (
+    LAB_NO,
+    LAB_YES,
+    MIN_ANSWERS,
+    ONLINE_NOWHERE,
+    edition_bilan,
+    editions_side_by_side,
+)
 from tests.factories import EditionFactory, EventFactory
 
 from .conftest import TODAY, answer, declare
@@ -152,3 +159,23 @@ def test_a_constant_number_of_queries():
     assert small_bilan.totals.planned == 10 and large_bilan.totals.planned == 100
     assert large_bilan.totals.participants == sum(i for i in range(100) if i % 3)
     assert small_count == large_count <= 12
+
+
+def test_an_online_event_without_a_place_is_online_not_unknown(db):
+    """An online event has no region nor department by nature: its row says « En ligne, sans
+    lieu »; « Non renseigné » stays for an in-person event whose place is not given."""
+    edition = EditionFactory(year=2024)
+    day = datetime.date(2024, 11, 12)
+    common = {"edition": edition, "starts_on": day, "ends_on": day, "published": True}
+    webinar = EventFactory(**common, online=True, region="", department="")
+    declare(webinar.sessions.get(), online=120)
+    workshop = EventFactory(**common, region="", department="")
+    declare(workshop.sessions.get(), present=15)
+
+    bilan = edition_bilan(edition=edition, today=datetime.date(2024, 12, 15))
+
+    regions = rows(bilan.by_region)
+    assert regions[ONLINE_NOWHERE].participants == 120
+    assert regions["Non renseigné"].participants == 15
+    departments = rows(bilan.by_department)
+    assert departments[ONLINE_NOWHERE].planned == departments["Non renseigné"].planned == 1

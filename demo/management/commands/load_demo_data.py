@@ -1,7 +1,8 @@
 """`manage.py load_demo_data`: reference data, the real 2022 edition with the events the press
-cited, and a current demo edition whose referencing is open, with a generated programme and a
-few registrations on the platform (demo/registrations.py); on an empty database only (`make
-run` calls it at every start)."""
+cited and a published bilan of generated declarations and answers (demo/results.py), and a
+current demo edition whose referencing is open, with a generated programme and a few
+registrations on the platform (demo/registrations.py); on an empty database only (`make run`
+calls it at every start)."""
 
 import datetime
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.registrations import demo_registrations_create
+from demo.results import demo_results_create
 from events.enums import EventStatus
 from events.models import Collection, Edition, Event, EventSession
 from events.search import events_refresh_search
@@ -114,12 +116,14 @@ class Command(BaseCommand):
         # One public-content version for the whole load, not one per fixture row.
         with transaction.atomic(), public_content_batch():
             call_command("loaddata", "reference", "demo_2022", verbosity=verbosity)
-            # The real 2022 edition is past: its headline figures, no bilan of events.
+            # The real 2022 edition is past: its headline figure, and a bilan of generated
+            # declarations and answers, published, that says so.
             Edition.objects.filter(year=2022).update(
                 headline_events=DEMO_2022_HEADLINE_EVENTS,
                 headline_participants=None,
                 headline_source=DEMO_2022_HEADLINE_SOURCE,
             )
+            results = demo_results_create(edition=Edition.objects.get(year=2022), seed=DEMO_SEED)
             # Fixtures bypass the services: index the demo events (the vector on PostgreSQL).
             events_refresh_search(events=Event.objects.filter(is_generated=False))
             # And on the maps, without the network: at their department's centre, approximate.
@@ -147,6 +151,11 @@ class Command(BaseCommand):
                 f"(référencement ouvert jusqu'au {current.referencing_closes_on:%d/%m/%Y}), "
                 "édition 2022 réelle consultable sur /editions/2022/."
             )
+        )
+        self.stdout.write(
+            f"Bilan de l'édition 2022 (participations et avis générés) : /editions/2022/bilan/ "
+            f"({results.held} événements tenus, {results.answers} réponses au questionnaire) ; "
+            "côté DITP : /admin/results/eventoutcome/bilan/?edition=2022."
         )
         self.stdout.write(
             f"Inscriptions sur la plateforme ({registrations.registrants} personnes fictives) : "
