@@ -9,8 +9,9 @@ to the event's page. Never a link to join online, an e-mail address or a contact
 **Memory stays bounded.** WeasyPrint keeps a document's whole layout in memory (about 4 MB a
 page of this programme), so a selection of more than `PART_ROWS` sessions is rendered in parts
 of at most that many: the cover and contents first, then each part with its page numbers
-following on, each written to a temporary file and let go, then `merge_parts` joins the files
-with their structure trees (pikepdf). The peak is that of one part whatever the selection.
+following on, each written to a temporary file and let go, then `pdf_merge.merge_parts` joins the
+files with their structure trees, one part at a time. The peak is that of one part whatever the
+selection.
 """
 
 import datetime
@@ -243,6 +244,8 @@ def _programme_in_parts(
             next_page += pages
         # Again, now with each day's page in the contents.
         html_to_pdf(_html(feed, front=True, days=[], toc=days), str(front))
+        from .pdf_merge import merge_parts  # noqa: PLC0415 - optional dependency (pikepdf)
+
         return merge_parts(front, files, target, outline=outline)
 
 
@@ -257,43 +260,3 @@ def _heading_pages(path: Path) -> tuple[list[int | None], int]:
             for item in outline.root
         ]
         return starts, len(pdf.pages)
-
-
-def merge_parts(front: Path, parts: list[Path], target: Path, *, outline) -> int:
-    """One tagged PDF from the front and the parts: their pages, their structure trees under
-    the front's `Document` element (the parent tree renumbered), one bookmark per day."""
-    import pikepdf  # noqa: PLC0415 - optional dependency
-
-    with pikepdf.open(front) as pdf:
-        root = pdf.Root.StructTreeRoot
-        document = root.K[0]
-        nums = root.ParentTree.Nums
-        next_key = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
-        for path in parts:
-            with pikepdf.open(path) as part:
-                offset = next_key
-                part_root = part.Root.StructTreeRoot
-                for page in part.pages:
-                    if "/StructParents" in page.obj:
-                        page.obj.StructParents = int(page.obj.StructParents) + offset
-                    for annotation in page.obj.get("/Annots", []):
-                        if "/StructParent" in annotation:
-                            annotation.StructParent = int(annotation.StructParent) + offset
-                pdf.pages.extend(part.pages)
-                # Direct arrays cannot be copied across files: made indirect first.
-                kids = pdf.copy_foreign(part.make_indirect(part_root.K[0].K))
-                for kid in kids:
-                    kid.P = document
-                    document.K.append(kid)
-                part_nums = pdf.copy_foreign(part.make_indirect(part_root.ParentTree.Nums))
-                for i in range(0, len(part_nums), 2):
-                    key = int(part_nums[i]) + offset
-                    nums.append(key)
-                    nums.append(part_nums[i + 1])
-                    next_key = max(next_key, key + 1)
-        root.ParentTreeNextKey = next_key
-        with pdf.open_outline() as bookmarks:
-            bookmarks.root.clear()
-            bookmarks.root.extend(pikepdf.OutlineItem(label, page) for label, page in outline)
-        pdf.save(target)
-        return len(pdf.pages)

@@ -6,10 +6,13 @@ pikepdf for the structure, the language, the title and the fonts.
 """
 
 import io
+import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -300,3 +303,54 @@ def test_the_event_page_previews_with_its_visual_when_it_has_no_image(client, pr
     page = client.get(event.get_absolute_url()).content.decode()
 
     assert f'content="{SITE}/evenements/{event.slug}/visuel-1200x630.png"' in page
+
+
+MERGE_PEAK = """
+import json, resource, sys
+from pathlib import Path
+from programme.paper.pdf_merge import merge_parts
+front, part, count, target = sys.argv[1:]
+pages = merge_parts(Path(front), [Path(part)] * int(count), Path(target), outline=[("Jour", 1)])
+print(json.dumps([pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024]))
+"""
+
+
+def test_merging_parts_holds_one_part_at_a_time(tmp_path):
+    """The merge's peak does not grow with the number of parts (it grew 0.6 MB a page when
+    every copied object stayed in memory until the save): one process a count, the same part."""
+    from programme.paper.rendering import html_to_pdf  # noqa: PLC0415 - WeasyPrint
+
+    rows = "".join(
+        f'<tr><td>{i} h</td><td><span>Atelier {i}</span> <a href="https://x.invalid/{i}/">'
+        f"page</a></td></tr>"
+        for i in range(200)
+    )
+    front, part = tmp_path / "front.pdf", tmp_path / "part.pdf"
+    html_to_pdf('<html lang="fr"><title>Programme</title><h1>Programme</h1></html>', front)
+    html_to_pdf(f'<html lang="fr"><title>P</title><table>{rows}</table></html>', part)
+    with pikepdf.open(part) as pdf:
+        part_pages = len(pdf.pages)
+
+    def merge(count: int) -> tuple[int, int]:
+        target = tmp_path / f"merged-{count}.pdf"
+        result = subprocess.run(
+            [sys.executable, "-c", MERGE_PEAK, front, part, str(count), target],
+            cwd=Path(printing.__file__).parents[2],
+            capture_output=True,
+            check=True,
+        )
+        return json.loads(result.stdout.decode().splitlines()[-1])
+
+    (pages_1, peak_1), (pages_80, peak_80) = merge(1), merge(80)
+
+    assert pages_80 - pages_1 == 79 * part_pages
+    assert peak_80 - peak_1 < 20, (peak_1, peak_80)  # MB
+    with pikepdf.open(tmp_path / "merged-80.pdf") as pdf:
+        root = pdf.Root.StructTreeRoot
+        nums = root.ParentTree.Nums
+        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+        assert len(set(keys)) == len(keys) and int(root.ParentTreeNextKey) > max(keys)
+        assert {int(page.obj.StructParents) for page in pdf.pages} <= set(keys)
+        document = root.K[0]
+        assert all(kid.P.objgen == document.objgen for kid in document.K)
+        assert str(pdf.Root.Lang) == "fr"
