@@ -387,6 +387,53 @@ def pdf_times(database: str) -> dict:
     return results
 
 
+def first_print_times(database: str) -> dict:
+    """The first print of a fresh gunicorn worker, within the request: a small programme (an
+    organisation's, at most `INLINE_MAX_EVENTS` events) and an A4 poster, their QR codes cold,
+    with WeasyPrint imported when the worker starts (gunicorn.conf.py) and without."""
+    organisations = psql(
+        "SELECT o.slug FROM organizers_organization o JOIN events_event e "
+        "ON e.organization_id = o.id JOIN events_edition d ON d.id = e.edition_id "
+        "WHERE d.is_current AND e.status = 'published' GROUP BY o.slug "
+        "HAVING count(*) <= 12 ORDER BY count(*) DESC, o.slug LIMIT 2",
+        database,
+    ).split()
+    events = psql(
+        "SELECT e.slug FROM events_event e JOIN events_edition d ON d.id = e.edition_id "
+        "WHERE d.is_current AND e.status = 'published' ORDER BY e.id DESC LIMIT 2",
+        database,
+    ).split()
+    results = {}
+    for preload, organisation, event in zip(("true", "false"), organisations, events, strict=True):
+        urls = {
+            "small programme": f"/programme.pdf?organisation={organisation}",
+            "A4 poster": f"/evenements/{event}/affiche-a4.pdf",
+        }
+        with Server(database, 1, PAPER_PRELOAD=preload, CACHE_URL=REDIS):
+            run("redis-cli", "-n", "5", "FLUSHDB", capture=True)
+            for label, url in urls.items():
+                start = time.perf_counter()
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{url}", timeout=60) as r:
+                    assert r.status == 200 and r.read(5) == b"%PDF-", (url, r.status)
+                results[(label, preload)] = time.perf_counter() - start
+    return results
+
+
+def first_print_table(results: dict) -> str:
+    rows = [
+        [label, f"{results[(label, 'true')]:.2f}", f"{results[(label, 'false')]:.2f}"]
+        for label in ("small programme", "A4 poster")
+    ]
+    return table(
+        [
+            "first print of a fresh worker, in the request",
+            "WeasyPrint loaded at start (s)",
+            "PAPER_PRELOAD=false (s)",
+        ],
+        rows,
+    )
+
+
 def pdf_table(results: dict) -> str:
     rows = [
         [
@@ -482,6 +529,9 @@ def main() -> None:
         print("== printed programme (one process each; peak = maximum resident set)", flush=True)
         print()
         print(pdf_table(pdf_times(big)))
+        run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=django_env(big))
+        print()
+        print(first_print_table(first_print_times(big)))
         return
     ensure_wrk()
     print("== databases")
@@ -519,6 +569,7 @@ def main() -> None:
 
     print("== printed programme (one process each; peak = maximum resident set)", flush=True)
     pdfs = pdf_times(big)
+    first_prints = first_print_times(big)
 
     print("== load", flush=True)
     static, static_size = static_file()
@@ -635,6 +686,8 @@ def main() -> None:
     )
     print()
     print(pdf_table(pdfs))
+    print()
+    print(first_print_table(first_prints))
 
 
 if __name__ == "__main__":

@@ -244,7 +244,7 @@ def _programme_in_parts(
             next_page += pages
         # Again, now with each day's page in the contents.
         html_to_pdf(_html(feed, front=True, days=[], toc=days), str(front))
-        from .pdf_merge import merge_parts  # noqa: PLC0415 - optional dependency (pikepdf)
+        from .pdf_merge import merge_parts  # noqa: PLC0415 - optional dependency
 
         return merge_parts(front, files, target, outline=outline)
 

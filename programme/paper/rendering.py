@@ -27,6 +27,12 @@ FONT_FILES = {
 }
 
 
+def preload() -> None:
+    """Import WeasyPrint now (gunicorn.conf.py: when a web worker starts), so that no request
+    pays for it (1.5–2 s)."""
+    _fetcher_class()
+
+
 @functools.cache
 def _fetcher_class():
     """`LocalFetcher`, built at the first document: WeasyPrint is imported only by the processes

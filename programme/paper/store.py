@@ -27,7 +27,9 @@ from .tasks import render_programme
 logger = logging.getLogger(__name__)
 
 FOLDER = "programmes"
-#: Printed within the request: a dozen events take well under a second (the bench measures).
+#: Printed within the request: a dozen events take about half a second once WeasyPrint is
+#: loaded, which gunicorn.conf.py does when a worker starts (`make bench BENCH_ARGS=--pdf-only`
+#: measures a fresh worker's first print).
 INLINE_MAX_EVENTS = 12
 #: One task per selection and version at a time; a task that died is queued again after this.
 RENDER_LOCK_SECONDS = 30 * 60

@@ -32,9 +32,7 @@ def test_the_demo_shows_registration_on_the_platform(client, db):
 
     # Real requests through the services, with fake addresses; no e-mail left to send them.
     # (The 2022 edition's generated registrations are long anonymised: demo/results.py.)
-    rows = Registration.objects.filter(session__event__edition=current).select_related(
-        "registrant"
-    )
+    rows = Registration.objects.filter(session__event__edition=current).select_related("registrant")
     assert rows.count() >= 21
     assert all(row.registrant.email.endswith("@example.org") for row in rows)
     assert not OutgoingEmail.objects.filter(template__startswith="registration_").exists()

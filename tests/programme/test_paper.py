@@ -318,7 +318,7 @@ print(json.dumps([pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1
 def test_merging_parts_holds_one_part_at_a_time(tmp_path):
     """The merge's peak does not grow with the number of parts (it grew 0.6 MB a page when
     every copied object stayed in memory until the save): one process a count, the same part."""
-    from programme.paper.rendering import html_to_pdf  # noqa: PLC0415 - WeasyPrint
+    from programme.paper.rendering import html_to_pdf  # noqa: PLC0415 - optional dependency
 
     rows = "".join(
         f'<tr><td>{i} h</td><td><span>Atelier {i}</span> <a href="https://x.invalid/{i}/">'
