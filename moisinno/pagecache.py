@@ -34,12 +34,30 @@ for `PAGE_CACHE_LIST_DELAY` seconds after its render began, so that under a stre
 list is rendered at most once in that delay rather than after every edit. So, after a change:
 the changed event's own page shows it on the next request; an event page that only lists it
 (related events), the programme, calendar, feeds, API, home, organisation and lab pages within
-`PAGE_CACHE_LIST_DELAY` seconds (plus one render); pages that do not show it stay cached.
+`PAGE_CACHE_LIST_DELAY` seconds plus one background render (below): the first request after
+the delay still gets the previous copy, the requests once that render is stored get the new
+one; pages that do not show it stay cached.
 
 **Single flight.** When a stored page is out of date, the first request claims its render (a
-lock of `PAGE_CACHE_RENDER_LOCK` seconds) and renders it; the requests that arrive meanwhile
-get the previous copy (`X-Cache: stale`) instead of rendering it too. A burst of changes never
-makes every worker render the same page at once.
+lock of `PAGE_CACHE_RENDER_LOCK` seconds); the requests that arrive meanwhile get the previous
+copy (`X-Cache: stale`) instead of rendering it too. A burst of changes never makes every worker
+render the same page at once.
+
+**Who renders it.** A page out of date because one of its exact tags changed is rendered by the
+request that claimed it (`X-Cache: miss`): a visitor never gets a copy older than a change to
+what the page is about. A page out of date only because what it lists changed is rendered in
+the background (`PAGE_CACHE_BACKGROUND_RENDER`, default on): the claiming request gets the
+previous copy at once (`stale`), and one daemon thread of the process (started on first use,
+again after a fork) renders an anonymous copy of the request (GET, no cookie, no body, no
+conditional header) through the same path, keeps the page and releases the claim. On a sync
+worker, the requests queued behind the claiming one thus no longer wait for a list's whole
+render (30 to 80 ms; a region's calendar feed, a second); they share the process's CPU with the
+thread meanwhile. The thread's queue holds at most `BACKGROUND_QUEUE_SIZE` pages, each once:
+when it is full (or the page is still in it) the claim is released and the copy served, for a
+later request to claim. Its database connections are handled as around a request
+(`close_old_connections` before and after each render, all closed once idle for a minute). A
+render that fails is logged and releases its claim (a failing view answers 500: the copy is
+forgotten, as in a request). A HEAD request and local memory keep rendering in the request.
 
 **Without Redis** (local memory: `make run`, one process), the keys carry the public-content
 version, `PublicContentVersion`, raised by every change in the writer's transaction and read by
