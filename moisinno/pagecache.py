@@ -783,7 +783,10 @@ class _BackgroundRenders:
             try:
                 key, job = self.jobs.get(timeout=_BACKGROUND_IDLE)
             except queue.Empty:
-                connections.close_all()
+                try:
+                    connections.close_all()
+                except Exception:  # noqa: BLE001 - the thread must outlive its connections
+                    logger.warning("page cache: idle connections not closed", exc_info=True)
                 continue
             try:
                 job()
