@@ -51,13 +51,14 @@ previous copy at once (`stale`), and one daemon thread of the process (started o
 again after a fork) renders an anonymous copy of the request (GET, no cookie, no body, no
 conditional header) through the same path, keeps the page and releases the claim. On a sync
 worker, the requests queued behind the claiming one thus no longer wait for a list's whole
-render (30 to 80 ms; a region's calendar feed, a second); they share the process's CPU with the
-thread meanwhile. The thread's queue holds at most `BACKGROUND_QUEUE_SIZE` pages, each once:
-when it is full (or the page is still in it) the claim is released and the copy served, for a
-later request to claim. Its database connections are handled as around a request
-(`close_old_connections` before and after each render, all closed once idle for a minute). A
-render that fails is logged and releases its claim (a failing view answers 500: the copy is
-forgotten, as in a request). A HEAD request and local memory keep rendering in the request.
+render (30 to 80 ms; a region's calendar feed, a second); they share the process's CPU and its
+GIL with the thread meanwhile (each of their waits on I/O may cost a switch interval, 5 ms).
+The thread's queue holds at most `BACKGROUND_QUEUE_SIZE` pages, each once: when it is full (or
+the page is still in it) the claim is released and the copy served, for a later request to
+claim. Its database connections are handled as around a request (`close_old_connections`
+before and after each render, all closed once idle for a minute). A render that fails is
+logged and releases its claim (a failing view answers 500: the copy is forgotten, as in a
+request). A HEAD request and local memory keep rendering in the request.
 
 **Without Redis** (local memory: `make run`, one process), the keys carry the public-content
 version, `PublicContentVersion`, raised by every change in the writer's transaction and read by
