@@ -34,12 +34,31 @@ for `PAGE_CACHE_LIST_DELAY` seconds after its render began, so that under a stre
 list is rendered at most once in that delay rather than after every edit. So, after a change:
 the changed event's own page shows it on the next request; an event page that only lists it
 (related events), the programme, calendar, feeds, API, home, organisation and lab pages within
-`PAGE_CACHE_LIST_DELAY` seconds (plus one render); pages that do not show it stay cached.
+`PAGE_CACHE_LIST_DELAY` seconds plus one background render (below): the first request after
+the delay still gets the previous copy, the requests once that render is stored get the new
+one; pages that do not show it stay cached.
 
 **Single flight.** When a stored page is out of date, the first request claims its render (a
-lock of `PAGE_CACHE_RENDER_LOCK` seconds) and renders it; the requests that arrive meanwhile
-get the previous copy (`X-Cache: stale`) instead of rendering it too. A burst of changes never
-makes every worker render the same page at once.
+lock of `PAGE_CACHE_RENDER_LOCK` seconds); the requests that arrive meanwhile get the previous
+copy (`X-Cache: stale`) instead of rendering it too. A burst of changes never makes every worker
+render the same page at once.
+
+**Who renders it.** A page out of date because one of its exact tags changed is rendered by the
+request that claimed it (`X-Cache: miss`): a visitor never gets a copy older than a change to
+what the page is about. A page out of date only because what it lists changed is rendered in
+the background (`PAGE_CACHE_BACKGROUND_RENDER`, default on): the claiming request gets the
+previous copy at once (`stale`), and one daemon thread of the process (started on first use,
+again after a fork) renders an anonymous copy of the request (GET, no cookie, no body, no
+conditional header) through the same path, keeps the page and releases the claim. On a sync
+worker, the requests queued behind the claiming one thus no longer wait for a list's whole
+render (30 to 80 ms; a region's calendar feed, a second); they share the process's CPU and its
+GIL with the thread meanwhile (each of their waits on I/O may cost a switch interval, 5 ms).
+The thread's queue holds at most `BACKGROUND_QUEUE_SIZE` pages, each once: when it is full (or
+the page is still in it) the claim is released and the copy served, for a later request to
+claim. Its database connections are handled as around a request (`close_old_connections`
+before and after each render, all closed once idle for a minute). A render that fails is
+logged and releases its claim (a failing view answers 500: the copy is forgotten, as in a
+request). A HEAD request and local memory keep rendering in the request.
 
 **Without Redis** (local memory: `make run`, one process), the keys carry the public-content
 version, `PublicContentVersion`, raised by every change in the writer's transaction and read by
@@ -53,7 +72,10 @@ import contextlib
 import dataclasses
 import gzip
 import hashlib
+import io
 import logging
+import os
+import queue
 import re
 import threading
 import time
@@ -62,10 +84,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.db import close_old_connections, connections, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, set_script_prefix
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe, quote_etag
@@ -376,6 +399,9 @@ class _Found:
     # "hit": current (or a list within its delay); "stale": out of date, served only while
     # another request renders it; "miss": nothing usable.
     state: str = "miss"
+    # Stale only because what it lists changed (its exact tags did not): it may be rendered
+    # again in the background.
+    lists_only: bool = False
 
 
 def _lookup(key: str) -> _Found:
@@ -405,7 +431,7 @@ def _lookup(key: str) -> _Found:
     within_delay = now < entry["rendered_at"] + settings.PAGE_CACHE_LIST_DELAY
     if not exact_changed and (not listed_changed or within_delay):
         return _Found(now, entry, "hit")
-    return _Found(now, entry, "stale")
+    return _Found(now, entry, "stale", lists_only=not exact_changed)
 
 
 def _claim_render(key: str) -> bool:
@@ -539,6 +565,13 @@ def _response(entry: dict) -> HttpResponse:
     return response
 
 
+def _copy(request: HttpRequest, found: _Found) -> HttpResponseBase:
+    """The stored page `found` holds, marked with its state (`hit` or `stale`)."""
+    response = _response(found.entry)
+    response[CACHE_HEADER] = found.state
+    return _conditional(request, response)
+
+
 def _conditional(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
     """A 304 when the visitor already has this page (If-None-Match, If-Modified-Since)."""
     conditional = get_conditional_response(
@@ -581,16 +614,63 @@ class PublicPageCacheMiddleware:
         found = self._read(key, encoding)
         if found.state == "hit" or (found.state == "stale" and not _claim_render(key)):
             # Current; or out of date while another request renders it again: its last copy.
-            response = _response(found.entry)
-            response[CACHE_HEADER] = found.state
-            return _conditional(request, response)
+            return _copy(request, found)
         claimed = found.state == "stale"
+        if claimed and self._render_in_background(request, key, found):
+            # Only what it lists changed: its last copy now, the render in the background.
+            return _copy(request, found)
         try:
             return self._render(request, key, encoding, found.stamp, claimed)
         except BaseException:
             if claimed:
                 _release_render(key)
             raise
+
+    def _render_in_background(self, request: HttpRequest, key: str, found: _Found) -> bool:
+        """Whether the render of `key`, claimed by `request`, is left to this process's
+        background thread: a GET of a page out of date only because of what it lists, with
+        `PAGE_CACHE_BACKGROUND_RENDER` on. When the queue is full (or the page already waits
+        in it), the claim is released: the last copy is served and a later request claims it.
+
+        The thread renders an anonymous copy of the request: no cookie, no body, no
+        conditional header (the page is stored whole whatever the visitor's browser has)."""
+        if not (
+            found.lists_only and request.method == "GET" and settings.PAGE_CACHE_BACKGROUND_RENDER
+        ):
+            return False
+        environ = {
+            name: value
+            for name, value in request.environ.items()
+            if isinstance(value, str) and name != "HTTP_COOKIE" and not name.startswith("HTTP_IF_")
+        }
+        environ.update({"CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()})
+        environ.pop("CONTENT_TYPE", None)
+        if not _background_renders().submit(key, lambda: self._render_anonymous(environ, key)):
+            _release_render(key)
+        return True
+
+    def _render_anonymous(self, environ: dict, key: str) -> None:
+        """Render `key` again from `environ` (a copy of a visitor's request, without cookies)
+        and keep it, as a request would (the background thread): its database connections are
+        handled as around a request; a failure is logged and releases the claim."""
+        try:
+            close_old_connections()
+            set_script_prefix(get_script_name(environ))
+            # Stamped when the render begins, however long the job waited in the queue.
+            response = self._render(WSGIRequest(environ), key, "identity", time.time(), True)
+            if response.streaming:
+                for _ in response.streaming_content:  # kept once whole (`_tee`)
+                    pass
+            response.close()
+        except Exception:
+            logger.error(
+                "page cache: the background render of %s failed",
+                environ.get("PATH_INFO"),
+                exc_info=True,
+            )
+            _release_render(key)
+        finally:
+            close_old_connections()
 
     def _render(self, request, key, encoding, stamp, claimed) -> HttpResponseBase:
         """Render the page for `request` and keep it; release the render claim once kept."""
@@ -657,3 +737,84 @@ class PublicPageCacheMiddleware:
             )
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (write)", exc_info=True)
+
+
+# Background renders --------------------------------------------------------------------------
+
+# How many pages of one process may wait for their background render; beyond, a stale list is
+# served and left for a later request to claim.
+BACKGROUND_QUEUE_SIZE = 64
+# A render thread idle this long closes its database connections (seconds), so that a quiet
+# worker does not keep one more open.
+_BACKGROUND_IDLE = 60
+
+
+class _BackgroundRenders:
+    """The pages one process renders again in the background: a bounded queue, read by one
+    daemon thread, holding at most one job per page (queued or being rendered)."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.jobs: queue.Queue[tuple[str, Callable[[], None]]] = queue.Queue(
+            maxsize=BACKGROUND_QUEUE_SIZE
+        )
+        self.pending: set[str] = set()
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="page cache renders", daemon=True)
+        self.thread.start()
+
+    def submit(self, key: str, job: Callable[[], None]) -> bool:
+        """Queue `job`, the render of `key`: false when the queue is full or `key` is in it."""
+        with self.changed:
+            if key in self.pending:
+                return False
+            try:
+                self.jobs.put_nowait((key, job))
+            except queue.Full:
+                return False
+            self.pending.add(key)
+            return True
+
+    def wait(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: not self.pending, timeout)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                key, job = self.jobs.get(timeout=_BACKGROUND_IDLE)
+            except queue.Empty:
+                try:
+                    connections.close_all()
+                except Exception:  # noqa: BLE001 - the thread must outlive its connections
+                    logger.warning("page cache: idle connections not closed", exc_info=True)
+                continue
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - the thread must outlive any job
+                logger.error("page cache: a background render failed", exc_info=True)
+            finally:
+                with self.changed:
+                    self.pending.discard(key)
+                    self.changed.notify_all()
+
+
+_background = {"renders": None}
+_background_lock = threading.Lock()
+
+
+def _background_renders() -> _BackgroundRenders:
+    """This process's background renders, started on first use, and again in a forked child
+    (a thread does not survive a fork)."""
+    with _background_lock:
+        renders = _background["renders"]
+        if renders is None or renders.pid != os.getpid():
+            renders = _background["renders"] = _BackgroundRenders()
+        return renders
+
+
+def background_renders_wait(timeout: float = 10) -> bool:
+    """Wait until this process has no page left to render in the background (tests): false if
+    some remain after `timeout` seconds."""
+    renders = _background["renders"]
+    return renders is None or renders.pid != os.getpid() or renders.wait(timeout)

@@ -218,6 +218,10 @@ PAGE_CACHE_LIST_DELAY = int(os.environ.get("PAGE_CACHE_LIST_DELAY", "30"))
 # How long the request rendering an out-of-date page again holds its claim (seconds): the
 # others get the previous copy meanwhile (single flight).
 PAGE_CACHE_RENDER_LOCK = 5
+# With Redis, a list out of date only because what it lists changed is rendered again in a
+# thread of the worker, not in the request that claims it: that request and those queued behind
+# it get the last copy at once. `false`: rendered in the claiming request.
+PAGE_CACHE_BACKGROUND_RENDER = env_bool("PAGE_CACHE_BACKGROUND_RENDER", default=True)
 # How far apart the clocks of two web nodes may be (seconds): a page whose render began less
 # than this after a change is rendered again.
 PAGE_CACHE_CLOCK_SKEW = 0.5

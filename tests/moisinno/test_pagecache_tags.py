@@ -1,27 +1,34 @@
 """With Redis, the page cache forgets only what a change touches (moisinno/pagecache.py): the
 changed event's own page on the next request, the lists that show it within
-`PAGE_CACHE_LIST_DELAY` seconds, and nothing else; an out-of-date page is rendered by one request
-while the others get its last copy."""
+`PAGE_CACHE_LIST_DELAY` seconds plus one background render, and nothing else; an out-of-date page
+is rendered by one request (a list: by the process's background thread) while the others get its
+last copy."""
 
+import logging
 import threading
 import time
 
 import pytest
 import redis
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import path
 
 from events.enums import EventStatus
-from moisinno.pagecache import public_content_changed, public_page
+from moisinno.pagecache import (
+    EVENTS,
+    background_renders_wait,
+    public_content_changed,
+    public_page,
+)
 from tests.factories import EditionFactory, EventFactory, LabFactory, OrganizationFactory
 from tests.parallel import worker_redis_url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def get(url):
-    response = Client().get(url)
+def get(url, client=None):
+    response = (client or Client()).get(url)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return response["X-Cache"], body.decode()
 
@@ -84,10 +91,15 @@ def test_the_lists_that_show_an_edited_event_follow_within_the_delay(world, sett
     rename(edited, "Atelier A, nouvelle version")
     time.sleep(1.1)
 
+    # The delay past, the next visitor gets the last copy at once; the list is rendered again in
+    # the background, and then shows the change.
     for url in lists:
         state, html = get(url)
-        assert state == "miss" and "Atelier A, nouvelle version" in html, url
-        assert get(url)[0] == "hit", url
+        assert state == "stale" and "Atelier A, nouvelle version" not in html, url
+    assert background_renders_wait(timeout=20)
+    for url in lists:
+        state, html = get(url)
+        assert state == "hit" and "Atelier A, nouvelle version" in html, url
     # Pages that do not show it stay as they were, the delay past.
     assert get(world["their page"])[0] == "hit"
     assert get(world["other"].get_absolute_url())[0] == "hit"
@@ -105,8 +117,10 @@ def test_an_unpublished_event_leaves_its_page_at_once_and_the_lists_within_the_d
 
     assert Client().get(edited.get_absolute_url()).status_code == 404
     time.sleep(1.1)
+    assert get("/programme/")[0] == "stale"
+    assert background_renders_wait(timeout=10)
     state, html = get("/programme/")
-    assert state == "miss" and "Atelier A" not in html
+    assert state == "hit" and "Atelier A" not in html
 
 
 def test_an_organisation_edit_shows_on_its_events_pages_and_not_on_others(world):
@@ -164,7 +178,156 @@ def slow_page(request):
     return HttpResponse(f"rendu n° {renders['count']}")
 
 
-urlpatterns = [path("lente/", slow_page)]
+# Lists rendered again in the background ------------------------------------------------------
+
+listed = {"renders": 0, "fail": None}
+listed_gate = threading.Event()
+listed_rendering = threading.Event()
+
+
+@public_page
+def listing_page(request):
+    """A page that lists events (the default tags): its second render waits for the test; it
+    says which cookies it saw, and fails as the test asks."""
+    listed["renders"] += 1
+    if listed["renders"] > 1:
+        listed_rendering.set()
+        listed_gate.wait(timeout=5)
+    body = f"liste n° {listed['renders']}, cookies : {','.join(sorted(request.COOKIES))}"
+    if listed["fail"] == "view":
+        raise RuntimeError("la liste ne se rend pas")
+    if listed["fail"] == "stream":
+
+        def chunks():
+            yield body.encode()
+            raise RuntimeError("la liste s’interrompt")
+
+        return StreamingHttpResponse(chunks())
+    return HttpResponse(body)
+
+
+def server_error(request):
+    return HttpResponse("Erreur", status=500)
+
+
+urlpatterns = [path("lente/", slow_page), path("liste/", listing_page)]
+# The site's 500 page links to pages this URLconf does not have.
+handler500 = server_error
+
+
+@pytest.fixture
+def listing(redis_pages, settings):
+    settings.PAGE_CACHE_LIST_DELAY = 0
+    listed.update(renders=0, fail=None)
+    listed_rendering.clear()
+    listed_gate.set()  # only a test that holds the render back clears it
+    assert get("/liste/") == ("miss", "liste n° 1, cookies : ")
+    yield
+    listed_gate.set()
+    assert background_renders_wait(timeout=10)
+
+
+def render_claims():
+    return redis_keys("*:render")
+
+
+@pytest.mark.urls("tests.moisinno.test_pagecache_tags")
+def test_a_stale_list_is_served_at_once_and_rendered_once_in_the_background(listing):
+    listed_gate.clear()
+    public_content_changed(EVENTS)  # what it lists changed (outside a transaction: at once)
+
+    # The request that claims the render does not wait for it: the render is held back.
+    assert get("/liste/") == ("stale", "liste n° 1, cookies : ")
+    assert listed_rendering.wait(timeout=10)
+    assert [get("/liste/") for _ in range(3)] == [("stale", "liste n° 1, cookies : ")] * 3
+    assert listed["renders"] == 2
+
+    listed_gate.set()
+    assert background_renders_wait(timeout=10)
+    assert get("/liste/") == ("hit", "liste n° 2, cookies : ")
+    assert listed["renders"] == 2
+    assert render_claims() == []
+
+
+@pytest.mark.urls("tests.moisinno.test_pagecache_tags")
+def test_a_stale_list_is_rendered_in_the_request_without_background_renders(listing, settings):
+    settings.PAGE_CACHE_BACKGROUND_RENDER = False
+    public_content_changed(EVENTS)
+
+    assert get("/liste/") == ("miss", "liste n° 2, cookies : ")
+    assert get("/liste/") == ("hit", "liste n° 2, cookies : ")
+
+
+@pytest.mark.urls("tests.moisinno.test_pagecache_tags")
+def test_a_page_whose_own_tags_changed_is_rendered_in_the_request(listing):
+    public_content_changed()  # `all`: exact for every page
+
+    assert get("/liste/") == ("miss", "liste n° 2, cookies : ")
+    assert listed["renders"] == 2
+
+
+def test_the_changed_events_own_page_is_rendered_in_the_request_the_lists_in_the_background(
+    world, settings
+):
+    settings.PAGE_CACHE_LIST_DELAY = 0
+    edited, related = world["edited"], world["related"]
+    prime(edited.get_absolute_url(), related.get_absolute_url())
+
+    rename(edited, "Atelier A, nouvelle version")
+
+    state, html = get(edited.get_absolute_url())
+    assert state == "miss" and "Atelier A, nouvelle version" in html
+    state, html = get(related.get_absolute_url())  # shows it among the related events
+    assert state == "stale" and "Atelier A, nouvelle version" not in html
+    assert background_renders_wait(timeout=10)
+    state, html = get(related.get_absolute_url())
+    assert state == "hit" and "Atelier A, nouvelle version" in html
+
+
+@pytest.mark.urls("tests.moisinno.test_pagecache_tags")
+@pytest.mark.parametrize(
+    ("fail", "logger", "then"),
+    [
+        # The view fails: Django answers 500 and logs it; the last copy is forgotten.
+        ("view", "django.request", "miss"),
+        # The page fails as it streams: logged, the last copy kept until a render succeeds.
+        ("stream", "moisinno.pagecache", "stale"),
+    ],
+)
+def test_a_background_render_that_fails_is_logged_and_releases_its_claim(
+    listing, caplog, fail, logger, then
+):
+    listed["fail"] = fail
+    public_content_changed(EVENTS)
+
+    with caplog.at_level(logging.ERROR):
+        # The failure is the thread's: the visitor's request never sees it.
+        assert get("/liste/", Client(raise_request_exception=False))[0] == "stale"
+        assert background_renders_wait(timeout=10)
+    assert [record.name for record in caplog.records if record.levelno >= logging.ERROR] == [logger]
+    assert render_claims() == []
+
+    listed["fail"] = None
+    state, html = get("/liste/")
+    assert state == then
+    assert background_renders_wait(timeout=10)
+    assert get("/liste/") == ("hit", f"liste n° {listed['renders']}, cookies : ")
+    assert listed["renders"] == 3
+
+
+@pytest.mark.urls("tests.moisinno.test_pagecache_tags")
+def test_a_background_render_keeps_the_anonymous_page_whatever_the_visitors_cookies(listing):
+    public_content_changed(EVENTS)
+    visitor = Client()
+    visitor.cookies["csrftoken"] = "a" * 32
+    visitor.cookies["preference"] = "sombre"
+
+    assert get("/liste/", visitor) == ("stale", "liste n° 1, cookies : ")
+    assert background_renders_wait(timeout=10)
+
+    # Stored (a hit), and rendered for nobody in particular.
+    assert get("/liste/") == ("hit", "liste n° 2, cookies : ")
+    assert get("/liste/", visitor) == ("hit", "liste n° 2, cookies : ")
 
 
 @pytest.mark.urls("tests.moisinno.test_pagecache_tags")
@@ -222,8 +385,10 @@ def test_after_an_edit_a_list_renders_the_changed_events_card_alone(world, setti
     assert len(kept) == 3
 
     rename(edited, "Atelier A, nouvelle version")
+    assert get("/programme/")[0] == "stale"
+    assert background_renders_wait(timeout=10)
     state, html = get("/programme/")
 
-    assert state == "miss" and "Atelier A, nouvelle version" in html
+    assert state == "hit" and "Atelier A, nouvelle version" in html
     added = card_keys() - kept
     assert len(added) == 1 and f"card3:h3:{edited.pk}:" in added.pop()
