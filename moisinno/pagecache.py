@@ -53,12 +53,12 @@ conditional header) through the same path, keeps the page and releases the claim
 worker, the requests queued behind the claiming one thus no longer wait for a list's whole
 render (30 to 80 ms; a region's calendar feed, a second); they share the process's CPU and its
 GIL with the thread meanwhile (each of their waits on I/O may cost a switch interval, 5 ms).
-The thread's queue holds at most `BACKGROUND_QUEUE_SIZE` pages, each once: when it is full (or
-the page is still in it) the claim is released and the copy served, for a later request to
-claim. Its database connections are handled as around a request (`close_old_connections`
-before and after each render, all closed once idle for a minute). A render that fails is
-logged and releases its claim (a failing view answers 500: the copy is forgotten, as in a
-request). A HEAD request and local memory keep rendering in the request.
+The thread (`moisinno.background_renders`) queues at most `BACKGROUND_QUEUE_SIZE` pages, each
+once: when it is full (or the page is still in it) the claim is released and the copy served,
+for a later request to claim. Its database connections are handled as around a request
+(`close_old_connections` before and after each render, all closed once idle for a minute).
+A render that fails is logged and releases its claim (a failing view answers 500: the copy is
+forgotten, as in a request). A HEAD request and local memory keep rendering in the request.
 
 **Without Redis** (local memory: `make run`, one process), the keys carry the public-content
 version, `PublicContentVersion`, raised by every change in the writer's transaction and read by
@@ -74,8 +74,6 @@ import gzip
 import hashlib
 import io
 import logging
-import os
-import queue
 import re
 import threading
 import time
@@ -85,7 +83,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve, set_script_prefix
@@ -93,6 +91,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe, quote_etag
 
+from .background_renders import background_renders
 from .models import PublicContentVersion
 
 logger = logging.getLogger(__name__)
@@ -645,7 +644,7 @@ class PublicPageCacheMiddleware:
         }
         environ.update({"CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()})
         environ.pop("CONTENT_TYPE", None)
-        if not _background_renders().submit(key, lambda: self._render_anonymous(environ, key)):
+        if not background_renders().submit(key, lambda: self._render_anonymous(environ, key)):
             _release_render(key)
         return True
 
@@ -737,84 +736,3 @@ class PublicPageCacheMiddleware:
             )
         except Exception:  # noqa: BLE001 - a cache outage must not take the site down
             logger.warning("page cache unavailable (write)", exc_info=True)
-
-
-# Background renders --------------------------------------------------------------------------
-
-# How many pages of one process may wait for their background render; beyond, a stale list is
-# served and left for a later request to claim.
-BACKGROUND_QUEUE_SIZE = 64
-# A render thread idle this long closes its database connections (seconds), so that a quiet
-# worker does not keep one more open.
-_BACKGROUND_IDLE = 60
-
-
-class _BackgroundRenders:
-    """The pages one process renders again in the background: a bounded queue, read by one
-    daemon thread, holding at most one job per page (queued or being rendered)."""
-
-    def __init__(self) -> None:
-        self.pid = os.getpid()
-        self.jobs: queue.Queue[tuple[str, Callable[[], None]]] = queue.Queue(
-            maxsize=BACKGROUND_QUEUE_SIZE
-        )
-        self.pending: set[str] = set()
-        self.changed = threading.Condition()
-        self.thread = threading.Thread(target=self._run, name="page cache renders", daemon=True)
-        self.thread.start()
-
-    def submit(self, key: str, job: Callable[[], None]) -> bool:
-        """Queue `job`, the render of `key`: false when the queue is full or `key` is in it."""
-        with self.changed:
-            if key in self.pending:
-                return False
-            try:
-                self.jobs.put_nowait((key, job))
-            except queue.Full:
-                return False
-            self.pending.add(key)
-            return True
-
-    def wait(self, timeout: float) -> bool:
-        with self.changed:
-            return self.changed.wait_for(lambda: not self.pending, timeout)
-
-    def _run(self) -> None:
-        while True:
-            try:
-                key, job = self.jobs.get(timeout=_BACKGROUND_IDLE)
-            except queue.Empty:
-                try:
-                    connections.close_all()
-                except Exception:  # noqa: BLE001 - the thread must outlive its connections
-                    logger.warning("page cache: idle connections not closed", exc_info=True)
-                continue
-            try:
-                job()
-            except Exception:  # noqa: BLE001 - the thread must outlive any job
-                logger.error("page cache: a background render failed", exc_info=True)
-            finally:
-                with self.changed:
-                    self.pending.discard(key)
-                    self.changed.notify_all()
-
-
-_background = {"renders": None}
-_background_lock = threading.Lock()
-
-
-def _background_renders() -> _BackgroundRenders:
-    """This process's background renders, started on first use, and again in a forked child
-    (a thread does not survive a fork)."""
-    with _background_lock:
-        renders = _background["renders"]
-        if renders is None or renders.pid != os.getpid():
-            renders = _background["renders"] = _BackgroundRenders()
-        return renders
-
-
-def background_renders_wait(timeout: float = 10) -> bool:
-    """Wait until this process has no page left to render in the background (tests): false if
-    some remain after `timeout` seconds."""
-    renders = _background["renders"]
-    return renders is None or renders.pid != os.getpid() or renders.wait(timeout)

@@ -18,8 +18,8 @@ from events.editing import event_update
 from events.enums import EventStatus
 from events.models import Edition, Event
 from events.services import edition_make_current, event_transition
+from moisinno.background_renders import background_renders_wait
 from moisinno.pagecache import (
-    background_renders_wait,
     public_content_batch,
     public_content_changed,
     public_content_version,

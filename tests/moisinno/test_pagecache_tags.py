@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import path
 
 from events.enums import EventStatus
+from moisinno.background_renders import background_renders_wait
 from moisinno.pagecache import (
     EVENTS,
-    background_renders_wait,
     public_content_changed,
     public_page,
 )

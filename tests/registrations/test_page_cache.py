@@ -13,8 +13,9 @@ from django.test import Client
 
 from events.enums import RegistrationMode
 from events.models import EventSession
+from moisinno.background_renders import background_renders_wait
 from moisinno.models import PublicContentVersion
-from moisinno.pagecache import background_renders_wait, version_cached
+from moisinno.pagecache import version_cached
 from registrations import services
 from tests.factories import EditionFactory, EventFactory
 
