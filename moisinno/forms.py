@@ -1,5 +1,6 @@
 """Form fields and widgets shared by the apps' forms and the admin, and the error summary."""
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django import forms
@@ -7,7 +8,9 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.forms.formsets import BaseFormSet
+from django.utils.safestring import SafeString
 
+from .templatetags.form_widgets import select_options
 from .text import fold
 
 
@@ -62,6 +65,60 @@ def _storable_keys(queryset, keys) -> list[str]:
         for key in keys
         if str(key).strip().isdigit() and storable_key(pk, key, queryset.db or "default")
     ]
+
+
+class KeptOptions:
+    """A select's option groups as a template iterates them, with their markup already written
+    (`markup`, which the `select_options` tag writes as it is): the groups themselves are
+    computed only if a template other than ours iterates them."""
+
+    def __init__(self, markup: SafeString, groups: Callable[[], list]) -> None:
+        self.markup, self._groups = markup, groups
+
+    def __iter__(self):
+        return iter(self._groups())
+
+
+class CachedOptionsSelect(forms.Select):
+    """A select whose long list of options is the same on every form (the 101 departments of
+    each session): its options are written once per process for each choice made, then reused.
+
+    Its context carries `KeptOptions` in place of the option groups: the same markup as the
+    options rendered one by one (a test compares them). Choices that cannot be a key (groups,
+    not hashable) are rendered every time."""
+
+    def get_context(self, name, value, attrs):
+        # Widget's context, without ChoiceWidget's option groups (the cost this class saves);
+        # what Select adds to it, below.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        chosen = context["widget"]["value"]
+        try:
+            key = (tuple(self.choices), tuple(chosen))
+            hash(key)
+        except TypeError:  # unhashable choices
+            return super().get_context(name, value, attrs)
+        context["widget"]["optgroups"] = KeptOptions(
+            _options_markup(self, key), lambda: self.optgroups(name, chosen, attrs)
+        )
+        if self.allow_multiple_selected:
+            context["widget"]["attrs"]["multiple"] = True
+        return context
+
+
+#: The options' markup of `CachedOptionsSelect`, by (choices, chosen values): bounded, since a
+#: forged value makes a key of its own.
+_OPTIONS: dict[tuple, SafeString] = {}
+_OPTIONS_MAX = 512
+
+
+def _options_markup(widget: forms.Select, key: tuple) -> SafeString:
+    markup = _OPTIONS.get(key)
+    if markup is None:
+        markup = select_options(widget.optgroups("", list(key[1])))
+        if len(_OPTIONS) >= _OPTIONS_MAX:
+            _OPTIONS.clear()
+        _OPTIONS[key] = markup
+    return markup
 
 
 class NamePicker(forms.Widget):

@@ -131,7 +131,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "moisinno.form_renderer.FormRenderer"
 
 # A connection pooler between the app and PostgreSQL: empty (none, or PgBouncer in session
 # mode) or `transaction` (PgBouncer's transaction pooling).

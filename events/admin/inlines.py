@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from moisinno.forms import CachedOptionsSelect
 from moisinno.roles import is_moderator
 
 from ..forms import SessionTimesForm
@@ -144,6 +145,8 @@ class EventSessionInline(admin.TabularInline):
             kwargs["widget"] = SessionTimeWidget
         elif db_field.name == "registration_closes_at":
             kwargs["widget"] = SessionDateTimeWidget
+        elif db_field.name == "department":
+            kwargs["widget"] = CachedOptionsSelect
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="inscriptions")

@@ -36,7 +36,10 @@ def _attributes(attrs: dict) -> str:
 @register.simple_tag
 def select_options(optgroups) -> SafeString:
     """The options (and option groups) of a select widget's context, as select.html writes
-    them; an option with a template of its own is rendered by it."""
+    them; an option with a template of its own is rendered by it. Options already written
+    (`moisinno.forms.CachedOptionsSelect`) are written as they are."""
+    if markup := getattr(optgroups, "markup", None):  # moisinno.forms.KeptOptions
+        return markup
     parts = []
     for group_name, group_choices, _index in optgroups:
         if group_name:

@@ -14,6 +14,7 @@ from events.sessions import (
     SESSION_REGISTRATION_FIELDS,
     SessionData,
 )
+from moisinno.forms import CachedOptionsSelect
 from moisinno.geography import department_name
 
 #: The session fields that apply to each attendance mode (shown and validated for it).
@@ -86,6 +87,7 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "attendance_mode": forms.RadioSelect,
+            "department": CachedOptionsSelect,
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
             "capacity": forms.NumberInput(attrs={"min": 1}),

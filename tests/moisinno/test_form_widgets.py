@@ -1,4 +1,5 @@
-"""The project's faster select, input and label templates write Django's own markup.
+"""The project's faster select, input and label templates, and the inputs, textareas and labels
+that moisinno/form_renderer.py writes in Python, give Django's own markup.
 
 templates/django/forms/ replaces Django's select.html (its options written by the
 `select_options` tag of moisinno/templatetags/form_widgets.py), input.html and label.html (their
@@ -6,10 +7,19 @@ attributes written in): each widget must render byte for byte as Django's bundle
 render it (`DjangoTemplates` renderer), escaping included.
 """
 
+import re
+
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+
+from moisinno.form_renderer import FormRenderer
+from moisinno.forms import CachedOptionsSelect
+from tests.factories import EventFactory, MembershipFactory
 
 DJANGO = DjangoTemplates()
 CHOICES = [
@@ -19,6 +29,7 @@ CHOICES = [
     ("Outre-mer", [("971", "Guadeloupe"), ("974", "La Réunion « île »")]),
     (3, gettext_lazy("Yes")),
 ]
+FLAT = [choice for choice in CHOICES if not isinstance(choice[1], list)]
 ATTRS = {"id": "id_field", "class": "fr-select", "data-note": 'dit "oui" & <non>', "required": True}
 
 
@@ -42,6 +53,13 @@ class Option(forms.Select):
         (forms.SelectMultiple(choices=CHOICES), ["35", "971"]),
         (forms.NullBooleanSelect(), None),
         (Option(choices=CHOICES), "2A"),
+        (CachedOptionsSelect(choices=FLAT), "35"),
+        (CachedOptionsSelect(choices=FLAT), "35"),  # the second time: the kept markup
+        (CachedOptionsSelect(choices=FLAT), "2A"),
+        (CachedOptionsSelect(choices=FLAT), 3),
+        (CachedOptionsSelect(choices=FLAT), None),
+        (CachedOptionsSelect(choices=FLAT), '"><script>'),
+        (CachedOptionsSelect(choices=CHOICES), "974"),  # groups: not a key, rendered each time
         (forms.TextInput(), 'Atelier « test » & <b>"quotes"</b>'),
         (forms.TextInput(attrs={"disabled": False, "readonly": True}), None),
         (forms.DateInput(), "2026-11-02"),
@@ -68,3 +86,100 @@ def test_a_label_renders_as_djangos_own_template(field, attrs):
 
     assert ours.label_tag(attrs=attrs) == django.label_tag(attrs=attrs)
     assert ours.legend_tag(attrs=attrs) == django.legend_tag(attrs=attrs)
+
+
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.Textarea(), "Première ligne\n<script>« deux »</script> & trois"),
+        (forms.Textarea(), ""),
+        (forms.NumberInput(attrs={"min": 0}), 30),
+        (forms.HiddenInput(), 'valeur "cachée" & <b>'),
+        (forms.EmailInput(), "agent@bretagne.gouv.fr"),
+        (forms.PasswordInput(render_value=True), "<secret>"),
+        (forms.TimeInput(), "09:30"),
+        (forms.DateTimeInput(), "2026-11-02 09:30"),
+        (forms.CheckboxInput(), False),
+        (forms.TextInput(), mark_safe("<i>déjà sûr</i>")),
+    ],
+)
+def test_the_inputs_written_in_python_render_as_djangos_own_templates(widget, value):
+    assert get_default_renderer().written_in_python(widget.template_name)
+    assert widget.render("field", value, attrs=ATTRS) == widget.render(
+        "field", value, attrs=ATTRS, renderer=DJANGO
+    )
+
+
+def test_a_select_keeps_the_markup_of_its_options_by_chosen_value():
+    widget = CachedOptionsSelect(choices=FLAT)
+
+    first = widget.get_context("department", "35", None)["widget"]["optgroups"].markup
+    again = CachedOptionsSelect(choices=FLAT).get_context("d", "35", None)["widget"]["optgroups"]
+    other = widget.get_context("department", "2A", None)["widget"]["optgroups"].markup
+
+    assert again.markup is first
+    assert '<option value="35" selected>' in first and '<option value="2A">' in first
+    assert '<option value="2A" selected>' in other
+
+
+def test_a_template_that_says_otherwise_is_rendered_as_a_template(settings, tmp_path):
+    # A project that changes text.html (an attribute of its own) keeps its template: the
+    # Python writing of moisinno/form_renderer.py is used only where it gives the same markup.
+    widgets = tmp_path / "django" / "forms" / "widgets"
+    widgets.mkdir(parents=True)
+    (widgets / "text.html").write_text(
+        '<input data-theirs type="{{ widget.type }}" name="{{ widget.name }}">'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    renderer = FormRenderer()
+
+    assert forms.TextInput().render("titre", "x", renderer=renderer) == (
+        '<input data-theirs type="text" name="titre">'
+    )
+    assert not renderer.written_in_python("django/forms/widgets/text.html")
+    assert renderer.written_in_python("django/forms/widgets/number.html")
+    assert forms.NumberInput().render("n", 3, renderer=renderer) == (
+        '<input type="number" name="n" value="3">'
+    )
+
+
+def _comparable(html: str) -> str:
+    """A page without what changes at every request (CSRF token, CSP nonce, the breadcrumb's
+    random id)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
+    html = re.sub(r"breadcrumb-[a-z]{16}", "breadcrumb", html)
+    return re.sub(r'nonce="[^"]+"', "nonce", html)
+
+
+@pytest.mark.parametrize("page", ["admin change page", "organiser event form"])
+def test_whole_forms_render_as_with_djangos_template_renderer(
+    client, moderator, edition, settings, page
+):
+    membership = MembershipFactory()
+    event = EventFactory(
+        edition=edition,
+        organization=membership.organization,
+        title="Atelier « faire simple » & <vite>",
+        summary='Des "agents" et des usagers.',
+        # Submitted for the moderator; a draft, which its organisers may edit, otherwise.
+        submitted=page == "admin change page",
+        submitted_at=timezone.now(),
+    )
+    if page == "admin change page":
+        client.force_login(moderator)
+        url = reverse("admin:events_event_change", args=[event.pk])
+    else:
+        client.force_login(membership.user)
+        url = reverse("organizers:event_update", args=[event.pk])
+    ours = client.get(url)
+    settings.FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+    theirs = client.get(url)
+
+    assert ours.status_code == theirs.status_code == 200
+    assert "Atelier « faire simple » &amp; &lt;vite&gt;" in ours.text
+    assert _comparable(ours.text) == _comparable(theirs.text)
+    session = event.sessions.get()
+    assert session.department  # its select, written from the kept options, says which
+    assert f'<option value="{session.department}" selected>' in ours.text
