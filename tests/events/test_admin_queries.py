@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from events.enums import EventStatus
 from events.models import EventNote, EventReport, EventResource, ModerationLogEntry
@@ -124,6 +125,13 @@ def test_the_event_list_costs_the_same_queries_with_ten_times_more_events(
     assert 10 < len(expected) < 50  # one page
     for event in events:
         assert (f">{event.title}</a>" in page) == (event in expected)
+    # Each row as its columns say (the rows read only those), linked to its own change page.
+    filters = "?_changelist_filters=status%3Dtous" if query else ""
+    for event in expected:
+        change = reverse("admin:events_event_change", args=[event.pk])
+        assert f'<a href="{change}{filters}">{escape(event.title)}</a>' in page
+        assert escape(event.organization.name) in page
+        assert escape(event.organization.get_kind_display()) in page
     assert "1 signalement" in page
 
 
