@@ -100,13 +100,14 @@ STARTUP_TIMEOUT_S = 30
 class SharedChromium:
     """One Chromium process for all the browser tests of a pytest(-xdist) worker.
 
-    Launching a browser per test cost about half a second of CPU and wall time, every test.
-    This one starts once, as a plain subprocess listening for the DevTools protocol on a port
-    of 127.0.0.1 the system chose (`--remote-debugging-port=0`, read back from the profile's
-    DevToolsActivePort file), and each test connects to it with `connect_over_cdp`. Tests stay
-    isolated: each context they open is a new incognito browser context (own cookies, storage
-    and HTTP cache), and `browser.close()` disposes of all of them at the end of the test.
-    A Chromium that died (crash) is started again for the next test.
+    Launching a browser per test cost about a quarter of a second of CPU and of wall time,
+    every test. This one starts once, as a plain subprocess listening for the DevTools protocol
+    on a port of 127.0.0.1 the system chose (`--remote-debugging-port=0`, read back from the
+    profile's DevToolsActivePort file), and each test connects to it with `connect_over_cdp`.
+    Tests stay isolated: each context they open is a new incognito browser context (own
+    cookies, storage and HTTP cache), and `browser.close()` disposes of all of them at the end
+    of the test. A Chromium that died (crash) is started again for the next test. Like any
+    DevTools port, it accepts any local process: only for test machines.
     """
 
     def __init__(self, directory: Path):
