@@ -10,6 +10,9 @@ and each test starts from the migrated data (the moderator group of a data migra
 
 import datetime
 import os
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +41,134 @@ CHROMIUM_ARGS = [
 ]
 DEFAULT_TIMEOUT_MS = 10_000
 
+#: The switches Playwright's own `chromium.launch(headless=True)` adds before CHROMIUM_ARGS
+#: (playwright-core's `chromiumSwitches` and headless defaults). The worker's shared Chromium
+#: (SharedChromium) is started with them so that pages behave as under `launch()`: no scrollbar
+#: taking width, no throttled background tabs, no back-forward cache, a mouse as pointer…
+#: test_shared_chromium.py fails when a Playwright upgrade changes them.
+PLAYWRIGHT_SWITCHES = [
+    "--disable-field-trial-config",
+    "--disable-background-networking",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-back-forward-cache",
+    "--disable-breakpad",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-component-update",
+    "--no-default-browser-check",
+    "--disable-default-apps",
+    "--disable-dev-shm-usage",
+    "--disable-edgeupdater",
+    "--disable-extensions",
+    "--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,"
+    "HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,"
+    "ThirdPartyStoragePartitioning,AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,"
+    "OptimizationHints,NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,"
+    "msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion",
+    "--enable-features=CDPScreenshotNewSurface,SkipListAccountsWithoutGaiaCookies",
+    "--allow-pre-commit-input",
+    "--disable-hang-monitor",
+    "--disable-ipc-flooding-protection",
+    "--disable-popup-blocking",
+    "--disable-prompt-on-repost",
+    "--disable-renderer-backgrounding",
+    "--disable-updater-scheduler",
+    "--force-color-profile=srgb",
+    "--metrics-recording-only",
+    "--no-first-run",
+    "--password-store=basic",
+    "--use-mock-keychain",
+    "--no-service-autorun",
+    "--disable-search-engine-choice-screen",
+    "--unsafely-disable-devtools-self-xss-warnings",
+    "--enable-unsafe-swiftshader",
+    "--edge-skip-compat-layer-relaunch",
+    "--disable-stack-profiler",
+    "--disable-infobars",
+    "--disable-sync",
+    "--do-not-de-elevate",
+    "--headless",
+    "--hide-scrollbars",
+    "--mute-audio",
+    "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,"
+    "availablePointerTypes=4",
+    "--no-sandbox",
+]
+STARTUP_TIMEOUT_S = 30
+
+
+class SharedChromium:
+    """One Chromium process for all the browser tests of a pytest(-xdist) worker.
+
+    Launching a browser per test cost about a quarter of a second of CPU and of wall time,
+    every test. This one starts once, as a plain subprocess listening for the DevTools protocol
+    on a port of 127.0.0.1 the system chose (`--remote-debugging-port=0`, read back from the
+    profile's DevToolsActivePort file), and each test connects to it with `connect_over_cdp`.
+    Tests stay isolated: each context they open is a new incognito browser context (own
+    cookies, storage and HTTP cache), and `browser.close()` disposes of all of them at the end
+    of the test. A Chromium that died (crash) is started again for the next test. Like any
+    DevTools port, it accepts any local process: only for test machines.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+        self.log = None
+        self.ws_endpoint = ""
+
+    @property
+    def args(self) -> list[str]:
+        """The switches before the profile and DevTools ones: those of `chromium.launch()`."""
+        return [*PLAYWRIGHT_SWITCHES, *CHROMIUM_ARGS]
+
+    def endpoint(self) -> str:
+        """The DevTools WebSocket URL of a running Chromium, started if need be."""
+        if self.process is None or self.process.poll() is not None:
+            self.stop()
+            self._start()
+        return self.ws_endpoint
+
+    def _start(self) -> None:
+        profile = Path(tempfile.mkdtemp(prefix="profile-", dir=self.directory))
+        self.log = open(profile.with_suffix(".log"), "wb")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [
+                str(CHROMIUM),
+                *self.args,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "--no-startup-window",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        active_port = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            lines = active_port.read_text().split() if active_port.exists() else []
+            if len(lines) == 2:  # the port, then the browser target's path
+                self.ws_endpoint = f"ws://127.0.0.1:{lines[0]}{lines[1]}"
+                return
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                log = profile.with_suffix(".log").read_text(errors="replace")
+                raise RuntimeError(f"Chromium did not start its DevTools server:\n{log}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
 
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
@@ -52,9 +183,20 @@ def live_server(django_db_setup, live_server):
     return live_server
 
 
+@pytest.fixture(scope="session")
+def shared_chromium(tmp_path_factory) -> Iterator[SharedChromium]:
+    """This worker's Chromium (SharedChromium), started at its first browser test."""
+    chromium = SharedChromium(tmp_path_factory.mktemp("chromium"))
+    yield chromium
+    chromium.stop()
+
+
 @pytest.fixture
-def browser(transactional_db, django_db_serialized_rollback, live_server) -> Iterator[Browser]:
-    """A Chromium for one test, started after the test database is ready, closed before flush.
+def browser(
+    transactional_db, django_db_serialized_rollback, live_server, shared_chromium
+) -> Iterator[Browser]:
+    """The worker's Chromium for one test: Playwright connects to it after the test database
+    is ready and disconnects, closing the test's browser contexts, before flush.
 
     Every browser test is transactional with serialized rollback, even if its module forgets
     the marker. A plain transactional flush re-creates content types with new ids, and the
@@ -64,10 +206,12 @@ def browser(transactional_db, django_db_serialized_rollback, live_server) -> Ite
     then keeps separate database connections for that "async" context (asgiref.Local). The
     browser must start after `transactional_db` has set up the test database and stop before
     it flushes it. Otherwise set-up and flush use a connection that has not loaded the
-    serialized data, so `serialized_rollback` silently does nothing.
+    serialized data, so `serialized_rollback` silently does nothing. Hence Playwright (and
+    its loop) starts and stops for each test, while the Chromium process itself is shared.
     """
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed: apt-get install chromium")
+    endpoint = shared_chromium.endpoint()
     # The same running loop makes Django raise SynchronousOnlyOperation on any ORM call from
     # the test thread (creating data, assertions), although the tests are synchronous. This is
     # the known pytest-django + Playwright interaction. The variable switches Django's check
@@ -76,9 +220,7 @@ def browser(transactional_db, django_db_serialized_rollback, live_server) -> Ite
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.connect_over_cdp(endpoint)
             try:
                 yield browser
             finally:
@@ -86,6 +228,9 @@ def browser(transactional_db, django_db_serialized_rollback, live_server) -> Ite
                 # belong to this "async" context: close them while it still exists, else
                 # PostgreSQL cannot drop the test database at the end of the run.
                 connections.close_all()
+                # Over CDP, close() disposes of every context the test opened (new_context,
+                # new_page: their cookies, storage, cache) and disconnects; the shared
+                # Chromium keeps running for the next test.
                 browser.close()
     finally:
         if previous is None:

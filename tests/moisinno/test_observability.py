@@ -39,8 +39,17 @@ print(json.dumps({
 NO_DATABASE = {"DATABASE_URL": "sqlite:///:memory:"}
 
 
-def test_unhandled_error_leaves_a_json_traceback_with_the_request_id_when_debug_is_off():
-    result = run_django(BROKEN_PAGE_SCRIPT, **NO_DATABASE)
+@pytest.fixture(scope="module")
+def broken_page_in_production():
+    """The broken page in a production process without SENTRY_DSN, run once for the tests of
+    its logs and of Sentry staying off (a Django process costs seconds of CPU)."""
+    return run_django(BROKEN_PAGE_SCRIPT, SENTRY_DSN="", **NO_DATABASE)
+
+
+def test_unhandled_error_leaves_a_json_traceback_with_the_request_id_when_debug_is_off(
+    broken_page_in_production,
+):
+    result = broken_page_in_production
 
     answer = json.loads(result.stdout.splitlines()[-1])
     assert answer["status"] == 500
@@ -124,8 +133,8 @@ def sentry_server():
     server.server_close()
 
 
-def test_sentry_is_off_without_sentry_dsn(sentry_server):
-    result = run_django(BROKEN_PAGE_SCRIPT, SENTRY_DSN="", **NO_DATABASE)
+def test_sentry_is_off_without_sentry_dsn(broken_page_in_production, sentry_server):
+    result = broken_page_in_production
 
     assert json.loads(result.stdout.splitlines()[-1])["sentry"] is False
     assert SentryLike.received == []
