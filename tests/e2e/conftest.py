@@ -12,6 +12,7 @@ import datetime
 import os
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,7 +180,27 @@ def live_server(django_db_setup, live_server):
     test's connection (pytest-django#1197). Each request thread then opens its own connection
     to the in-memory database and never closes it: with warnings as errors, Python 3.13's
     "unclosed database" ResourceWarning fails the run.
+
+    With SQLite in memory, every request thread shares that one connection, and two requests
+    at once (a page's images, each read from the database) break it: « bad parameter or other
+    API misuse », an image missing (seen about once in six runs of tests/e2e/test_kit.py).
+    The server then runs one request at a time, its response read whole under the same lock.
+    PostgreSQL (CI) gives each thread its own connection and keeps requests concurrent.
     """
+    if live_server.thread.connections_override:
+        application = live_server.thread.httpd.get_app()
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        live_server.thread.httpd.set_app(one_at_a_time)
     return live_server
 
 
