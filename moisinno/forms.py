@@ -93,7 +93,11 @@ class CachedOptionsSelect(forms.Select):
         context = forms.Widget.get_context(self, name, value, attrs)
         chosen = context["widget"]["value"]
         try:
-            key = (tuple(self.choices), tuple(chosen))
+            choices = tuple(self.choices)
+            # Only the chosen values that are options change the markup (a forged value selects
+            # nothing): the key stays as small as the choices.
+            values = {str(choice[0]) for choice in choices}
+            key = (choices, tuple(value for value in chosen if value in values))
             hash(key)
         except TypeError:  # unhashable choices
             return super().get_context(name, value, attrs)
@@ -105,8 +109,8 @@ class CachedOptionsSelect(forms.Select):
         return context
 
 
-#: The options' markup of `CachedOptionsSelect`, by (choices, chosen values): bounded, since a
-#: forged value makes a key of its own.
+#: The options' markup of `CachedOptionsSelect`, by (choices, chosen options): bounded all the
+#: same.
 _OPTIONS: dict[tuple, SafeString] = {}
 _OPTIONS_MAX = 512
 

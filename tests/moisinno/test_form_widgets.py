@@ -118,6 +118,10 @@ def test_a_select_keeps_the_markup_of_its_options_by_chosen_value():
     other = widget.get_context("department", "2A", None)["widget"]["optgroups"].markup
 
     assert again.markup is first
+    forged = widget.get_context("department", "x" * 10_000, None)["widget"]["optgroups"].markup
+    # No option chosen: the same markup as for any other value that is not an option.
+    assert forged is widget.get_context("department", "zz", None)["widget"]["optgroups"].markup
+    assert "selected" not in forged
     assert '<option value="35" selected>' in first and '<option value="2A">' in first
     assert '<option value="2A" selected>' in other
 
