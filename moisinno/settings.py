@@ -132,6 +132,9 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "moisinno.form_renderer.FormRenderer"
+# The admin's fieldset and tabular inline written in Python where the event's change page uses
+# them (moisinno/admin_rendering.py); off, Django's templates (the reference of the tests).
+ADMIN_TEMPLATES_IN_PYTHON = True
 
 # A connection pooler between the app and PostgreSQL: empty (none, or PgBouncer in session
 # mode) or `transaction` (PgBouncer's transaction pooling).

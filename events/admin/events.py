@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from moisinno.admin_rendering import with_media_once
 from moisinno.forms import (
     BoundedModelMultipleChoiceField,
     StorableKeysAutocompleteSelect,
@@ -384,6 +385,12 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
         EventNoteInline,
         ModerationLogInline,
     ]
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_admin_formsets = super().get_inline_formsets(
+            request, formsets, inline_instances, obj
+        )
+        return with_media_once(inline_admin_formsets)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is EventSession:

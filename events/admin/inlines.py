@@ -19,6 +19,9 @@ from ..forms import SessionTimesForm
 from ..models import EventNote, EventReport, EventResource, EventSession, ModerationLogEntry
 from ..sessions import SESSION_PLACE_FIELDS, SESSION_REGISTRATION_FIELDS
 
+#: Django's tabular inline, written in Python (moisinno/admin_rendering.py).
+TABULAR_IN_PYTHON = "admin/edit_inline/tabular_in_python.html"
+
 
 class _WithoutTimezoneWarningReference:
     """Django's admin date and time inputs point (aria-describedby) to a timezone warning that
@@ -125,6 +128,7 @@ class EventSessionInline(admin.TabularInline):
     organisation's, in the organiser space)."""
 
     model = EventSession
+    template = TABULAR_IN_PYTHON
     form = SessionInlineForm
     formset = SessionInlineFormSet
     fields = [
@@ -165,6 +169,7 @@ class EventInline(admin.TabularInline):
     """A table of the event's records, each with the people it shows (`select_related`) read
     with it rather than one query per row."""
 
+    template = TABULAR_IN_PYTHON
     formset = EventInlineFormSet
     select_related: tuple[str, ...] = ()
 
