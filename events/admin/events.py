@@ -8,7 +8,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -424,9 +424,22 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
         # list's related rows come with each event here, on the change page too (its moderation
         # panel and decision buttons read the edition); the change list then keeps them (Django
         # adds `list_select_related` only to a queryset that selects none).
+        return with_open_report_counts(with_possible_duplicates(self._moderated_events(request)))
+
+    def _moderated_events(self, request: HttpRequest) -> QuerySet[Event]:
         events = super().get_queryset(request).filter(moderated_by(request.user))
-        events = events.select_related(*self.list_select_related)
-        return with_open_report_counts(with_possible_duplicates(events))
+        return events.select_related(*self.list_select_related)
+
+    def get_object(self, request, object_id, from_field=None):
+        # One event (its change page, its decision pages): the same reach, without the list's
+        # columns (open reports, possible duplicate), which only the list shows.
+        events = self._moderated_events(request)
+        opts = events.model._meta
+        field = opts.pk if from_field is None else opts.get_field(from_field)
+        try:
+            return events.get(**{field.name: field.to_python(object_id)})
+        except (events.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_changelist(self, request, **kwargs):
         return EventChangeList

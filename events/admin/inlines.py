@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.forms.utils import ErrorList
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -81,7 +82,13 @@ class QuietErrorList(ErrorList):
 class EventInlineFormSet(BaseInlineFormSet):
     """Each row knows its event without a query: Django's inline formset sets only the key, and
     a row's title (its `__str__`, shown by the tabular inline) reads `row.event`: one query per
-    log entry, report… on the event's page. Its error lists are quiet while empty."""
+    log entry, report… on the event's page. Its error lists are quiet while empty. Its empty
+    form (the template row the « add » link copies) is built once: Django builds it anew each
+    time the admin asks, eleven times for the event's page."""
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
 
     def get_form_kwargs(self, index):
         return {"error_class": QuietErrorList, **super().get_form_kwargs(index)}
