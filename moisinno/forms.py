@@ -8,6 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.forms.formsets import BaseFormSet
+from django.utils.choices import normalize_choices
 from django.utils.safestring import SafeString
 
 from .templatetags.form_widgets import select_options
@@ -85,7 +86,18 @@ class CachedOptionsSelect(forms.Select):
 
     Its context carries `KeptOptions` in place of the option groups: the same markup as the
     options rendered one by one (a test compares them). Choices that cannot be a key (groups,
-    not hashable) are rendered every time."""
+    not hashable) are rendered every time.
+
+    Its choices are a tuple, shared by the copies each form makes of the widget (Django's
+    ChoiceWidget normalises them again for each copy): nothing can change them in place, and a
+    form that needs other choices assigns them, as usual."""
+
+    @forms.Select.choices.setter
+    def choices(self, value) -> None:
+        self._choices = tuple(normalize_choices(value))
+
+    def __deepcopy__(self, memo):
+        return forms.Widget.__deepcopy__(self, memo)  # its own attrs; the choices shared
 
     def get_context(self, name, value, attrs):
         # Widget's context, without ChoiceWidget's option groups (the cost this class saves);
@@ -107,6 +119,22 @@ class CachedOptionsSelect(forms.Select):
         if self.allow_multiple_selected:
             context["widget"]["attrs"]["multiple"] = True
         return context
+
+
+class SharedChoicesField(forms.TypedChoiceField):
+    """A typed choice among a long list that is the same on every form (the departments of each
+    session row, with `CachedOptionsSelect`): its choices are a tuple that the forms' copies of
+    the field share, where Django's ChoiceField copies them deeply for each form (half the time
+    of building a session row). A form that needs other choices assigns them, as usual.
+    A model field makes it with `formfield(choices_form_class=SharedChoicesField)`."""
+
+    @forms.TypedChoiceField.choices.setter
+    def choices(self, value) -> None:
+        self._choices = tuple(normalize_choices(value))
+        self.widget.choices = self._choices
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)  # the widget copied, the choices shared
 
 
 #: The options' markup of `CachedOptionsSelect`, by (choices, chosen options): bounded all the

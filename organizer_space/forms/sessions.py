@@ -14,7 +14,7 @@ from events.sessions import (
     SESSION_REGISTRATION_FIELDS,
     SessionData,
 )
-from moisinno.forms import CachedOptionsSelect
+from moisinno.forms import CachedOptionsSelect, SharedChoicesField
 from moisinno.geography import department_name
 
 #: The session fields that apply to each attendance mode (shown and validated for it).
@@ -40,6 +40,20 @@ def _departments_of_postal_code(postal_code: str) -> set[str]:
     return {postal_code[:2]}
 
 
+def session_formfield(db_field, **kwargs) -> forms.Field | None:
+    """A session's form fields, their choices fixed once for the class, not for each form (a
+    page has a row per session and an empty one): the mode without an empty option, the
+    departments with a French one, in a `SharedChoicesField` that the rows share."""
+    if db_field.name == "department":
+        field = db_field.formfield(choices_form_class=SharedChoicesField, **kwargs)
+        field.choices = [("", "Choisir un département"), *(c for c in field.choices if c[0])]
+        return field
+    field = db_field.formfield(**kwargs)
+    if db_field.name == "attendance_mode":
+        field.choices = [choice for choice in field.choices if choice[0]]
+    return field
+
+
 class SessionForm(SessionTimesForm, DsfrBaseForm):
     """A session: when, where (its mode, then its place or its online link), and for
     on-platform registration its places, waiting list and closing (`registration=False`
@@ -54,6 +68,7 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
             *SESSION_PLACE_FIELDS,
             *SESSION_REGISTRATION_FIELDS,
         ]
+        formfield_callback = session_formfield
         labels = {
             "start_time": "Heure de début",
             "end_time": "Heure de fin",
@@ -123,12 +138,6 @@ class SessionForm(SessionTimesForm, DsfrBaseForm):
                 "%d/%m/%Y %Hh%M",
                 "%d/%m/%Y",
             ]
-        mode = self.fields["attendance_mode"]
-        mode.choices = [choice for choice in mode.choices if choice[0]]
-        department = self.fields["department"]
-        department.choices = [("", "Choisir un département")] + [
-            choice for choice in department.choices if choice[0]
-        ]
 
     def clean(self) -> dict:
         """Only the fields of the chosen mode are validated: a place typed for a session

@@ -1,5 +1,6 @@
-"""The project's faster select, input and label templates, and the inputs, textareas and labels
-that moisinno/form_renderer.py writes in Python, give Django's own markup.
+"""The project's faster select, input and label templates, and the inputs, textareas, labels,
+options and django-dsfr field wrappers that moisinno/form_renderer.py writes in Python, give
+the templates' own markup.
 
 templates/django/forms/ replaces Django's select.html (its options written by the
 `select_options` tag of moisinno/templatetags/form_widgets.py), input.html and label.html (their
@@ -16,12 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from dsfr.forms import DsfrBoundField
 
 from moisinno.form_renderer import FormRenderer
 from moisinno.forms import CachedOptionsSelect
 from tests.factories import EventFactory, MembershipFactory
+from tests.organizer_space.forms import event_form_data
 
 DJANGO = DjangoTemplates()
+#: django-dsfr's field wrappers (`as_field_group`), which moisinno/form_renderer.py writes.
+SNIPPETS = {
+    f"dsfr/form_field_snippets/{kind}_snippet.html"
+    for kind in ("input", "checkbox", "radioselect", "checkboxselectmultiple")
+}
 CHOICES = [
     ("", "Choisir un département"),
     ("35", "Ille-et-Vilaine"),
@@ -149,6 +157,54 @@ def test_a_template_that_says_otherwise_is_rendered_as_a_template(settings, tmp_
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "markup"),
+    [
+        ("dsfr/form_field_snippets/input_snippet.html", "<p data-theirs>{{ field.label }}</p>"),
+        ("django/forms/widgets/radio_option.html", "<b data-theirs>{{ widget.label }}</b>"),
+    ],
+)
+def test_a_wrapper_or_option_that_says_otherwise_is_rendered_as_a_template(
+    settings, tmp_path, name, markup
+):
+    (tmp_path / name).parent.mkdir(parents=True)
+    (tmp_path / name).write_text(markup)
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    renderer = FormRenderer()
+    form = EventForm(renderer=renderer)
+
+    assert not renderer.written_in_python(name)
+    if name.startswith("dsfr/"):
+        assert DsfrBoundField(form, form.fields["title"], "title").as_field_group() == (
+            "<p data-theirs>Titre « officiel » &amp; &lt;court&gt;</p>"
+        )
+    else:
+        assert renderer.render(name, {"widget": {"label": "A & b"}}) == (
+            "<b data-theirs>A &amp; b</b>"
+        )
+
+
+def test_an_option_with_a_hint_of_its_own_is_left_to_its_template():
+    # A rich choice (label and help text): the function declines, the template writes it.
+    renderer = get_default_renderer()
+    option = {
+        "type": "radio",
+        "name": "mode",
+        "value": "a",
+        "label": {"label": "Sur place", "help_text": "À Rennes & <ailleurs>"},
+        "attrs": {"id": "id_mode_0", "dsfr": "dsfr"},
+        "wrap_label": True,
+    }
+    name = "django/forms/widgets/radio_option.html"
+
+    assert renderer.written_in_python(name)
+    html = renderer.render(name, {"widget": option})
+    assert html == renderer.get_template(name).render({"widget": option}).strip()
+    assert 'id="id_mode_0_helptext">À Rennes &amp; &lt;ailleurs&gt;</span>' in html
+
+
 def _comparable(html: str) -> str:
     """A page without what changes at every request (CSRF token, CSP nonce, the breadcrumb's
     random id)."""
@@ -177,6 +233,7 @@ def test_whole_forms_render_as_with_djangos_template_renderer(
     else:
         client.force_login(membership.user)
         url = reverse("organizers:event_update", args=[event.pk])
+    client.get(url)  # the renderer's first use compares its functions with the templates
     ours = client.get(url)
     settings.FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
     theirs = client.get(url)
@@ -184,6 +241,60 @@ def test_whole_forms_render_as_with_djangos_template_renderer(
     assert ours.status_code == theirs.status_code == 200
     assert "Atelier « faire simple » &amp; &lt;vite&gt;" in ours.text
     assert _comparable(ours.text) == _comparable(theirs.text)
+    if page == "organiser event form":  # its fields' wrappers: Python here, templates there
+        assert not SNIPPETS & {template.name for template in ours.templates}
+        assert {template.name for template in theirs.templates} >= SNIPPETS
     session = event.sessions.get()
     assert session.department  # its select, written from the kept options, says which
     assert f'<option value="{session.department}" selected>' in ours.text
+
+
+@pytest.mark.parametrize("page", ["event form", "state change"])
+def test_organiser_forms_with_errors_render_as_with_the_templates(client, edition, settings, page):
+    # Every wrapper with its errors, aria attributes and the values sent back.
+    membership = MembershipFactory()
+    event = EventFactory(
+        edition=edition,
+        organization=membership.organization,
+        title="Atelier « faire simple » & <vite>",
+        published=page == "state change",
+    )
+    client.force_login(membership.user)
+    session = event.sessions.get()
+    if page == "event form":
+        url = reverse("organizers:event_update", args=[event.pk])
+        row = {"id": session.pk, "date": "hier", "postal_code": "35<b>", "capacity": "beaucoup"}
+        data = event_form_data(
+            sessions=[row, {"date": "2026-11-16", "attendance_mode": "ailleurs"}],
+            title="",
+            summary='<script>alert("x")</script>',
+            themes=["999999"],
+            registration_mode="nulle part",
+            registration_url="pas un lien",
+            capacity="-1",
+            public_contact_email="pas@",
+        )
+    else:
+        url = reverse("organizers:event_schedule", args=[event.pk])
+        data = {
+            "schedule_status": "nulle part",
+            "message": "",
+            "sessions-TOTAL_FORMS": "1",
+            "sessions-INITIAL_FORMS": "0",
+            "sessions-MIN_NUM_FORMS": "0",
+            "sessions-MAX_NUM_FORMS": "30",
+        }
+    client.post(url, data)  # the renderer's first use compares its functions with the templates
+    ours = client.post(url, data)
+    settings.FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+    theirs = client.post(url, data)
+
+    assert ours.status_code == theirs.status_code == 200
+    assert 'aria-invalid="true"' in ours.text
+    assert "fr-fieldset--error" in ours.text
+    if page == "event form":  # the checkboxes and the radio buttons with their errors
+        assert 'aria-labelledby="id_themes-legend id_themes-messages"' in ours.text
+        assert 'aria-labelledby="id_registration_mode-legend id_registration_mode-desc' in ours.text
+    assert _comparable(ours.text) == _comparable(theirs.text)
+    wrappers = {template.name for template in theirs.templates} & SNIPPETS
+    assert wrappers and not wrappers & {template.name for template in ours.templates}
