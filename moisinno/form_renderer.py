@@ -18,22 +18,29 @@ written here too, with the same check; their probes are fields of real forms
 attributes on its widget (django-dsfr's classes, django-widget-tweaks' input type).
 """
 
+import datetime
 import html
+import itertools
 import threading
 from collections.abc import Callable
 
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.templatetags.static import static
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from dsfr.forms import DsfrBaseForm
 from dsfr.templatetags.dsfr_tags import dsfr_mark_optionnal_fields
 from dsfr.utils import dsfr_input_class_attr
 from dsfr.widgets import InlineCheckboxSelectMultiple, InlineRadioSelect
 from widget_tweaks.templatetags.widget_tweaks import set_attr
+
+from .forms import CachedOptionsSelect
+from .templatetags.form_widgets import select_options
 
 WIDGETS = "django/forms/widgets/"
 #: The input types whose template only includes input.html (Django's text.html, …).
@@ -262,6 +269,149 @@ def _choices_snippet(field: BoundField, *, radio: bool) -> str | None:
     )
 
 
+def _select(context: dict) -> str:
+    """select.html (ours: its options written by `select_options`)."""
+    widget = context["widget"]
+    return (
+        f'<select name="{_escape(widget["name"])}"{attributes(widget["attrs"])}>'
+        f"{select_options(widget['optgroups'])}\n</select>"
+    )
+
+
+# The admin's widgets: its date, time, URL and split date-time inputs, and the wrapper of a
+# related field's widget (an event's change page has seven, with their links).
+
+ADMIN_WIDGETS = "admin/widgets/"
+
+
+def _admin_paragraph(kind: str) -> Callable[[dict], str]:
+    """admin/widgets/date.html and time.html: the input in a paragraph (Django's date.html
+    and time.html include input.html, which ends with a new line, and add their own)."""
+
+    def write(context: dict) -> str:
+        return f'<p class="{kind}">\n  {_input(context)}\n\n</p>'
+
+    return write
+
+
+def _admin_url(context: dict) -> str:
+    """admin/widgets/url.html: the current link above the input when the value is a URL."""
+    if not context.get("url_valid"):
+        return _input(context)
+    widget = context["widget"]
+    return (
+        f'<p class="url">{_escape(context["current_label"])} '
+        f'<a href="{_escape(widget["href"])}">{_escape(widget["value"])}</a>'
+        f"<br>{_escape(context['change_label'])} {_input(context)}</p>"
+    )
+
+
+#: The subwidgets a split date and time may hold: Django's date and time inputs (input.html
+#: and a new line), or the admin's paragraphs (and a new line).
+_SUBWIDGETS = {
+    WIDGETS + "date.html": lambda context: _input(context) + "\n",
+    WIDGETS + "time.html": lambda context: _input(context) + "\n",
+    "admin/widgets/date.html": lambda context: _admin_paragraph("date")(context) + "\n",
+    "admin/widgets/time.html": lambda context: _admin_paragraph("time")(context) + "\n",
+}
+
+
+def _admin_split_datetime(context: dict) -> str | None:
+    """admin/widgets/split_datetime.html (None for subwidgets of another kind)."""
+    widget = context["widget"]
+    date, time = widget["subwidgets"]
+    write_date, write_time = (_SUBWIDGETS.get(sub["template_name"]) for sub in (date, time))
+    if write_date is None or write_time is None:
+        return None
+    labelled = bool(widget["attrs"].get("id"))
+    date_for = f'for="{_escape(date["attrs"].get("id", ""))}"' if labelled else ""
+    time_for = f'for="{_escape(time["attrs"].get("id", ""))}"' if labelled else ""
+    return (
+        f'<p class="datetime">\n  <label {date_for}>{_escape(context["date_label"])}'
+        f"</label> {write_date({'widget': date})}<br>\n"
+        f"  <label {time_for}>{_escape(context['time_label'])}</label> "
+        f"{write_time({'widget': time})}\n</p>"
+    )
+
+
+_RELATED_LINKS = [
+    # (the context's flag, class, id, URL attribute, URL and parameters, title, icon, indent)
+    (
+        "can_change_related",
+        "change-related",
+        "change_id_",
+        "data-href-template",
+        ("change_related_template_url", "url_params"),
+        "Change selected %(model)s",
+        "admin/img/icon-changelink.svg",
+        True,
+    ),
+    (
+        "can_add_related",
+        "add-related",
+        "add_id_",
+        "href",
+        ("add_related_url", "url_params"),
+        "Add another %(model)s",
+        "admin/img/icon-addlink.svg",
+        True,
+    ),
+    (
+        "can_delete_related",
+        "delete-related",
+        "delete_id_",
+        "data-href-template",
+        ("delete_related_template_url", "url_params"),
+        "Delete selected %(model)s",
+        "admin/img/icon-deletelink.svg",
+        True,
+    ),
+    (
+        "can_view_related",
+        "view-related",
+        "view_id_",
+        "data-href-template",
+        ("change_related_template_url", "view_related_url_params"),
+        "View selected %(model)s",
+        "admin/img/icon-viewlink.svg",
+        False,
+    ),
+]
+
+
+def _related_widget_wrapper(context: dict) -> str:
+    """`admin/widgets/related_widget_wrapper.html`: a related field's widget and the links
+    to change, add, delete or view the related object (the whitespace of the template, which
+    `{% spaceless %}` leaves inside the tags)."""
+    model_ref = (
+        ""
+        if context["model_has_limit_choices_to"]
+        else f'data-model-ref="{_escape(context["model_name"])}"'
+    )
+    links = []
+    if not context["is_hidden"]:
+        name, model = _escape(context["name"]), _escape(context["model"])
+        for flag, kind, id_prefix, attribute, (url, params), title, icon, popup in _RELATED_LINKS:
+            if not context[flag]:
+                continue
+            target = f"{_escape(context[url])}?{_escape(context[params])}"
+            space = "            " if popup else "             "
+            target_line = f'\n{space}{attribute}="{target}"'
+            popup_line = f'\n{space}data-popup="yes"' if popup else ""
+            lines = (
+                (popup_line + target_line) if attribute == "href" else (target_line + popup_line)
+            )
+            links.append(
+                f'<a class="related-widget-wrapper-link {kind}" id="{id_prefix}{name}"{lines}'
+                f'\n{space}title="{gettext(title) % {"model": model}}">'
+                f'<img src="{_escape(static(icon))}" alt="" width="24" height="24"></a>'
+            )
+    return (
+        f'<div class="related-widget-wrapper" {model_ref}>\n    {context["rendered_widget"]}\n'
+        f"    \n        {''.join(links)}\n    \n</div>"
+    )
+
+
 SNIPPETS = "dsfr/form_field_snippets/"
 FUNCTIONS: dict[str, Callable[[dict], str | None]] = {
     WIDGETS + "input.html": _input,
@@ -270,6 +420,12 @@ FUNCTIONS: dict[str, Callable[[dict], str | None]] = {
     **{f"{WIDGETS}{kind}.html": _input for kind in INPUT_TYPES},
     WIDGETS + "radio_option.html": _radio_option,
     WIDGETS + "checkbox_option.html": _checkbox_option,
+    WIDGETS + "select.html": _select,
+    ADMIN_WIDGETS + "date.html": _admin_paragraph("date"),
+    ADMIN_WIDGETS + "time.html": _admin_paragraph("time"),
+    ADMIN_WIDGETS + "url.html": _admin_url,
+    ADMIN_WIDGETS + "split_datetime.html": _admin_split_datetime,
+    ADMIN_WIDGETS + "related_widget_wrapper.html": _related_widget_wrapper,
     SNIPPETS + "input_snippet.html": _input_snippet,
     SNIPPETS + "checkbox_snippet.html": _checkbox_snippet,
     SNIPPETS + "radioselect_snippet.html": lambda c: _choices_snippet(c.get("field"), radio=True),
@@ -345,11 +501,100 @@ def _probe_fields(renderer) -> list[BoundField]:
     return [form[name] for form in variants for name in form.fields]
 
 
+def _admin_probes(template_name: str) -> list[dict]:
+    """The contexts of the admin's own widgets, with values of every kind (none, text to
+    escape, a date, a time, a URL and one that is not); for the related widget's wrapper, every
+    combination of its links."""
+    if template_name == ADMIN_WIDGETS + "related_widget_wrapper.html":
+        urls = {
+            "add_related_url": "/admin/events/format/add/",
+            "delete_related_template_url": "/admin/events/format/__fk__/delete/",
+            "change_related_template_url": "/admin/events/format/__fk__/change/",
+            "view_related_url_params": "_to_field=id",
+        }
+        return [
+            {
+                "rendered_widget": mark_safe('<select name="format"></select>'),
+                "name": 'format"x',
+                "url_params": "_to_field=id&_popup=1&_source_model=events.event",
+                "model": model,
+                "model_name": "format",
+                "is_hidden": flags[0],
+                "can_add_related": flags[1],
+                "can_change_related": flags[2],
+                "can_delete_related": flags[3],
+                "can_view_related": flags[4],
+                "model_has_limit_choices_to": {"kind": 1} if flags[5] else None,
+                **urls,
+            }
+            for flags in itertools.product((True, False), repeat=6)
+            for model in (gettext_lazy("format & <co>"), "lab")
+        ]
+    name = template_name.removeprefix(ADMIN_WIDGETS)
+    attrs = [None, {"id": 'id_"x'}, {"id": "id_x", "required": True, "disabled": False}]
+    if name == "split_datetime.html":
+        # The admin's own (a paragraph each) and the bare inputs (events.admin.inlines).
+        bare = admin_widgets.AdminSplitDateTime()
+        forms.MultiWidget.__init__(
+            bare, [admin_widgets.BaseAdminDateWidget, admin_widgets.BaseAdminTimeWidget]
+        )
+        values = [None, datetime.datetime(2026, 11, 3, 9, 30), ["03/11/2026", "<b>9h</b>"]]
+        return [
+            widget.get_context('sessions-0-"x"', value, attr)
+            for widget in (admin_widgets.AdminSplitDateTime(), bare)
+            for value in values
+            for attr in attrs
+        ]
+    widget = {
+        "date.html": admin_widgets.AdminDateWidget(),
+        "time.html": admin_widgets.AdminTimeWidget(),
+        "url.html": admin_widgets.AdminURLFieldWidget(),
+    }[name]
+    values = [
+        None,
+        "",
+        "Atelier <b>&amp;</b> « x »",
+        datetime.date(2026, 11, 3),
+        datetime.time(9, 30),
+        "https://exemple.gouv.fr/a?b=1&c=<2>",
+        "javascript:alert(1)",
+    ]
+    return [widget.get_context('sessions-0-"x"', value, attr) for value in values for attr in attrs]
+
+
+def _select_probes() -> list[dict]:
+    """Selects single and multiple, with groups, lazy and safe labels, text to escape, values
+    chosen or not, and a select whose options are kept (`CachedOptionsSelect`)."""
+    choices = [
+        ("", "---------"),
+        ("a", "A & <b>"),
+        ("b", gettext_lazy("Yes")),
+        ("Groupe « g »", [("c", mark_safe("<i>C</i>")), (3, "Trois")]),
+    ]
+    widgets = [
+        forms.Select(choices=choices),
+        forms.SelectMultiple(choices=choices),
+        CachedOptionsSelect(choices=[("", "---------"), ("29", "Finistère"), ("2A", "Corse")]),
+    ]
+    attrs = [None, {"id": 'id_"x', "required": True, "disabled": False, "data-n": 2}]
+    values = [None, "a", ["b", "c"], "3", "29", "<forgé>"]
+    return [
+        widget.get_context('sessions-0-"x"', value, attr)
+        for widget in widgets
+        for value in values
+        for attr in attrs
+    ]
+
+
 def _probes(template_name: str, renderer) -> list[dict]:
     """Contexts that exercise what the function writes: values absent, empty, to escape or
     already safe; attributes true, false, numeric and to escape; fields of every kind."""
     if template_name.startswith(SNIPPETS):
         return [{"field": field} for field in _probe_fields(renderer)]
+    if template_name.startswith(ADMIN_WIDGETS):
+        return _admin_probes(template_name)
+    if template_name == WIDGETS + "select.html":
+        return _select_probes()
     attrs = [
         {},
         {"id": "id_x", "required": True, "disabled": False, "maxlength": 200},

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.admin.helpers import InlineAdminFormSet
+from django.forms.renderers import get_default_renderer
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,3 +189,20 @@ def test_an_inlines_media_is_read_once_and_is_the_same(
         assert str(inline.media) == str(InlineAdminFormSet.media.fget(inline))
     sessions = next(i for i in inline_admin_formsets if i.formset.prefix == "sessions")
     assert "admin/js/calendar.js" in str(sessions.media)  # the sessions' date pickers
+
+
+@pytest.mark.parametrize(
+    "template_name",
+    [
+        "admin/widgets/date.html",
+        "admin/widgets/time.html",
+        "admin/widgets/url.html",
+        "admin/widgets/split_datetime.html",
+        "admin/widgets/related_widget_wrapper.html",
+        "django/forms/widgets/select.html",
+    ],
+)
+def test_the_admin_widgets_of_the_change_page_are_written_in_python(template_name):
+    # What tests/moisinno/test_form_widgets.py compares with Django's own rendering on the
+    # change page: the sessions' dates, times, links and closing, the related fields' links.
+    assert get_default_renderer().written_in_python(template_name)
