@@ -6,8 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import quote
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -45,6 +43,7 @@ from ..sessions import (
     event_refresh_dates,
     session_apply_invariants,
 )
+from .changelist import EventChangeList
 from .decisions import EventDecisionsMixin
 from .editions import image_preview
 from .exports import events_csv, events_xlsx
@@ -112,47 +111,6 @@ class LabsWithEventsFilter(admin.RelatedFieldListFilter):
             limit_choices_to=Q(Exists(links)),
             ordering=self.field_admin_ordering(field, request, model_admin),
         )
-
-
-class EventChangeList(ChangeList):
-    """The queue's page reads, for its rows, only the columns it shows and their organisation:
-    an event row holds its description, summary and some forty other fields, and the related
-    edition and format, none of them on the list (a fifth of the page's time at 50 rows). The
-    bulk actions and the exports read the whole rows."""
-
-    ROW_FIELDS = (
-        "title",
-        "organization__name",
-        "organization__kind",
-        "region",
-        "starts_on",
-        "ends_on",
-        "status",
-        "derogation_requested",
-        "changed_since_validation",
-        "submitted_at",
-    )
-
-    def url_for_result(self, result) -> str:
-        # Django reverses the change page's address for each row (the URL patterns walked 50
-        # times): reversed once here, with a stand-in for the key.
-        if not hasattr(self, "_change_url"):
-            self._change_url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=("KEY",),
-                current_app=self.model_admin.admin_site.name,
-            )
-        return self._change_url.replace("/KEY/", f"/{quote(result.pk)}/", 1)
-
-    def get_results(self, request):
-        # Only for the page's rows: `queryset` stays whole (the export reads it).
-        whole = self.queryset
-        self.queryset = whole.select_related(None).select_related("organization")
-        self.queryset = self.queryset.only(*self.ROW_FIELDS)
-        try:
-            super().get_results(request)
-        finally:
-            self.queryset = whole
 
 
 class EventAdminForm(forms.ModelForm):
