@@ -14,6 +14,7 @@ import datetime
 from types import SimpleNamespace
 
 from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
     result_headers,
     result_hidden_fields,
     results,
@@ -25,7 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 #: The stand-in for a row's key in the change page's address, reversed once per page.
 KEY = "KEY"
@@ -180,7 +181,7 @@ class RowWriter:
                     if url is not None:
                         shown = f'<a href="{url}">{shown}</a>'
                 cells.append(f"<{tag}{row_class}>{shown}</{tag}>")
-            rows.append(SafeString("".join(cells)))
+            rows.append(mark_safe("".join(cells)))  # noqa: S308 - every value is escaped
         return rows
 
 
@@ -191,7 +192,11 @@ def result_list(changelist: ChangeList) -> dict:
     columns = writer.columns()
     headers = list(result_headers(changelist))
     # With the writer, one item per row: the template writes a row's items one after another.
-    rows = list(results(changelist)) if columns is None else [[r] for r in writer.rows(columns)]
+    rows = (
+        list(results(changelist))
+        if columns is None
+        else [ResultList(None, [row]) for row in writer.rows(columns)]
+    )
     return {
         "cl": changelist,
         "result_hidden_fields": list(result_hidden_fields(changelist)),

@@ -7,13 +7,14 @@ import datetime
 import re
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
 from events.admin.changelist import RowWriter
 from events.admin.events import EventAdmin
 from events.enums import EventStatus
-from events.models import EventReport
+from events.models import Event, EventReport
 from moisinno.models import RegionalRelay
 from organizers.enums import OrganizationKind
 from tests.factories import EventFactory, OrganizationFactory, UserFactory
@@ -160,3 +161,16 @@ def test_a_popup_list_is_written_by_django(client, monkeypatch, moderator, event
     assert_same_pages(
         client, monkeypatch, CHANGELIST + "?status=tous&_popup=1", written_by_rows=False
     )
+
+
+@pytest.mark.parametrize("kind", [*OrganizationKind.values, "ancien-type"])
+def test_the_columns_written_for_speed_are_djangos(kind, events):
+    """The checkbox is Django's widget (rendered through its templates), the organisation
+    kind its `get_kind_display()`, even for a kind no longer in the choices."""
+    event_admin = admin.site._registry[Event]
+    events.organization.kind = kind
+
+    djangos = admin.ModelAdmin.action_checkbox(event_admin, events)
+    assert event_admin.action_checkbox(events) == djangos
+    assert 'aria-label="' in djangos and "&lt;b&gt;" in djangos
+    assert event_admin.organization_kind(events) == events.organization.get_kind_display()
