@@ -1,7 +1,8 @@
-"""The event list's rows written by `events.admin.changelist.RowWriter` give the same pages as
-Django's `items_for_result`: whole pages compared both ways, on events that take each column's
-every form (a title and a name to escape, no region, no dates, one day or several, booleans
-both ways, no submission, one report or two, a possible duplicate)."""
+"""The event list's rows written by `events.admin.changelist.RowWriter`, and its filters by
+`filter_html`, give the same pages as Django's `items_for_result` and `admin/filter.html`: whole
+pages compared both ways, on events that take each column's every form (a title and a name to
+escape, no region, no dates, one day or several, booleans both ways, no submission, one report
+or two, a possible duplicate)."""
 
 import datetime
 import re
@@ -11,7 +12,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from events.admin.changelist import RowWriter
+from events.admin import changelist
+from events.admin.changelist import RowWriter, filter_html, render_filter
 from events.admin.events import EventAdmin
 from events.enums import EventStatus
 from events.models import Event, EventReport
@@ -85,12 +87,21 @@ def page(client, url: str) -> str:
 
 
 def assert_same_pages(client, monkeypatch, url: str, *, written_by_rows: bool = True):
-    """The page with `RowWriter`'s rows, then with Django's: the same HTML."""
+    """The page with `RowWriter`'s rows and `filter_html`'s filters, then with Django's rows
+    and filter template: the same HTML."""
+    changelist.FILTER_CHECKS.clear()
     ours, response = page(client, url)
     assert (RowWriter(response.context["cl"]).columns() is not None) == written_by_rows
+    assert list(changelist.FILTER_CHECKS.values()) == [True]
+    filters = len(response.context["cl"].filter_specs)
+    assert filters >= 8
+    assert response.content.decode().count("<details data-filter-title=") == filters
     with monkeypatch.context() as patched:
         patched.setattr(RowWriter, "columns", lambda self: None)
+        patched.setattr(changelist, "filter_html", lambda context: "")
+        changelist.FILTER_CHECKS.clear()
         djangos, _ = page(client, url)
+    changelist.FILTER_CHECKS.clear()
     assert ours == djangos
 
 
@@ -174,3 +185,17 @@ def test_the_columns_written_for_speed_are_djangos(kind, events):
     assert event_admin.action_checkbox(events) == djangos
     assert 'aria-label="' in djangos and "&lt;b&gt;" in djangos
     assert event_admin.organization_kind(events) == events.organization.get_kind_display()
+
+
+def test_the_filter_template_is_rendered_when_the_function_differs(monkeypatch):
+    """A filter template the function does not write (another template, or `admin/filter.html`
+    giving other markup than `filter_html`) is rendered as a template."""
+    context = {"title": "statut", "choices": [], "spec": None}
+    changelist.FILTER_CHECKS.clear()
+    assert render_filter("admin/filter.html", context) == filter_html(context)
+
+    monkeypatch.setattr(changelist, "filter_html", lambda context: "<p>autre</p>")
+    changelist.FILTER_CHECKS.clear()
+    assert render_filter("admin/filter.html", context).startswith("\n<details data-filter")
+    assert list(changelist.FILTER_CHECKS.values()) == [False]
+    changelist.FILTER_CHECKS.clear()
