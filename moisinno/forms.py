@@ -306,7 +306,18 @@ class NamePickerField(BoundedModelMultipleChoiceField):
 class _StorableKeysMixin:
     """The admin's autocomplete widgets look up the submitted keys to redisplay them: with a
     key that is not a number (or too large for SQLite) that lookup is a server error instead
-    of the form's own error. Only keys the database could hold are looked up."""
+    of the form's own error. Only keys the database could hold are looked up.
+
+    A form that already holds the chosen objects (the event's organisation, read with it; its
+    co-organisers and labs, read for the form's initial value) gives them to the widget
+    (`know`): when every chosen key is one of them, the options are written from them, in the
+    order the lookup would give (the model's, as the objects were read), without the query."""
+
+    known_objects: dict[str, models.Model] | None = None
+
+    def know(self, objects) -> None:
+        """The objects of the form's initial value (in the model's order)."""
+        self.known_objects = {str(obj.pk): obj for obj in objects if obj is not None}
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
@@ -314,7 +325,44 @@ class _StorableKeysMixin:
         target = remote.model._meta.get_field(field_name) if field_name else remote.model._meta.pk
         using = self.db or "default"
         value = [v for v in value if v in ("", None) or storable_key(target, v, using)]
-        return super().optgroups(name, value, attr)
+        known = self._known(value)
+        if known is None:
+            return super().optgroups(name, value, attr)
+        # AutocompleteMixin.optgroups, with the known objects for the lookup's rows.
+        default = (None, [], 0)
+        selected_choices = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        has_selected = False
+        for obj in known:
+            option_value = obj.pk  # the lookup's field (checked by _known)
+            selected = str(option_value) in value and (
+                has_selected is False or self.allow_multiple_selected
+            )
+            has_selected |= selected
+            label = self.choices.field.label_from_instance(obj)
+            default[1].append(
+                self.create_option(name, option_value, label, selected_choices, len(default[1]))
+            )
+        return [default]
+
+    def _known(self, value) -> list | None:
+        """The known objects of the chosen keys, in the lookup's order; None when a key is not
+        known, the lookup is by another field than the key, or the field's queryset is not the
+        model's own (a filter or an order of its own)."""
+        if self.known_objects is None:
+            return None
+        opts = self.field.remote_field.model._meta
+        to_field = getattr(self.field.remote_field, "field_name", opts.pk.attname)
+        if opts.get_field(to_field).attname != opts.pk.attname:
+            return None
+        query = self.choices.queryset.query
+        if query.where or query.order_by or not query.default_ordering:
+            return None
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not chosen <= self.known_objects.keys():
+            return None
+        return [obj for key, obj in self.known_objects.items() if key in chosen]
 
 
 class StorableKeysAutocompleteSelect(_StorableKeysMixin, AutocompleteSelect):

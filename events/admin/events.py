@@ -125,6 +125,20 @@ class EventAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
+        # The pickers' chosen objects, already read: not looked up again to be shown.
+        if self.instance.pk is not None:
+            for name, objects in [
+                (
+                    "organization",
+                    [self.instance.organization] if self.instance.organization_id else [],
+                ),
+                ("co_organizers", self.initial.get("co_organizers", [])),
+                ("labs", self.initial.get("labs", [])),
+            ]:
+                field = self.fields.get(name)
+                widget = getattr(field.widget, "widget", None) if field is not None else None
+                if hasattr(widget, "know"):
+                    widget.know(objects)
 
 
 @admin.register(Event)

@@ -17,7 +17,13 @@ from events.models import EventNote, EventReport, EventResource, ModerationLogEn
 from moisinno.admin_rendering import InlineMediaOnce
 from moisinno.models import RegionalRelay
 from tests.admin_forms import resubmit_data
-from tests.factories import EventFactory, EventSessionFactory, LabFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    EventSessionFactory,
+    LabFactory,
+    OrganizationFactory,
+    UserFactory,
+)
 
 
 def _comparable(html: str) -> str:
@@ -206,3 +212,42 @@ def test_the_admin_widgets_of_the_change_page_are_written_in_python(template_nam
     # What tests/moisinno/test_form_widgets.py compares with Django's own rendering on the
     # change page: the sessions' dates, times, links and closing, the related fields' links.
     assert get_default_renderer().written_in_python(template_name)
+
+
+def test_the_pickers_write_their_chosen_objects_without_looking_them_up_again(
+    client, moderator, event_with_history, django_assert_num_queries
+):
+    event = event_with_history
+    event.labs.set([LabFactory(name="Zêta lab"), LabFactory(name="Alpha & <lab>")])
+    event.co_organizers.set(
+        [OrganizationFactory(name="Préfecture"), OrganizationFactory(name="Mairie « B »")]
+    )
+    client.force_login(moderator)
+    form = (
+        client.get(reverse("admin:events_event_change", args=[event.pk])).context["adminform"].form
+    )
+
+    for name in ("organization", "co_organizers", "labs"):
+        widget = form.fields[name].widget.widget
+        assert widget.known_objects  # given by the form
+        with django_assert_num_queries(0):
+            known = str(form[name])
+        widget.known_objects = None  # Django's lookup of the chosen keys
+        with django_assert_num_queries(1):
+            looked_up = str(form[name])
+        assert known == looked_up
+    labs = str(form["labs"])
+    assert labs.index("Alpha &amp; &lt;lab&gt;") < labs.index("Zêta lab")  # the model's order
+    assert "selected" in labs
+
+
+def test_a_picker_looks_up_chosen_keys_it_does_not_know(client, moderator, event_with_history):
+    client.force_login(moderator)
+    url = reverse("admin:events_event_change", args=[event_with_history.pk])
+    other = LabFactory(name="Laboratoire d'ailleurs")
+    data = resubmit_data(client.get(url), title="", labs=[str(other.pk)])
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200  # the missing title: shown again
+    assert "Laboratoire d&#x27;ailleurs" in str(response.context["adminform"].form["labs"])
