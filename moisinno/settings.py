@@ -242,7 +242,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with the permissions read in one query (moisinno/auth_backends.py).
+    "moisinno.auth_backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
