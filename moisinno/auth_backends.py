@@ -1,17 +1,22 @@
-"""Django's `ModelBackend`, reading a user's own and group permissions in one query.
+"""A user's own and group permissions read in one query (`PermissionsBackend`).
 
-Every back-office page asks for permissions, and Django reads them in two queries: the user's
-own, then those of its groups. Here one query (both, each row saying where it comes from)
-fills both of Django's caches on the user object. Django's methods then read them from there,
-and so does allauth's backend, a `ModelBackend` too. Superusers, inactive and anonymous users
-go through Django's own code.
+Every back-office page asks for permissions, and Django's `ModelBackend` reads them in two
+queries: the user's own, then those of its groups. This backend, first in
+`AUTHENTICATION_BACKENDS`, reads both in one query (each row saying where it comes from) and
+fills Django's caches on the user object, which the backends after it (Django's and allauth's,
+both `ModelBackend`s) then read. It authenticates nobody: sign-ins and the sessions already open
+keep Django's and allauth's backends, as before. Superusers, inactive and anonymous users go
+through Django's own code.
 """
 
-from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import CharField, Value
 
 
-class ModelBackend(DjangoModelBackend):
+class PermissionsBackend(ModelBackend):
+    def authenticate(self, request, **credentials):
+        return None  # Django's and allauth's backends sign people in
+
     def get_all_permissions(self, user_obj, obj=None):
         if (
             obj is None

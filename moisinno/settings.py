@@ -242,8 +242,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # Django's, with the permissions read in one query (moisinno/auth_backends.py).
-    "moisinno.auth_backends.ModelBackend",
+    # Permissions in one query (moisinno/auth_backends.py); signs nobody in.
+    "moisinno.auth_backends.PermissionsBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 

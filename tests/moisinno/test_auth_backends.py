@@ -2,9 +2,10 @@
 permissions, split as Django's own backend splits them."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 
 from tests.factories import UserFactory
 
@@ -62,3 +63,15 @@ def test_a_user_without_permissions_has_none(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert user.get_all_permissions() == set()
         assert not user.has_perm("events.view_event")
+
+
+def test_sign_ins_and_open_sessions_keep_djangos_backends(client, moderator):
+    moderator.set_password("un mot de passe assez long")
+    moderator.save()
+
+    signed_in = authenticate(username=moderator.username, password="un mot de passe assez long")
+    assert signed_in.backend == "django.contrib.auth.backends.ModelBackend"
+    assert authenticate(username=moderator.username, password="faux") is None
+    # A session opened before this backend existed stays open.
+    client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("admin:index")).status_code == 200
