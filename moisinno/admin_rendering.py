@@ -40,8 +40,9 @@ def _help(help_text, is_hidden: bool, id_for_label: str | None) -> str:
     return f'<div class="help{hidden}"{id_attribute}>\n<div>{help_text}</div>\n</div>\n'
 
 
-def _field_box(line_size: int, line, field) -> str:
-    """One field of a fieldset's line: its box, label, help text, errors and widget."""
+def _field_box(line_size: int, line_errors: str, field) -> str:
+    """One field of a fieldset's line: its box, label, help text, errors and widget
+    (`line_errors`: the line's, shown in the box of a line's only field)."""
     readonly = field.is_readonly
     # AdminField: a BoundField; AdminReadonlyField: a dict describing the field.
     bound = field.field
@@ -54,7 +55,7 @@ def _field_box(line_size: int, line, field) -> str:
         id_for_label = bound.id_for_label
         is_fieldset = field.is_fieldset
     classes = ["flex-container"]
-    if (not readonly and field.errors()) or (line_size == 1 and line.errors()):
+    if (not readonly and field.errors()) or (line_size == 1 and line_errors):
         classes.append("errors")
     if line_size != 1:
         classes.append("fieldBox")
@@ -79,7 +80,7 @@ def _field_box(line_size: int, line, field) -> str:
     if help_text:
         parts.append(_help(help_text, is_hidden, id_for_label))
     if line_size == 1:
-        parts.append(f"{_e(line.errors())}\n")
+        parts.append(f"{_e(line_errors)}\n")
     elif not readonly:
         parts.append(f"{_e(field.errors())}\n")
     if not field.is_checkbox:
@@ -122,7 +123,8 @@ def fieldset_html(
             if name:
                 classes.append(f"field-{_e(name)}")
         parts.append(f'<div class="{" ".join(classes)}">\n')
-        parts.extend(_field_box(size, line, field) for field in fields)
+        line_errors = line.errors() if size == 1 else ""
+        parts.extend(_field_box(size, line_errors, field) for field in fields)
         parts.append("</div>\n")
     parts.append("</fieldset>\n")
     return SafeString("".join(parts))

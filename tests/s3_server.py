@@ -28,6 +28,7 @@ from botocore.config import Config
 
 from moisinno.storage import media_settings
 from tests.parallel import listening_socket
+from tests.servers import end_process
 
 REGION = "us-east-1"
 #: moto accepts any key pair; these only have to be the same on both sides.
@@ -107,12 +108,7 @@ class S3Server:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            end_process(self.process)
         self.process = None
 
     @functools.cached_property

@@ -4,9 +4,11 @@ internet.
 
 A `ThreadedServer` listens on a port of 127.0.0.1 that the system chose (tests/parallel.py),
 serves each request in its own daemon thread from `start()` (or `with server:`) until `stop()`,
-and hands each request to its `get` or `post`, which a subclass overrides.
+and hands each request to its `get` or `post`, which a subclass overrides. The servers the
+tests run as processes (Chromium, the S3 server, gunicorn) end through `end_process`.
 """
 
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -76,3 +78,13 @@ class ThreadedServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def end_process(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask a server process to stop (SIGTERM); kill it if it has not within `timeout`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -397,13 +397,15 @@ class EventAdmin(EventDecisionsMixin, admin.ModelAdmin):
         return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
-        # A regional relay reaches only its regions' events (and those assigned to it). The
-        # list's related rows come with each event here, on the change page too (its moderation
-        # panel and decision buttons read the edition); the change list then keeps them (Django
-        # adds `list_select_related` only to a queryset that selects none).
+        # The list's events, with the columns only the list shows (open reports, possible
+        # duplicate); one event's pages read it through `get_object`, without them.
         return with_open_report_counts(with_possible_duplicates(self._moderated_events(request)))
 
     def _moderated_events(self, request: HttpRequest) -> QuerySet[Event]:
+        # A regional relay reaches only its regions' events (and those assigned to it). The
+        # related rows come with each event, on the change page too (its moderation panel and
+        # decision buttons read the edition); the change list then keeps them (Django adds
+        # `list_select_related` only to a queryset that selects none).
         events = super().get_queryset(request).filter(moderated_by(request.user))
         return events.select_related(*self.list_select_related)
 

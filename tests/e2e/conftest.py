@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from events.models import Edition
 from events.search import events_refresh_search
+from tests.servers import end_process
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -159,12 +160,7 @@ class SharedChromium:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            end_process(self.process)
             self.process = None
         if self.log is not None:
             self.log.close()

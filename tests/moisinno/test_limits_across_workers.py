@@ -24,6 +24,7 @@ import redis
 import requests
 
 from tests.parallel import listening_socket, worker_redis_url
+from tests.servers import end_process
 
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "chef@modernisation.gouv.fr"
@@ -121,11 +122,7 @@ class Servers:
         for process in self.processes:
             process.terminate()
         for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            end_process(process, timeout=30)
         for sock in self.sockets:
             sock.close()
 
