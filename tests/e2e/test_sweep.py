@@ -7,9 +7,12 @@ visitor sees it; the Nu HTML checker reads the HTML the server sent; at 1,280, 7
 every visible control of `main` must receive a click at its centre (tests/e2e/hit_test.py):
 none may be covered by another element.
 
-The measured results are committed in `programme/data/accessibility_sweep.json`, and the
-accessibility statement (`/accessibilite/`) is generated from that file. The test fails when
-what it measures differs from the committed file, so the statement cannot drift from the
+The sweep runs in four parts, each a test of its own (public pages, account pages, the
+organiser space, the back-office; each part's error pages with it), so that the workers of
+`make test` share them. The measured results are committed in
+`programme/data/accessibility_sweep.json`, each page with its part, and the accessibility
+statement (`/accessibilite/`) is generated from that file. A part fails when what it measures
+differs from its pages in the committed file, so the statement cannot drift from the
 measurements. After a change that moves the figures, regenerate the file with:
 
     A11Y_SWEEP_WRITE=1 .venv/bin/pytest tests/e2e/test_sweep.py -p no:cacheprovider
@@ -18,6 +21,7 @@ and commit it with the change.
 """
 
 import datetime
+import fcntl
 import io
 import json
 import os
@@ -378,7 +382,7 @@ def _organizer_pages(sweep: Sweep) -> None:
 
 def _admin_pages(sweep: Sweep) -> None:
     page = sweep.page
-    edition = Edition.objects.get(is_current=True)
+    edition = open_edition()
     moderator = UserFactory(moderator=True, email="moderation@modernisation.gouv.fr")
     EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True, primary=True)
     day = edition.start_date + datetime.timedelta(days=5)
@@ -457,8 +461,44 @@ def _summary_line(summary: dict) -> str:
     )
 
 
+#: The sweep in four parts, each a test of its own (so that pytest-xdist's workers share
+#: them), in the order of the committed file.
+PARTS = {
+    "public": _public_pages,
+    "account": _account_pages,
+    "organizer": _organizer_pages,
+    "admin": _admin_pages,
+}
+
+
+def _comparable(measurements: dict, part: str) -> dict:
+    """The tools and this part's pages. The browser's version is recorded with the figures
+    but not compared: Debian's Chromium moves on its own, and its version alone changes no
+    figure."""
+    tools = {k: v for k, v in measurements.get("tools", {}).items() if k != BROWSER}
+    pages = [p for p in measurements.get("pages", []) if p.get("part") == part]
+    return {"tools": tools, "pages": pages}
+
+
+def _write_part(part: str, measured: dict) -> None:
+    """Put this part's measurements into the committed file, the other parts' kept (under a
+    lock: with `-n`, the parts may finish at the same time)."""
+    with open(SWEEP_FILE.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        committed = json.loads(SWEEP_FILE.read_text()) if SWEEP_FILE.exists() else {}
+        pages = [p for p in committed.get("pages", []) if p.get("part") != part]
+        pages += measured["pages"]
+        pages.sort(key=lambda p: list(PARTS).index(p.get("part", part)))  # stable
+        committed.update(
+            tools=measured["tools"], pages=pages, measured_on=timezone.localdate().isoformat()
+        )
+        SWEEP_FILE.write_text(json.dumps(committed, ensure_ascii=False, indent=2) + "\n")
+    SWEEP_FILE.with_suffix(".lock").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("part", PARTS)
 def test_every_page_template_is_swept_and_the_statement_matches(
-    page: Page, demo, settings, tmp_path
+    part, page: Page, demo, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path  # the event image's files
     if not JAR.exists():
@@ -466,10 +506,7 @@ def test_every_page_template_is_swept_and_the_statement_matches(
     page.set_viewport_size({"width": 1280, "height": 800})
     sweep = Sweep(page)
 
-    _public_pages(sweep)
-    _account_pages(sweep)
-    _organizer_pages(sweep)
-    _admin_pages(sweep)
+    PARTS[part](sweep)
 
     assert not sweep.covered, "Controls a click at their centre does not reach:\n" + "\n".join(
         f"  {state}, {width} px: {len(controls)}\n" + "\n".join(f"    {c}" for c in controls)
@@ -477,37 +514,26 @@ def test_every_page_template_is_swept_and_the_statement_matches(
         for width, controls in widths.items()
     )
 
-    pages = [measure.as_json() for measure in sweep.measures]
     measured = {
         "tools": {
             "axe-core": page.evaluate("window.axe && window.axe.version"),
             "Validateur HTML Nu (vnu-jar)": _vnu_version(),
             BROWSER: page.context.browser.version,
         },
-        "pages": pages,
+        "pages": [measure.as_json() | {"part": part} for measure in sweep.measures],
     }
-    labels = [p["label"] for p in pages]
+    labels = [p["label"] for p in measured["pages"]]
     assert len(labels) == len(set(labels)), "each page state has its own label"
-    assert {p["kind"] for p in pages} == set(PAGE_TYPES)
-
-    committed = json.loads(SWEEP_FILE.read_text()) if SWEEP_FILE.exists() else {}
-
-    def comparable(measurements: dict) -> dict:
-        # The browser's version is recorded with the figures but not compared: Debian's
-        # Chromium moves on its own, and its version alone changes no figure.
-        tools = {k: v for k, v in measurements.get("tools", {}).items() if k != BROWSER}
-        return {"tools": tools, "pages": measurements.get("pages")}
 
     if os.environ.get("A11Y_SWEEP_WRITE"):
-        measured["measured_on"] = timezone.localdate().isoformat()
-        SWEEP_FILE.write_text(json.dumps(measured, ensure_ascii=False, indent=2) + "\n")
-        committed = measured
+        _write_part(part, measured)
+    committed = json.loads(SWEEP_FILE.read_text()) if SWEEP_FILE.exists() else {}
     summary = sweep_summary(measured)
-    print("\nAccessibility sweep:\n" + _summary_line(summary))
-    if comparable(committed) != comparable(measured) and not os.environ.get("A11Y_SWEEP_WRITE"):
+    print(f"\nAccessibility sweep, {part} part:\n" + _summary_line(summary))
+    if _comparable(committed, part) != _comparable(measured, part):
         pytest.fail(
-            f"The measured figures differ from {SWEEP_FILE.name}, which the accessibility "
-            f"statement shows. Measured:\n{_summary_line(summary)}\n"
+            f"The measured figures of the {part} part differ from {SWEEP_FILE.name}, which "
+            f"the accessibility statement shows. Measured:\n{_summary_line(summary)}\n"
             f"Regenerate and commit it: {REGENERATE}",
             pytrace=False,
         )

@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from events.enums import EventStatus
 from programme import accessibility
-from programme.accessibility import SWEEP_FILE
+from programme.accessibility import KIND_LABELS, SWEEP_FILE
 from tests.factories import EventFactory, ThemeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,20 @@ def test_accessibility_statement_shows_the_committed_measurements(client, editio
     assert "Défenseur des droits" in html
     assert "mailto:mois-innovation@modernisation.gouv.fr" in html
     assert "alternative accessible" in html
+
+
+def test_the_committed_sweep_covers_every_page_type_once_per_label():
+    """What the statement shows (tests/e2e/test_sweep.py measures it in four parts): every
+    page type, each page state under its own label, the parts in the sweep's order."""
+    pages = json.loads(SWEEP_FILE.read_text())["pages"]
+    labels = [page["label"] for page in pages]
+    assert len(labels) == len(set(labels))
+    assert {page["kind"] for page in pages} == set(KIND_LABELS)
+    parts = ["public", "account", "organizer", "admin"]
+    assert [page["part"] for page in pages] == sorted(
+        (page["part"] for page in pages), key=parts.index
+    )
+    assert {page["part"] for page in pages} == set(parts)
 
 
 def test_statement_lists_each_page_left_with_a_defect(client, edition, monkeypatch):
