@@ -8,9 +8,11 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.forms.formsets import BaseFormSet
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.choices import normalize_choices
 from django.utils.safestring import SafeString
 
+from .pagecache import version_cached
 from .templatetags.form_widgets import select_options
 from .text import fold
 
@@ -151,6 +153,61 @@ def _options_markup(widget: forms.Select, key: tuple) -> SafeString:
             _OPTIONS.clear()
         _OPTIONS[key] = markup
     return markup
+
+
+class PublicChoices:
+    """The choices of a form's lists of public reference rows (editions, formats, themes), read
+    together and kept until the public content changes (`version_cached`): the form shows them
+    without a query each, and with one cache read in all.
+
+    Only rows whose every change calls `public_content_changed()` may be kept this way (events/
+    receivers.py: editions, formats and themes do). `key` names the lists: two forms whose
+    querysets or labels differ use two keys. The chosen values are still looked up in the
+    database when the form is sent (ModelChoiceField's validation), so a row removed since is
+    refused, not saved."""
+
+    def __init__(self, form: forms.BaseForm, key: str, names: list[str]) -> None:
+        self.key = key
+        self.fields = {name: form.fields[name] for name in names if name in form.fields}
+        self._lists: dict[str, list[tuple]] | None = None
+        for name, field in self.fields.items():
+            field.iterator = lambda field, name=name: _PublicChoiceIterator(field, self, name)
+            field.widget.choices = field.choices
+
+    def pairs(self, name: str) -> list[tuple]:
+        """[(value, label)] of the list `name`."""
+        if self._lists is None:
+            self._lists = version_cached(f"public-choices:{self.key}", self._compute)
+        return self._lists[name]
+
+    def _compute(self) -> dict[str, list[tuple]]:
+        return {
+            name: [
+                (field.prepare_value(row), field.label_from_instance(row)) for row in field.queryset
+            ]
+            for name, field in self.fields.items()
+        }
+
+
+class _PublicChoiceIterator(ModelChoiceIterator):
+    """ModelChoiceIterator's choices from `PublicChoices` (the rows themselves not read: an
+    option's value carries no instance)."""
+
+    def __init__(self, field, choices: PublicChoices, name: str) -> None:
+        super().__init__(field)
+        self.public, self.name = choices, name
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for value, label in self.public.pairs(self.name):
+            yield ModelChoiceIteratorValue(value, None), label
+
+    def __len__(self) -> int:
+        return len(self.public.pairs(self.name)) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.public.pairs(self.name))
 
 
 class NamePicker(forms.Widget):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from moisinno.admin_rendering import with_media_once
 from moisinno.forms import (
     BoundedModelMultipleChoiceField,
+    PublicChoices,
     StorableKeysAutocompleteSelect,
     StorableKeysAutocompleteSelectMultiple,
 )
@@ -125,6 +126,7 @@ class EventAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
+        PublicChoices(self, "event-admin", ["edition", "format", "themes"])
         # The pickers' chosen objects, already read: not looked up again to be shown.
         if self.instance.pk is not None:
             for name, objects in [

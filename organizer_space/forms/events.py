@@ -13,7 +13,12 @@ from events.images import StoredImage, image_of, read_upload
 from events.models import Event, Format, Theme
 from events.states import STATES
 from labs.models import Lab
-from moisinno.forms import BoundedModelMultipleChoiceField, NamePicker, NamePickerField
+from moisinno.forms import (
+    BoundedModelMultipleChoiceField,
+    NamePicker,
+    NamePickerField,
+    PublicChoices,
+)
 from organizers.models import Organization
 
 # (anchor, title, introduction, fields): the sections of the event form, in order. The
@@ -230,6 +235,7 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
         self.fields["format"].queryset = Format.objects.order_by("position", "name")
         self.fields["format"].empty_label = "Choisir un format"
         self.fields["themes"].queryset = Theme.objects.order_by("position", "name")
+        PublicChoices(self, "event-organiser", ["format", "themes"])
         self.fields["labs"].queryset = Lab.objects.order_by("name")
         co_organizers = Organization.objects.order_by("name")
         if organization is not None:
