@@ -16,3 +16,12 @@ def post_worker_init(worker):
         from programme.paper.rendering import preload  # noqa: PLC0415 - app registry
 
         preload()
+    from moisinno.garbage import settle_worker  # noqa: PLC0415 - app registry
+
+    settle_worker()
+
+
+def post_request(worker, req, environ, resp):
+    from moisinno.garbage import collect_after_request  # noqa: PLC0415 - app registry
+
+    collect_after_request()

@@ -4,7 +4,9 @@ The pages nobody caches: a DITP moderator's admin (the event list, the moderatio
 event's change page, the statistics) and an organiser's space (the dashboard of the organisation
 with the most events, one of its event forms). Each page is requested `WARM_UP` times, then its
 queries are counted once and its time is the median of `repeat` requests (7 by default), the page
-cache off (`PAGE_CACHE_ENABLED=false`): what every request of these users costs.
+cache off (`PAGE_CACHE_ENABLED=false`): what every request of these users costs. The garbage
+collector is settled as in a gunicorn worker (`moisinno.garbage`, from gunicorn.conf.py), and
+each request's time includes the collection after its response.
 
 Everything runs in one transaction rolled back at the end: the moderator, the organiser's
 membership, their sessions and a short moderation history of the measured event (five log
@@ -121,7 +123,7 @@ def _measure(client, url: str, repeat: int) -> dict:
     from django.db import connection  # noqa: PLC0415 - app registry
 
     for _ in range(WARM_UP):
-        response = client.get(url)
+        response = _get(client, url)
     if response.status_code != 200:
         raise SystemExit(f"{url}: HTTP {response.status_code}")
     queries = []
@@ -131,11 +133,11 @@ def _measure(client, url: str, repeat: int) -> dict:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        client.get(url)
+        _get(client, url)
     timings, cpu = [], []
     for _ in range(repeat):
         started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
+        response = _get(client, url)
         timings.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
     return {
@@ -146,6 +148,17 @@ def _measure(client, url: str, repeat: int) -> dict:
         "queries": len(queries),
         "bytes": len(response.content),
     }
+
+
+def _get(client, url: str):
+    """A request as a gunicorn worker serves it (gunicorn.conf.py): with the collection of
+    its garbage after the response (`post_request`), counted in its time although the
+    visitor, who already has the response, does not wait for it."""
+    from moisinno.garbage import collect_after_request  # noqa: PLC0415 - app registry
+
+    response = client.get(url)
+    collect_after_request()
+    return response
 
 
 def _subjects() -> dict:
@@ -269,6 +282,9 @@ def main(repeat: int) -> dict:
     from django.test import Client  # noqa: PLC0415 - app registry
     from django.test.utils import override_settings  # noqa: PLC0415 - app registry
 
+    from moisinno.garbage import settle_worker  # noqa: PLC0415 - app registry
+
+    settle_worker()  # as gunicorn.conf.py does once the worker has loaded the application
     results: dict = {}
     with (
         override_settings(ALLOWED_HOSTS=["testserver"], PAGE_CACHE_ENABLED=False),
