@@ -34,6 +34,13 @@ def moderator(db):
 
 
 @pytest.fixture
+def moderator_client(client, moderator):
+    """The test client, signed in as the moderator."""
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
 def event_of(edition):
     """Build an event owned by the organisation of the given organiser."""
 

@@ -18,12 +18,6 @@ CHANGELIST = reverse("admin:events_event_changelist")
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def queued(edition):
     return EventFactory(
         edition=edition,

@@ -66,12 +66,6 @@ def scene(db, edition):
     return event
 
 
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 # The event page -------------------------------------------------------------------------------
 
 

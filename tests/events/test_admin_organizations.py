@@ -1,6 +1,5 @@
 """Organisations in the back-office: verification and join requests."""
 
-import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -8,12 +7,6 @@ from moisinno.models import OutgoingEmail
 from organizers.enums import MembershipStatus
 from organizers.models import Membership, Organization
 from tests.factories import MembershipFactory, OrganizationFactory
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 def messages_of(response) -> list[str]:

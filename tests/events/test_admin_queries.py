@@ -95,12 +95,6 @@ def in_queue(event) -> bool:
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def relay_client(client):
     relay = UserFactory(moderator=True, email="sgar@bretagne.gouv.fr")
     RegionalRelay.objects.create(user=relay, regions=["53", "11", "84"])

@@ -73,12 +73,6 @@ def read_csv(response) -> list[dict]:
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def full_event(edition):
     """A published event with every exported field filled in."""
     event = EventFactory(

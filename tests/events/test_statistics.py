@@ -174,12 +174,6 @@ def test_bar_lengths_are_proportional():
     assert [bar.width for bar in chart.bars] == [BAR_AREA, BAR_AREA // 2, 0]
 
 
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def test_statistics_page_draws_each_chart_with_its_data_table(moderator_client, known):
     response = moderator_client.get(STATS_URL)
 

@@ -25,12 +25,19 @@ print("weasyprint" in sys.modules)
 @pytest.mark.parametrize(("preload", "loaded"), [(None, "True"), ("false", "False")])
 def test_a_worker_loads_weasyprint_when_it_starts_unless_told_not_to(preload, loaded):
     pytest.importorskip("weasyprint")
+    output = worker_script(SCRIPT, preload)
+    assert output.strip().splitlines()[-1] == loaded
+
+
+def worker_script(script: str, preload: str | None) -> str:
+    """What `script` prints, run in a fresh interpreter (`PAPER_PRELOAD` set to `preload`, or
+    unset for None)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "moisinno.settings", "DEBUG": "true"}
     env.pop("PAPER_PRELOAD", None)
     if preload is not None:
         env["PAPER_PRELOAD"] = preload
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
@@ -39,7 +46,7 @@ def test_a_worker_loads_weasyprint_when_it_starts_unless_told_not_to(preload, lo
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == loaded
+    return result.stdout
 
 
 GARBAGE = """
@@ -70,19 +77,8 @@ print(alive() is None)
 
 
 def test_a_worker_collects_its_garbage_after_each_response_not_during_the_request():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "moisinno.settings", "DEBUG": "true"}
-    env["PAPER_PRELOAD"] = "false"
-    result = subprocess.run(
-        [sys.executable, "-c", GARBAGE],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    frozen, request_threshold, kept_during, collected_after = result.stdout.split()
+    output = worker_script(GARBAGE, "false")
+    frozen, request_threshold, kept_during, collected_after = output.split()
     assert frozen == "True"  # the application's objects, out of every collection
     assert int(request_threshold) == 100_000
     assert kept_during == "True"

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def change_url(edition):
     event = EventFactory(edition=edition, submitted=True, submitted_at=timezone.now())
     return reverse("admin:events_event_change", args=[event.pk])
