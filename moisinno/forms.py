@@ -155,29 +155,36 @@ def _options_markup(widget: forms.Select, key: tuple) -> SafeString:
     return markup
 
 
-class PublicChoices:
-    """The choices of a form's lists of public reference rows (editions, formats, themes), read
-    together and kept until the public content changes (`version_cached`): the form shows them
-    without a query each, and with one cache read in all.
+class KeptChoices:
+    """The choices of a form's lists of reference rows, read together and kept between
+    requests by `cached(key, compute)`: the form shows them without a query each, and with
+    one cache read in all.
 
-    Only rows whose every change calls `public_content_changed()` may be kept this way (events/
-    receivers.py: editions, formats and themes do). `key` names the lists: two forms whose
-    querysets or labels differ use two keys. The chosen values are still looked up in the
-    database when the form is sent (ModelChoiceField's validation), so a row removed since is
-    refused, not saved."""
+    By default the lists are kept until the public content changes (`version_cached`): only
+    for rows whose every change calls `public_content_changed()` (events/receivers.py:
+    editions, formats and themes). The regional relays' list is kept by
+    `moisinno.roles.relays_cached`. `key` names the lists: two forms whose querysets or labels
+    differ use two keys. The chosen values are still looked up in the database when the form
+    is sent (ModelChoiceField's validation), so a row removed since is refused, not saved."""
 
-    def __init__(self, form: forms.BaseForm, key: str, names: list[str]) -> None:
-        self.key = key
+    def __init__(
+        self,
+        form: forms.BaseForm,
+        key: str,
+        names: list[str],
+        cached: Callable[[str, Callable[[], object]], object] = version_cached,
+    ) -> None:
+        self.key, self.cached = key, cached
         self.fields = {name: form.fields[name] for name in names if name in form.fields}
         self._lists: dict[str, list[tuple]] | None = None
         for name, field in self.fields.items():
-            field.iterator = lambda field, name=name: _PublicChoiceIterator(field, self, name)
+            field.iterator = lambda field, name=name: _KeptChoiceIterator(field, self, name)
             field.widget.choices = field.choices
 
     def pairs(self, name: str) -> list[tuple]:
         """[(value, label)] of the list `name`."""
         if self._lists is None:
-            self._lists = version_cached(f"public-choices:{self.key}", self._compute)
+            self._lists = self.cached(f"kept-choices:{self.key}", self._compute)
         return self._lists[name]
 
     def _compute(self) -> dict[str, list[tuple]]:
@@ -189,11 +196,11 @@ class PublicChoices:
         }
 
 
-class _PublicChoiceIterator(ModelChoiceIterator):
-    """ModelChoiceIterator's choices from `PublicChoices` (the rows themselves not read: an
+class _KeptChoiceIterator(ModelChoiceIterator):
+    """ModelChoiceIterator's choices from `KeptChoices` (the rows themselves not read: an
     option's value carries no instance)."""
 
-    def __init__(self, field, choices: PublicChoices, name: str) -> None:
+    def __init__(self, field, choices: KeptChoices, name: str) -> None:
         super().__init__(field)
         self.public, self.name = choices, name
 

@@ -4,9 +4,16 @@ The group is created by the migration `events/0002_moderator_group` (which keeps
 copy of the name) and filled by `manage.py create_moderator`.
 """
 
+import logging
+import time
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from .models import RegionalRelay
+
+logger = logging.getLogger(__name__)
 
 MODERATOR_GROUP = "Modérateur DITP"
 MODERATE_PERMISSION = "events.moderate_event"
@@ -60,3 +67,37 @@ def moderator_emails(*, region: str = "", assigned_relay_id: int | None = None) 
         for pk, email in users.values_list("pk", "email")
         if pk not in relays or (region and region in relays[pk]) or pk == assigned_relay_id
     ]
+
+
+#: The number in the keys of what `relays_cached` keeps; a new one at each change of a relay
+#: or an account (`relays_changed`, connected in apps.py).
+RELAYS_VERSION_KEY = "regional-relays-version"
+RELAYS_CACHE_TIMEOUT = 3600
+
+
+def relays_cached(key: str, compute: Callable[[], object]) -> object:
+    """`compute()`, kept in the shared cache until a relay or an account changes: for what
+    depends on nothing else (the admin's list of the relays to assign an event to). Computed
+    directly when the cache does not answer."""
+    try:
+        version = cache.get_or_set(RELAYS_VERSION_KEY, time.time_ns, timeout=None)
+        full_key = f"{key}:{version}"
+        value = cache.get(full_key)
+        if value is None:
+            value = compute()
+            cache.set(full_key, value, RELAYS_CACHE_TIMEOUT)
+        return value
+    except Exception:  # noqa: BLE001 - a cache outage must not take the back office down
+        logger.warning("cache unavailable (%s)", key, exc_info=True)
+        return compute()
+
+
+def relays_changed(sender=None, raw=False, **kwargs) -> None:
+    """A relay was added, changed or removed, or an account (its name shows in the lists):
+    what `relays_cached` kept is out of date."""
+    if raw:
+        return
+    try:
+        cache.set(RELAYS_VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - the change is saved; the lists expire with their timeout
+        logger.error("cache unavailable: the relays' lists could not be renewed", exc_info=True)

@@ -19,11 +19,11 @@ from django.utils.translation import gettext
 from moisinno.admin_rendering import with_media_once
 from moisinno.forms import (
     BoundedModelMultipleChoiceField,
-    PublicChoices,
+    KeptChoices,
     StorableKeysAutocompleteSelect,
     StorableKeysAutocompleteSelectMultiple,
 )
-from moisinno.roles import is_moderator, is_relay
+from moisinno.roles import is_moderator, is_relay, relays_cached
 from organizers.models import Organization
 
 from ..changes import event_snapshot
@@ -126,7 +126,8 @@ class EventAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
-        PublicChoices(self, "event-admin", ["edition", "format", "themes"])
+        KeptChoices(self, "event-admin", ["edition", "format", "themes"])
+        KeptChoices(self, "event-admin-relays", ["assigned_relay"], cached=relays_cached)
         # The pickers' chosen objects, already read: not looked up again to be shown.
         if self.instance.pk is not None:
             for name, objects in [

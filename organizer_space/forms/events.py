@@ -15,9 +15,9 @@ from events.states import STATES
 from labs.models import Lab
 from moisinno.forms import (
     BoundedModelMultipleChoiceField,
+    KeptChoices,
     NamePicker,
     NamePickerField,
-    PublicChoices,
 )
 from organizers.models import Organization
 
@@ -235,7 +235,7 @@ class EventForm(forms.ModelForm, DsfrBaseForm):
         self.fields["format"].queryset = Format.objects.order_by("position", "name")
         self.fields["format"].empty_label = "Choisir un format"
         self.fields["themes"].queryset = Theme.objects.order_by("position", "name")
-        PublicChoices(self, "event-organiser", ["format", "themes"])
+        KeptChoices(self, "event-organiser", ["format", "themes"])
         self.fields["labs"].queryset = Lab.objects.order_by("name")
         co_organizers = Organization.objects.order_by("name")
         if organization is not None:

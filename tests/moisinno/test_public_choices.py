@@ -1,5 +1,6 @@
-"""The public reference lists of the event's admin form (editions, formats, themes), kept
-between requests until the public content changes (moisinno.forms.PublicChoices)."""
+"""The reference lists of the event forms, kept between requests (moisinno.forms.KeptChoices):
+editions, formats and themes until the public content changes; the admin's list of regional
+relays until a relay or an account changes (moisinno.roles.relays_cached)."""
 
 import pytest
 from django.db import connection
@@ -9,8 +10,15 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from events.models import Event, Format
+from moisinno.models import RegionalRelay
 from tests.admin_forms import resubmit_data
-from tests.factories import EditionFactory, EventFactory, FormatFactory, ThemeFactory
+from tests.factories import (
+    EditionFactory,
+    EventFactory,
+    FormatFactory,
+    ThemeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +99,27 @@ def test_the_organiser_event_form_lists_a_format_added_since_its_last_request(
     FormatFactory(name="Hackathon")
 
     assert "Hackathon" in _options(client.get(url).content.decode(), "format")
+
+
+def test_the_relays_list_follows_a_relay_added_renamed_or_removed(moderator_client, change_url):
+    relay = UserFactory(username="relais.bretagne", is_staff=True)
+    RegionalRelay.objects.create(user=relay, regions=["53"])
+    assert "relais.bretagne" in _options(
+        moderator_client.get(change_url).content.decode(), "assigned_relay"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        moderator_client.get(change_url)
+    assert not [q for q in queries if 'FROM "auth_user" WHERE EXISTS' in q["sql"]]
+
+    relay.username = "relais.sgar-bretagne"
+    relay.save()
+    other = UserFactory(username="relais.occitanie", is_staff=True)
+    RegionalRelay.objects.create(user=other, regions=["76"])
+    html = _options(moderator_client.get(change_url).content.decode(), "assigned_relay")
+    assert "relais.sgar-bretagne" in html
+    assert "relais.occitanie" in html
+
+    RegionalRelay.objects.filter(user=other).delete()
+    html = _options(moderator_client.get(change_url).content.decode(), "assigned_relay")
+    assert "relais.occitanie" not in html
+    assert "relais.sgar-bretagne" in html
