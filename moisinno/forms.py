@@ -202,19 +202,19 @@ class _KeptChoiceIterator(ModelChoiceIterator):
 
     def __init__(self, field, choices: KeptChoices, name: str) -> None:
         super().__init__(field)
-        self.public, self.name = choices, name
+        self.kept, self.name = choices, name
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for value, label in self.public.pairs(self.name):
+        for value, label in self.kept.pairs(self.name):
             yield ModelChoiceIteratorValue(value, None), label
 
     def __len__(self) -> int:
-        return len(self.public.pairs(self.name)) + (self.field.empty_label is not None)
+        return len(self.kept.pairs(self.name)) + (self.field.empty_label is not None)
 
     def __bool__(self) -> bool:
-        return self.field.empty_label is not None or bool(self.public.pairs(self.name))
+        return self.field.empty_label is not None or bool(self.kept.pairs(self.name))
 
 
 class NamePicker(forms.Widget):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 
 from .models import RegionalRelay
 
@@ -94,9 +95,13 @@ def relays_cached(key: str, compute: Callable[[], object]) -> object:
 
 def relays_changed(sender=None, raw=False, **kwargs) -> None:
     """A relay was added, changed or removed, or an account (its name shows in the lists):
-    what `relays_cached` kept is out of date."""
-    if raw:
-        return
+    what `relays_cached` kept is out of date once the change is committed. Not before: a
+    request that read the new number before the commit would keep the old list under it."""
+    if not raw:
+        transaction.on_commit(_renew_relays_version, robust=True)
+
+
+def _renew_relays_version() -> None:
     try:
         cache.set(RELAYS_VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:  # noqa: BLE001 - the change is saved; the lists expire with their timeout

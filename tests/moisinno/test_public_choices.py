@@ -101,9 +101,14 @@ def test_the_organiser_event_form_lists_a_format_added_since_its_last_request(
     assert "Hackathon" in _options(client.get(url).content.decode(), "format")
 
 
-def test_the_relays_list_follows_a_relay_added_renamed_or_removed(moderator_client, change_url):
-    relay = UserFactory(username="relais.bretagne", is_staff=True)
-    RegionalRelay.objects.create(user=relay, regions=["53"])
+def test_the_relays_list_follows_a_relay_added_renamed_or_removed(
+    moderator_client, change_url, django_capture_on_commit_callbacks
+):
+    # Each change renews the list once committed (the test's transaction never is: its
+    # callbacks run at the end of each block).
+    with django_capture_on_commit_callbacks(execute=True):
+        relay = UserFactory(username="relais.bretagne", is_staff=True)
+        RegionalRelay.objects.create(user=relay, regions=["53"])
     assert "relais.bretagne" in _options(
         moderator_client.get(change_url).content.decode(), "assigned_relay"
     )
@@ -111,15 +116,34 @@ def test_the_relays_list_follows_a_relay_added_renamed_or_removed(moderator_clie
         moderator_client.get(change_url)
     assert not [q for q in queries if 'FROM "auth_user" WHERE EXISTS' in q["sql"]]
 
-    relay.username = "relais.sgar-bretagne"
-    relay.save()
-    other = UserFactory(username="relais.occitanie", is_staff=True)
-    RegionalRelay.objects.create(user=other, regions=["76"])
+    with django_capture_on_commit_callbacks(execute=True):
+        relay.username = "relais.sgar-bretagne"
+        relay.save()
+        other = UserFactory(username="relais.occitanie", is_staff=True)
+        RegionalRelay.objects.create(user=other, regions=["76"])
     html = _options(moderator_client.get(change_url).content.decode(), "assigned_relay")
     assert "relais.sgar-bretagne" in html
     assert "relais.occitanie" in html
 
-    RegionalRelay.objects.filter(user=other).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        RegionalRelay.objects.filter(user=other).delete()
     html = _options(moderator_client.get(change_url).content.decode(), "assigned_relay")
     assert "relais.occitanie" not in html
     assert "relais.sgar-bretagne" in html
+
+
+def test_the_relays_list_is_not_renewed_before_the_change_is_committed(
+    moderator_client, change_url, django_capture_on_commit_callbacks
+):
+    moderator_client.get(change_url)  # the list kept, without relays
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        relay = UserFactory(username="relais.corse", is_staff=True)
+        RegionalRelay.objects.create(user=relay, regions=["94"])
+        # Another request before the commit keeps showing the list it kept.
+        html = _options(moderator_client.get(change_url).content.decode(), "assigned_relay")
+        assert "relais.corse" not in html
+    assert callbacks  # the renewal waits for the commit
+    for callback in callbacks:
+        callback()
+    html = _options(moderator_client.get(change_url).content.decode(), "assigned_relay")
+    assert "relais.corse" in html
