@@ -251,16 +251,26 @@ def version_cached(key: str, compute: Callable[[], object]) -> object:
     recomputes although it depends on nothing but public content (the programme's menus).
     Computed directly when the cache does not answer."""
     cache = _page_cache()
+    return kept_under_version(
+        cache, lambda: _current_version(cache), key, compute, settings.PAGE_CACHE_TIMEOUT
+    )
+
+
+def kept_under_version(
+    cache, version: Callable[[], object], key: str, compute: Callable[[], object], timeout: int
+) -> object:
+    """`compute()`, kept in `cache` under `key` and the number `version()` reads: a change
+    gives a new number, and the values kept under the old one are no longer read. Computed
+    directly when the cache does not answer."""
     try:
-        version = _current_version(cache)
-        full_key = f"{key}:{version}"
+        full_key = f"{key}:{version()}"
         value = cache.get(full_key)
         if value is None:
             value = compute()
-            cache.set(full_key, value, settings.PAGE_CACHE_TIMEOUT)
+            cache.set(full_key, value, timeout)
         return value
     except Exception:  # noqa: BLE001 - a cache outage must not take the site down
-        logger.warning("page cache unavailable (%s)", key, exc_info=True)
+        logger.warning("cache unavailable (%s)", key, exc_info=True)
         return compute()
 
 

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from .models import RegionalRelay
+from .pagecache import kept_under_version
 
 logger = logging.getLogger(__name__)
 
@@ -80,17 +81,13 @@ def relays_cached(key: str, compute: Callable[[], object]) -> object:
     """`compute()`, kept in the shared cache until a relay or an account changes: for what
     depends on nothing else (the admin's list of the relays to assign an event to). Computed
     directly when the cache does not answer."""
-    try:
-        version = cache.get_or_set(RELAYS_VERSION_KEY, time.time_ns, timeout=None)
-        full_key = f"{key}:{version}"
-        value = cache.get(full_key)
-        if value is None:
-            value = compute()
-            cache.set(full_key, value, RELAYS_CACHE_TIMEOUT)
-        return value
-    except Exception:  # noqa: BLE001 - a cache outage must not take the back office down
-        logger.warning("cache unavailable (%s)", key, exc_info=True)
-        return compute()
+    return kept_under_version(
+        cache,
+        lambda: cache.get_or_set(RELAYS_VERSION_KEY, time.time_ns, timeout=None),
+        key,
+        compute,
+        RELAYS_CACHE_TIMEOUT,
+    )
 
 
 def relays_changed(sender=None, raw=False, **kwargs) -> None:
