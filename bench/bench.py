@@ -572,7 +572,7 @@ def main() -> None:
     print("== server time in-process, page cache off (median of 15)", flush=True)
     times_big = server_times(big, urls)
     times_small = server_times(small, small_urls)
-    print("== staff and organiser pages, logged in, in-process (median of 7)", flush=True)
+    print("== staff and organiser pages, logged in, in-process (median of 11 rounds)", flush=True)
     staff = staff_table(django_env(big), django_env(small))
 
     print("== printed programme (one process each; peak = maximum resident set)", flush=True)
@@ -684,7 +684,7 @@ def main() -> None:
         )
     )
     print()
-    print("Staff and organiser pages, logged in, in-process, nothing cached (median of 7, ms):")
+    print("Staff and organiser pages, logged in, in-process, nothing cached (median of 11 rounds):")
     print()
     print(staff)
     print()
