@@ -101,8 +101,11 @@ class Sweep:
             self.covered[f"{label} ({self.page.url})"] = covered
 
     def visit(self, kind: str, label: str, url: str, *, path: str | None = None, status=200):
+        """Open `url`, check that it answers `status` with one main heading, and measure it."""
         response = self.page.goto(url)
         assert response is not None and response.status == status, (label, url, response)
+        headings = self.page.locator("h1").count()
+        assert headings == 1, f"{label} ({url}): {headings} h1 headings, 1 expected"
         self.measure(kind, label, path or url, status=status)
 
     def after_post(self, kind: str, label: str, path: str, submit: Callable[[], None]) -> None:
