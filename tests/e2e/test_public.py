@@ -86,7 +86,6 @@ def test_calendar_links_each_day_to_its_events(page: Page, demo):
     expect(results_heading(page)).to_have_text(re.compile(r"2\s+événements"))
 
 
-# Every public page, scanned in one test with one load of the data.
 def _plain(text: str) -> str:
     """Typographic apostrophes (l’innovation) compared as plain ones."""
     return " ".join(text.replace("\u2019", "'").split())
