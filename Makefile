@@ -103,7 +103,7 @@ moderator: migrate ## Create a DITP moderator account (asks for the email and pa
 # test databases between runs (Django still applies new migrations to them); CI passes
 # --create-db. SQLite's test databases are in memory anyway.
 # Python keeps the modules it compiles (__pycache__/, ignored by git) even where the environment
-# sets PYTHONDONTWRITEBYTECODE: the suite starts some sixty Python processes (xdist workers,
+# sets PYTHONDONTWRITEBYTECODE: the suite starts dozens of Python processes (xdist workers,
 # gunicorn servers, manage.py commands), and each one compiling Django, the libraries and the
 # apps again from their sources cost it 3.5 s of processor time (a `manage.py check`: 5.2 s
 # without the cache, 1.7 s with it).
