@@ -87,7 +87,8 @@ class Sweep:
     def measure(
         self, kind: str, label: str, path: str, *, html: str | None = None, status: int = 200
     ) -> None:
-        """Measure the page as it is now; `html` is the served document of a POST answer."""
+        """Measure the page as it is now; `html` is the document the server sent for it (else
+        it is asked for again, as `status`)."""
         if html is None:
             response = self.page.context.request.get(self.page.url)
             assert response.status == status, (label, self.page.url, response.status)
@@ -106,7 +107,7 @@ class Sweep:
         assert response is not None and response.status == status, (label, url, response)
         headings = self.page.locator("h1").count()
         assert headings == 1, f"{label} ({url}): {headings} h1 headings, 1 expected"
-        self.measure(kind, label, path or url, status=status)
+        self.measure(kind, label, path or url, html=response.text())
 
     def after_post(self, kind: str, label: str, path: str, submit: Callable[[], None]) -> None:
         """Submit a form and measure the answer (a page re-rendered with its errors)."""
