@@ -34,24 +34,30 @@ from .models import (
 from .search import events_refresh_search
 from .states import PUBLIC_STATUSES
 
-_RENAMED = "_events_search_renamed"
+_NAME_BEFORE = "_events_name_before"
 
 
 @receiver(pre_save, sender=Organization)
 @receiver(pre_save, sender=Lab)
-def _remember_rename(sender, instance, raw=False, **kwargs) -> None:
+def _remember_name(sender, instance, raw=False, **kwargs) -> None:
+    """The name it had in the database, for the receivers after its save (search, pages)."""
     if raw or instance.pk is None:
+        setattr(instance, _NAME_BEFORE, None)
         return
-    old_name = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-    setattr(instance, _RENAMED, old_name is not None and old_name != instance.name)
+    name = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    setattr(instance, _NAME_BEFORE, name)
+
+
+def _renamed(instance) -> bool:
+    before = getattr(instance, _NAME_BEFORE, None)
+    return before is not None and before != instance.name
 
 
 @receiver(post_save, sender=Organization)
 @receiver(post_save, sender=Lab)
 def _refresh_events_of_renamed(sender, instance, raw=False, **kwargs) -> None:
-    if raw or not getattr(instance, _RENAMED, False):
+    if raw or not _renamed(instance):
         return
-    setattr(instance, _RENAMED, False)
     if sender is Lab:
         events = Event.objects.filter(labs=instance)
     else:
@@ -161,17 +167,6 @@ def _collection_events_changed(sender, action, **kwargs) -> None:
 
 m2m_changed.connect(_collection_events_changed, sender=Collection.events.through, weak=False)
 
-_NAME_BEFORE = "_page_cache_name_before"
-
-
-@receiver(pre_save, sender=Organization)
-@receiver(pre_save, sender=Lab)
-def _remember_name(sender, instance, raw=False, **kwargs) -> None:
-    if raw or instance.pk is None:
-        return
-    name = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-    setattr(instance, _NAME_BEFORE, name)
-
 
 @receiver(post_save, sender=Organization)
 @receiver(post_save, sender=Lab)
@@ -180,7 +175,7 @@ def _organization_or_lab_changed(sender, instance, created=False, raw=False, **k
     name). A renamed one may be named on any page (co-organisers, hosts): everything."""
     if raw:
         return
-    if not created and getattr(instance, _NAME_BEFORE, instance.name) != instance.name:
+    if not created and _renamed(instance):
         public_content_changed()
         return
     if sender is Lab:
