@@ -96,7 +96,7 @@ moderator: migrate ## Create a DITP moderator account (asks for the email and pa
 .PHONY: test
 # One pytest-xdist worker per core (TEST_WORKERS=0 for one process), each with its own test
 # database and Redis database (tests/parallel.py). `--dist load` hands the tests out in their
-# collected order, in which tests/conftest.py puts the transactional tests last: a worker never
+# collected order, in which pytest-django puts the transactional tests last: a worker never
 # runs an ordinary test after a transactional one has flushed its database (worksteal would
 # steal the ordinary tests of a slower worker and run them on an emptied database, without
 # the rows of the data migrations: the site, the moderators' group). --reuse-db keeps the PostgreSQL

@@ -16,32 +16,6 @@ from tests.recherche_entreprises_server import (  # noqa: F401 - a local Sirene 
 )
 
 
-def _run_order(item: pytest.Item) -> tuple[int, int]:
-    """Where `pytest_collection_modifyitems` puts a test: (its group, 0 if it is slow)."""
-    marker = item.get_closest_marker("django_db")
-    transactional = bool(
-        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-    ) or not {"transactional_db", "live_server"}.isdisjoint(item.fixturenames)
-    if transactional:
-        group = 2
-    elif marker or "db" in item.fixturenames:
-        group = 1
-    else:
-        group = 0
-    return group, 0 if item.get_closest_marker("slow") else 1
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The order in which `make test`'s workers are handed the tests (`--dist load` follows
-    it): the tests without a database first (servers in subprocesses, most of them), then the
-    database tests, then the transactional ones (the browser tests), which flush the database,
-    so that no worker runs a database test after them, as pytest-django orders them. In each
-    group the tests marked `slow` come first: a run whose last test takes a minute keeps the
-    other worker idle for that minute."""
-    items.sort(key=_run_order)
-
-
 @pytest.fixture
 def edition(db):
     """The 2022 edition, its referencing kept open until next year so organisers may submit."""

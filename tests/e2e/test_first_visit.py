@@ -29,11 +29,7 @@ from django.test.utils import override_settings
 from playwright.sync_api import Browser
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FIRST_VISIT_BUDGET = 300_000  # bytes transferred for /programme/, empty browser cache
 

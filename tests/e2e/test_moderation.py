@@ -16,11 +16,7 @@ from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import open_edition
 from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 MESSAGE = "Précisez l’adresse exacte du lieu et l’horaire de fin."

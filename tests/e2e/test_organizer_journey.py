@@ -24,7 +24,6 @@ def click(page: Page, name: str, role: str = "button") -> None:
     page.get_by_role(role, name=name, exact=True).first.click()
 
 
-@pytest.mark.slow
 def test_organizer_references_an_event_from_sign_up_to_submission(page: Page):
     edition = open_edition()
     Format.objects.get_or_create(slug="atelier", defaults={"name": "Atelier"})

@@ -23,11 +23,7 @@ from tests.e2e.conftest import open_edition
 from tests.e2e.html_checker import assert_valid_html
 from tests.factories import PASSWORD, EventFactory, MembershipFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def check(page: Page, html: str | None = None) -> None:

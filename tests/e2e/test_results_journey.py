@@ -28,11 +28,7 @@ from tests.e2e.test_moderation import log_in_to_admin
 from tests.e2e.test_registration_journey import check, last_email, link_in, run_worker, submit
 from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 ORGANISER = "agent.innovation@bretagne.gouv.fr"

@@ -21,11 +21,7 @@ from tests.e2e.conftest import open_edition
 from tests.e2e.html_checker import assert_valid_html
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def scan(page: Page, *, posted: bool = False) -> None:

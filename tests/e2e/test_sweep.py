@@ -46,11 +46,7 @@ from tests.e2e.hit_test import covered_controls_by_width
 from tests.e2e.html_checker import JAR, html_messages
 from tests.factories import PASSWORD, EventFactory, MembershipFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 BROWSER = "Chromium"
 REGENERATE = "A11Y_SWEEP_WRITE=1 .venv/bin/pytest tests/e2e/test_sweep.py -p no:cacheprovider"

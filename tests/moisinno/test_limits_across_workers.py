@@ -26,8 +26,6 @@ import requests
 from tests.parallel import listening_socket, worker_redis_url
 from tests.servers import end_process
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "chef@modernisation.gouv.fr"
 PASSWORD = "Un-mot-de-passe-bien-long-2026"

@@ -315,7 +315,6 @@ print(json.dumps([pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1
 """
 
 
-@pytest.mark.slow
 def test_merging_parts_holds_one_part_at_a_time(tmp_path):
     """The merge's peak does not grow with the number of parts (it grew 0.6 MB a page when
     every copied object stayed in memory until the save): one process a count, the same part."""
