@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from events.enums import AttendanceMode, EventStatus
 from events.models import Edition, Event, EventSession, Format, Theme
@@ -49,6 +50,20 @@ class EditionFactory(factory.django.DjangoModelFactory):
     referencing_opens_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 9, 1))
     referencing_closes_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 10, 29))
     is_current = True
+
+
+def open_edition_now() -> Edition:
+    """The current edition, two months ahead, its referencing window open today."""
+    today = timezone.localdate()
+    start = today + datetime.timedelta(days=60)
+    return EditionFactory(
+        year=start.year,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=28),
+        referencing_opens_on=today - datetime.timedelta(days=10),
+        referencing_closes_on=today + datetime.timedelta(days=30),
+        is_current=True,
+    )
 
 
 class FormatFactory(factory.django.DjangoModelFactory):

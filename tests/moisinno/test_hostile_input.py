@@ -39,7 +39,6 @@ from results.models import SurveyAnswer
 from results.survey import survey_token
 from tests.admin_forms import resubmit_data
 from tests.factories import (
-    EditionFactory,
     EventFactory,
     FormatFactory,
     LabFactory,
@@ -47,6 +46,7 @@ from tests.factories import (
     OrganizationFactory,
     ThemeFactory,
     UserFactory,
+    open_edition_now,
 )
 from tests.organizer_space.forms import complete_event_fields, event_form_data
 
@@ -163,16 +163,7 @@ def _world() -> dict:
     """An open edition with its references, an organiser with events in every state, another
     organisation, a moderator, a confirmed alert and a new user who belongs to no
     organisation."""
-    today = datetime.date.today()
-    start = today + datetime.timedelta(days=60)
-    edition = EditionFactory(
-        year=start.year,
-        start_date=start,
-        end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=10),
-        referencing_closes_on=today + datetime.timedelta(days=30),
-        is_current=True,
-    )
+    edition = open_edition_now()
     fmt = FormatFactory(name="Atelier", slug="atelier")
     theme = ThemeFactory()
     lab = LabFactory()

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.factories import EditionFactory, FormatFactory, MembershipFactory
+from tests.factories import EditionFactory, FormatFactory, MembershipFactory, open_edition_now
 
 
 @pytest.fixture(autouse=True)
@@ -18,16 +18,7 @@ def _fresh_rate_limits():
 @pytest.fixture
 def open_edition(db):
     """The current edition, with its referencing window open today."""
-    today = timezone.localdate()
-    start = today + datetime.timedelta(days=60)
-    return EditionFactory(
-        year=start.year,
-        start_date=start,
-        end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=10),
-        referencing_closes_on=today + datetime.timedelta(days=30),
-        is_current=True,
-    )
+    return open_edition_now()
 
 
 @pytest.fixture

@@ -1,17 +1,15 @@
 """The organiser dashboard of an organisation with 150 events: 20 events a page, every event
 reachable once with its actions, a wrong filter or page is no error."""
 
-import datetime
 import re
 
 import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from events.enums import EventStatus
-from tests.factories import EditionFactory, MembershipFactory
+from tests.factories import MembershipFactory, open_edition_now
 from tests.organizer_space.dashboard import DASHBOARD, every_page, listed, many_events
 
 S = EventStatus
@@ -27,16 +25,7 @@ def big_data(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
-        today = timezone.localdate()
-        start = today + datetime.timedelta(days=60)
-        edition = EditionFactory(
-            year=start.year,
-            start_date=start,
-            end_date=start + datetime.timedelta(days=28),
-            referencing_opens_on=today - datetime.timedelta(days=10),
-            referencing_closes_on=today + datetime.timedelta(days=30),
-            is_current=True,
-        )
+        edition = open_edition_now()
         membership = MembershipFactory(user__email="agent@bretagne.gouv.fr")
         yield membership, many_events(edition, membership.organization, 150)
         transaction.set_rollback(True)
