@@ -52,16 +52,17 @@ class EditionFactory(factory.django.DjangoModelFactory):
     is_current = True
 
 
-def open_edition_now() -> Edition:
-    """The current edition, two months ahead, its referencing window open today."""
+def current_edition(*, starts_in: int = 60, opens: int = -10, closes: int = 30) -> Edition:
+    """The current edition, starting `starts_in` days from today (four weeks long), its
+    referencing window open from `opens` to `closes` days from today (open today by default)."""
     today = timezone.localdate()
-    start = today + datetime.timedelta(days=60)
+    start = today + datetime.timedelta(days=starts_in)
     return EditionFactory(
         year=start.year,
         start_date=start,
         end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=10),
-        referencing_closes_on=today + datetime.timedelta(days=30),
+        referencing_opens_on=today + datetime.timedelta(days=opens),
+        referencing_closes_on=today + datetime.timedelta(days=closes),
         is_current=True,
     )
 

@@ -46,7 +46,7 @@ from tests.factories import (
     OrganizationFactory,
     ThemeFactory,
     UserFactory,
-    open_edition_now,
+    current_edition,
 )
 from tests.organizer_space.forms import complete_event_fields, event_form_data
 
@@ -163,7 +163,7 @@ def _world() -> dict:
     """An open edition with its references, an organiser with events in every state, another
     organisation, a moderator, a confirmed alert and a new user who belongs to no
     organisation."""
-    edition = open_edition_now()
+    edition = current_edition()
     fmt = FormatFactory(name="Atelier", slug="atelier")
     theme = ThemeFactory()
     lab = LabFactory()

@@ -1,10 +1,7 @@
-import datetime
-
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from tests.factories import EditionFactory, FormatFactory, MembershipFactory, open_edition_now
+from tests.factories import FormatFactory, MembershipFactory, current_edition
 
 
 @pytest.fixture(autouse=True)
@@ -18,22 +15,13 @@ def _fresh_rate_limits():
 @pytest.fixture
 def open_edition(db):
     """The current edition, with its referencing window open today."""
-    return open_edition_now()
+    return current_edition()
 
 
 @pytest.fixture
 def closed_edition(db):
     """The current edition, its referencing window closed since yesterday."""
-    today = timezone.localdate()
-    start = today + datetime.timedelta(days=5)
-    return EditionFactory(
-        year=start.year,
-        start_date=start,
-        end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=60),
-        referencing_closes_on=today - datetime.timedelta(days=1),
-        is_current=True,
-    )
+    return current_edition(starts_in=5, opens=-60, closes=-1)
 
 
 @pytest.fixture

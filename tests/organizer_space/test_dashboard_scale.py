@@ -9,7 +9,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from events.enums import EventStatus
-from tests.factories import MembershipFactory, open_edition_now
+from tests.factories import MembershipFactory, current_edition
 from tests.organizer_space.dashboard import DASHBOARD, every_page, listed, many_events
 
 S = EventStatus
@@ -25,7 +25,7 @@ def big_data(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
-        edition = open_edition_now()
+        edition = current_edition()
         membership = MembershipFactory(user__email="agent@bretagne.gouv.fr")
         yield membership, many_events(edition, membership.organization, 150)
         transaction.set_rollback(True)
@@ -52,12 +52,12 @@ def test_an_organisation_with_150_events_gets_pages_under_100_kb(big):
 
 
 def test_every_event_is_reachable_through_the_pages_once(big):
-    _, big, member_client = big
+    _, created, member_client = big
     events, pages = every_page(member_client, DASHBOARD)
 
     assert len(events) == 8
     assert [len(on_page) for on_page in events] == [20] * 7 + [10]
-    assert set().union(*events) == {event.pk for event in big}
+    assert set().union(*events) == {event.pk for event in created}
     assert sum(len(on_page) for on_page in events) == 150  # none twice
     assert all(len(page.encode()) < 100_000 for page in pages)
     # What needs attention first: the statuses in the workflow's order, over the pages.
@@ -73,13 +73,13 @@ def test_every_event_is_reachable_through_the_pages_once(big):
 
 
 def test_each_event_keeps_its_actions_on_its_page(big):
-    _, big, member_client = big
+    _, created, member_client = big
     events, pages = every_page(member_client, DASHBOARD)
 
-    last = next(event for event in big if event.pk in events[-1])
+    last = next(event for event in created if event.pk in events[-1])
     for name in ("event_preview", "event_duplicate"):
         assert reverse(f"organizers:{name}", args=[last.pk]) in pages[-1]
-    draft = next(event for event in big if event.status == S.DRAFT)
+    draft = next(event for event in created if event.status == S.DRAFT)
     page_of_draft = pages[next(i for i, on_page in enumerate(events) if draft.pk in on_page)]
     assert reverse("organizers:event_update", args=[draft.pk]) in page_of_draft
     assert reverse("organizers:event_delete", args=[draft.pk]) in page_of_draft
