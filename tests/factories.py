@@ -52,13 +52,16 @@ class EditionFactory(factory.django.DjangoModelFactory):
     is_current = True
 
 
-def current_edition(*, starts_in: int = 60, opens: int = -10, closes: int = 30) -> Edition:
+def current_edition(
+    *, starts_in: int = 60, opens: int = -10, closes: int = 30, years_later: int = 0
+) -> Edition:
     """The current edition, starting `starts_in` days from today (four weeks long), its
-    referencing window open from `opens` to `closes` days from today (open today by default)."""
+    referencing window open from `opens` to `closes` days from today (open today by default).
+    It is the edition of its start's year, `years_later` years on (so as to miss another's)."""
     today = timezone.localdate()
     start = today + datetime.timedelta(days=starts_in)
     return EditionFactory(
-        year=start.year,
+        year=start.year + years_later,
         start_date=start,
         end_date=start + datetime.timedelta(days=28),
         referencing_opens_on=today + datetime.timedelta(days=opens),

@@ -8,7 +8,6 @@ the live server runs in another thread, so the test data must be committed for i
 and each test starts from the migrated data (the moderator group of a data migration).
 """
 
-import datetime
 import os
 import subprocess
 import tempfile
@@ -22,11 +21,11 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.db import connections
-from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from events.models import Edition
 from events.search import events_refresh_search
+from tests.factories import current_edition
 from tests.servers import end_process
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -317,16 +316,6 @@ def open_edition() -> Edition:
     Site.objects.get_or_create(
         pk=settings.SITE_ID, defaults={"domain": "localhost", "name": "Moisinno"}
     )
-    today = timezone.localdate()
-    start = today + datetime.timedelta(days=60)
     Edition.objects.update(is_current=False)
-    return Edition.objects.create(
-        year=start.year + 10,  # never clashes with an edition of the demo data
-        number=19,
-        theme="Co-production",
-        start_date=start,
-        end_date=start + datetime.timedelta(days=28),
-        referencing_opens_on=today - datetime.timedelta(days=30),
-        referencing_closes_on=today + datetime.timedelta(days=30),
-        is_current=True,
-    )
+    # Ten years on: never the year of an edition of the demo data.
+    return current_edition(opens=-30, years_later=10)
