@@ -7,7 +7,13 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.factories import EditionFactory, EventFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    FAST_PASSWORD_HASHERS,
+    EditionFactory,
+    EventFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from tests.geocoding_server import geocoder  # noqa: F401 - the fake address service (a fixture)
 from tests.oidc_server import proconnect_server  # noqa: F401 - a local ProConnect (a fixture)
 from tests.parallel import worker_redis_url
@@ -54,8 +60,7 @@ def event_of(edition):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    # The production hasher is slow on purpose; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,14 @@
 """factory_boy factories for the whole test suite."""
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from events.enums import AttendanceMode, EventStatus
@@ -13,6 +17,24 @@ from labs.enums import LabKind
 from labs.models import Lab
 from organizers.enums import MembershipRole, MembershipStatus, OrganizationKind
 from organizers.models import Membership, Organization
+
+#: The production hasher is slow on purpose; tests create many users.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextlib.contextmanager
+def module_data(django_db_blocker) -> Iterator[None]:
+    """For a module fixture: the data made inside is made once for the module's tests, in a
+    transaction rolled back after the last one. Each test runs in a savepoint of it (`db`),
+    rolled back after it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
 
 PASSWORD = "Mot-de-passe-de-test-42"
 

@@ -18,8 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import caches
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from alerts.models import Alert
@@ -47,6 +46,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
     current_edition,
+    module_data,
 )
 from tests.organizer_space.forms import complete_event_fields, event_form_data
 
@@ -143,15 +143,9 @@ def _send(client: Client, target: Target, data: dict):
 
 @pytest.fixture(scope="module")
 def world_data(django_db_setup, django_db_blocker):
-    """The data of `world`, created once for the module's tests, in a transaction rolled back
-    after the last one: each test runs in a savepoint of it (`db`), rolled back after it."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
+    """The data of `world`, created once for the module's tests (`module_data`)."""
+    with module_data(django_db_blocker):
         yield _world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

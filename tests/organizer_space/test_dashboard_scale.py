@@ -4,12 +4,10 @@ reachable once with its actions, a wrong filter or page is no error."""
 import re
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from events.enums import EventStatus
-from tests.factories import MembershipFactory, current_edition
+from tests.factories import MembershipFactory, current_edition, module_data
 from tests.organizer_space.dashboard import DASHBOARD, every_page, listed, many_events
 
 S = EventStatus
@@ -18,17 +16,11 @@ S = EventStatus
 @pytest.fixture(scope="module")
 def big_data(django_db_setup, django_db_blocker):
     """An organiser whose organisation has 150 events in the open edition, created once for
-    the module's tests that only read them, in a transaction rolled back after the last one:
-    each test runs in a savepoint of it (`db`), rolled back after it."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
+    the module's tests that only read them (`module_data`)."""
+    with module_data(django_db_blocker):
         edition = current_edition()
         membership = MembershipFactory(user__email="agent@bretagne.gouv.fr")
         yield membership, many_events(edition, membership.organization, 150)
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
