@@ -109,7 +109,7 @@ moderator: migrate ## Create a DITP moderator account (asks for the email and pa
 # without the cache, 1.7 s with it).
 TEST_WORKERS ?= auto
 test: install ## Run the whole test suite (browser tests are skipped where Chromium is missing)
-	@test -x /usr/bin/chromium || echo "Chromium is not installed (apt-get install chromium): browser tests will be skipped."
+	@test -x /usr/bin/chromium-headless-shell || echo "Chromium is not installed (apt-get install chromium-headless-shell): browser tests will be skipped."
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist load --reuse-db $(PYTEST_ARGS)
 
 .PHONY: lint

@@ -36,7 +36,7 @@ def switches(pid: int) -> list[str]:
 
 def test_shared_chromium_has_the_switches_of_playwrights_launch(tmp_path):
     if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed: apt-get install chromium")
+        pytest.skip("Chromium is not installed: apt-get install chromium-headless-shell")
     if not Path("/proc/self/stat").exists():
         pytest.skip("reads the processes' command lines in Linux's /proc")
     shared = SharedChromium(tmp_path)
