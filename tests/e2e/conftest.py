@@ -221,52 +221,115 @@ def shared_chromium(tmp_path_factory) -> Iterator[SharedChromium]:
     chromium.stop()
 
 
+class PlaywrightDriver:
+    """Playwright's driver (a Node.js process) and its event loop, kept from one browser test
+    of this worker to the next while they follow each other.
+
+    While Playwright's sync API runs, asyncio sees an event loop running in this thread, and
+    Django then keeps other database connections for that "async" context (asgiref.Local):
+    objects of their own, without the serialized data that `serialized_rollback` restores
+    (`_test_serialized_contents`, kept on the connection objects that created the test
+    databases). The driver copies it onto them when it starts; the tests' set-up and flush
+    then use those connections as long as the driver runs. The same running loop makes Django
+    raise SynchronousOnlyOperation on any ORM call from this thread (creating data,
+    assertions), although the tests are synchronous, the known pytest-django + Playwright
+    interaction: DJANGO_ALLOW_ASYNC_UNSAFE switches Django's check off while the driver runs.
+
+    The driver stops after the last of a run of consecutive browser tests (the next test of
+    the worker, known to `pytest_runtest_teardown`, uses no browser), so that the other tests
+    run as everywhere else, with the thread's own connections. Starting it for each test
+    cost 0.8 s of processor time (Node.js starting and loading Playwright).
+    """
+
+    def __init__(self):
+        self.manager = None
+        self.playwright = None
+        self.previous_env = None
+
+    def start(self):
+        if self.playwright is not None:
+            return self.playwright
+        serialized = {
+            alias: connections[alias]._test_serialized_contents
+            for alias in connections
+            if hasattr(connections[alias], "_test_serialized_contents")
+        }
+        self.previous_env = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        self.manager = sync_playwright()
+        self.playwright = self.manager.start()
+        # From here on, `connections[alias]` are the "async" context's connections.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
+        return self.playwright
+
+    def stop(self):
+        if self.playwright is None:
+            return
+        # The "async" context's connections: closed while it exists, else PostgreSQL cannot
+        # drop the test database at the end of the run (nor SQLite free its memory).
+        connections.close_all()
+        self.manager.__exit__()
+        self.manager = self.playwright = None
+        if self.previous_env is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.previous_env
+
+
+#: The test this worker runs after the one tearing down (None: none known yet).
+_next_test: dict[str, pytest.Item | None] = {}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Remember the next test before the fixtures of this one tear down (`browser`)."""
+    _next_test["item"] = nextitem
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[PlaywrightDriver]:
+    driver = PlaywrightDriver()
+    yield driver
+    driver.stop()
+
+
 @pytest.fixture
 def browser(
-    transactional_db, django_db_serialized_rollback, live_server, shared_chromium
+    transactional_db,
+    django_db_serialized_rollback,
+    live_server,
+    shared_chromium,
+    playwright_driver,
 ) -> Iterator[Browser]:
-    """The worker's Chromium for one test: Playwright connects to it after the test database
-    is ready and disconnects, closing the test's browser contexts, before flush.
+    """The worker's Chromium for one test, through the worker's Playwright driver
+    (PlaywrightDriver), connected after the test database is ready and disconnected,
+    closing the test's browser contexts, before flush.
 
     Every browser test is transactional with serialized rollback, even if its module forgets
     the marker. A plain transactional flush re-creates content types with new ids, and the
     next `serialized_rollback` test of the suite then fails to restore its data.
-
-    While Playwright's sync API runs, asyncio sees an event loop running in this thread. Django
-    then keeps separate database connections for that "async" context (asgiref.Local). The
-    browser must start after `transactional_db` has set up the test database and stop before
-    it flushes it. Otherwise set-up and flush use a connection that has not loaded the
-    serialized data, so `serialized_rollback` silently does nothing. Hence Playwright (and
-    its loop) starts and stops for each test, while the Chromium process itself is shared.
     """
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed: apt-get install chromium-headless-shell")
     endpoint = shared_chromium.endpoint()
-    # The same running loop makes Django raise SynchronousOnlyOperation on any ORM call from
-    # the test thread (creating data, assertions), although the tests are synchronous. This is
-    # the known pytest-django + Playwright interaction. The variable switches Django's check
-    # off, only while the browser is up.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = playwright_driver.start()
+    browser = playwright.chromium.connect_over_cdp(endpoint)
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.connect_over_cdp(endpoint)
-            try:
-                yield browser
-            finally:
-                # ORM calls made by the test body while the loop ran opened connections that
-                # belong to this "async" context: close them while it still exists, else
-                # PostgreSQL cannot drop the test database at the end of the run.
-                connections.close_all()
-                # Over CDP, close() disposes of every context the test opened (new_context,
-                # new_page: their cookies, storage, cache) and disconnects; the shared
-                # Chromium keeps running for the next test.
-                browser.close()
+        yield browser
     finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        # ORM calls made by the test body while the loop ran opened connections that
+        # belong to this "async" context: close them while it still exists.
+        connections.close_all()
+        # Over CDP, close() disposes of every context the test opened (new_context,
+        # new_page: their cookies, storage, cache) and disconnects; the shared Chromium
+        # keeps running for the next test.
+        try:
+            browser.close()
+        finally:
+            following = _next_test.get("item")
+            if following is None or "browser" not in getattr(following, "fixturenames", ()):
+                playwright_driver.stop()
 
 
 @pytest.fixture
