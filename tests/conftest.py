@@ -1,4 +1,5 @@
 import datetime
+import gc
 
 import pytest
 import redis
@@ -20,6 +21,18 @@ from tests.parallel import worker_redis_url
 from tests.recherche_entreprises_server import (  # noqa: F401 - a local Sirene search (a fixture)
     sirene_server,
 )
+
+
+def pytest_collection_finish(session):
+    """Once Django, the apps and the collected tests are loaded, the garbage collector stops
+    going through them: `gc.freeze()` moves what is alive now, which lives until the end of
+    the run anyway, out of its generations. Each full collection of a test's garbage
+    otherwise walked every object of Django and the libraries again: the same tests took 7 to
+    14 % less processor time frozen (hostile input, feeds and transitions with `-n 0`: 129 and
+    139 s, 120 s frozen). What the tests create afterwards is collected as before, so that an
+    unclosed file or connection in a cycle still warns (warnings are errors)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture
