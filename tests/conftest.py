@@ -5,6 +5,7 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.db import connection
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.test import override_settings
 from django.utils import timezone
 
@@ -21,6 +22,28 @@ from tests.parallel import worker_redis_url
 from tests.recherche_entreprises_server import (  # noqa: F401 - a local Sirene search (a fixture)
     sirene_server,
 )
+
+_postgres_truncate = PostgresOperations.sql_flush
+
+
+def _postgres_delete_all(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """The flush of a transactional test on PostgreSQL: DELETE from each table rather than
+    Django's one TRUNCATE of them all, which gives every table a new file (47 tables: 327 ms
+    for TRUNCATE, 22 ms for the DELETEs, measured with psql on empty tables; the tests leave a
+    few rows). The foreign keys Django creates are deferred, so the order does not matter in
+    the flush's transaction. Sequences are not reset, as with Django's flush of these tests;
+    any other flush goes to Django's TRUNCATE."""
+    if reset_sequences or allow_cascade or not tables:
+        return _postgres_truncate(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    return ["SET CONSTRAINTS ALL DEFERRED;"] + [
+        f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
+        for table in tables
+    ]
+
+
+PostgresOperations.sql_flush = _postgres_delete_all
 
 
 def pytest_collection_finish(session):
