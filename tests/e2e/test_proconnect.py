@@ -18,8 +18,7 @@ from playwright.sync_api import Page, expect
 
 from organizers.enums import MembershipStatus
 from organizers.models import Membership
-from tests.e2e.axe import assert_no_axe_violations
-from tests.e2e.html_checker import assert_valid_html
+from tests.e2e.scan import scan
 from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -84,11 +83,6 @@ def oidc_provider(live_server, settings) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
-
-
-def scan(page: Page) -> None:
-    assert_no_axe_violations(page)
-    assert_valid_html(page)
 
 
 def test_a_new_agent_signs_in_with_proconnect_joins_their_organisation_and_logs_out(

@@ -9,18 +9,12 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import Page, expect
 
 from events.models import EventResource
-from tests.e2e.axe import assert_no_axe_violations
-from tests.e2e.html_checker import assert_valid_html
+from tests.e2e.scan import scan
 from tests.factories import PASSWORD, EditionFactory, EventFactory, MembershipFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-def scan(page: Page, html: str | None = None) -> None:
-    assert_no_axe_violations(page)
-    assert_valid_html(page, html=html)
 
 
 def test_an_organiser_adds_resources_shown_first_on_the_event_page(page: Page, settings, tmp_path):

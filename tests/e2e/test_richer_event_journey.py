@@ -16,20 +16,11 @@ from playwright.sync_api import Page, expect
 from events import services
 from events.enums import AttendanceMode, EventStatus, LocationPrecision
 from events.models import Event, Format
-from tests.e2e.axe import assert_no_axe_violations
 from tests.e2e.conftest import open_edition
-from tests.e2e.html_checker import assert_valid_html
+from tests.e2e.scan import scan
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def scan(page: Page, *, html: str | None = None) -> None:
-    """axe on the page as it is; the HTML checker on the document the server sent (`html`,
-    that of a POST's answer, else the page's URL fetched again), not on the DOM, which holds
-    what DSFR's scripts add at run time."""
-    assert_no_axe_violations(page)
-    assert_valid_html(page, html=html)
 
 
 def calendar_export(webinar: datetime.date, workshop: datetime.date) -> bytes:

@@ -11,8 +11,7 @@ from allauth.account.models import EmailAddress
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.authenticator import unhurried_totp_code
-from tests.e2e.axe import assert_no_axe_violations
-from tests.e2e.html_checker import assert_valid_html
+from tests.e2e.scan import scan
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,11 +25,6 @@ def log_in(page: Page) -> None:
     page.locator("#id_login").fill(EMAIL)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-
-
-def scan(page: Page) -> None:
-    assert_no_axe_violations(page)
-    assert_valid_html(page)
 
 
 def test_a_superuser_sets_up_two_factor_authentication_before_the_admin(page: Page, settings):
